@@ -1,0 +1,131 @@
+"""The listing commands: each declares its filters and returns rows from the core."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import humanize, query
+from .. import model as m
+from ..query import Row
+from ._app import app
+from ._output import listing_command
+
+
+@listing_command(app, query.COMPANIES, "normandie companies --town herouville-saint-clair")
+def companies(
+    book: m.FactBook,
+    town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).")] = None,
+    department: Annotated[str | None, typer.Option(help="Only companies in this département.")] = None,
+    role: Annotated[str | None, typer.Option(help="Only companies with this role (delegation, investor, ...).")] = None,
+    search: Annotated[str | None, typer.Option(help="Only companies whose id, name, town or description contain TEXT.")] = None,
+) -> list[Row]:
+    """Companies in the fact book, with town, département, country, roles and sources.
+
+    Matching is case- and accent-insensitive.
+    """
+    return query.company_rows(book, town=town, department=department, role=role, search=search)
+
+
+def _total_notes(book: m.FactBook, project: str | None) -> list[str]:
+    notes = []
+    for total in query.job_totals(book):
+        if project is not None and total.subject != project:
+            continue
+        shown = (
+            humanize.quantity(total.value, total.qualifier)
+            if total.qualifier
+            else f"{humanize.number(total.value)} (bounds of the parts point both ways: no honest qualifier)"
+        )
+        used = ", ".join(f"{p.measure.removeprefix('jobs-')} {humanize.quantity(p.value, p.qualifier)} "
+                         f"({p.source}, {p.as_of.text})" for p in total.parts)
+        notes.append(f"Total for {total.subject}: {shown} jobs = latest claim of each kind: {used}. "
+                     "Construction jobs are not added (the sources count them within these).")
+        for tie in total.ties:
+            notes.append(f"  Note: {tie.source} ({tie.as_of.text}) claims {humanize.quantity(tie.value, tie.qualifier)} "
+                         f"{tie.measure} on the same date.")
+    return notes
+
+
+@listing_command(app, query.JOBS, "normandie jobs --project eastman-port-jerome --format json")
+def jobs(
+    book: m.FactBook,
+    project: Annotated[str | None, typer.Option(help="Only the figures about this project (or organisation) id.")] = None,
+) -> tuple[list[Row], list[str]]:
+    """Job figures per project: every claim, with qualifier, as-of date and source.
+
+    Under a table, a total per project adds the latest direct and indirect claims and keeps
+    their qualifiers honest (a sum with an "about" figure is "about").
+    """
+    if project is not None:
+        project = query.resolve_id(book, project, (m.Project, m.Organisation))
+    return query.job_rows(book, project), _total_notes(book, project)
+
+
+@listing_command(app, query.TIMELINE, "normandie timeline eastman-port-jerome")
+def timeline(
+    book: m.FactBook,
+    project: Annotated[str | None, typer.Argument(help="Only this project's (or event's) dates.", show_default=False)] = None,
+) -> list[Row]:
+    """Events and milestones in date order, planned or happened, each with its source.
+
+    A year sorts before the months and days inside it, a month before its days; a range
+    after the day it starts on. Dates with no year sort with their event.
+    """
+    if project is not None:
+        project = query.resolve_id(book, project, (m.Project, m.Event))
+    return query.timeline_rows(book, project)
+
+
+@listing_command(app, query.PROJECTS, "normandie projects --format json")
+def projects(book: m.FactBook) -> list[Row]:
+    """One row per project: owner, place, status, and its latest investment and job claims.
+
+    "Latest" is by the date the claim was made; `normandie figures --subject ID` lists them all.
+    """
+    return query.project_rows(book)
+
+
+@listing_command(app, query.SOURCES, "normandie sources --fields id,url")
+def sources(book: m.FactBook) -> list[Row]:
+    """The sources: publisher, date (inferred dates marked), URL, and how many facts each backs."""
+    return query.source_rows(book)
+
+
+@listing_command(app, query.FIGURES, "normandie figures --subject eastman-port-jerome --measure investment")
+def figures(
+    book: m.FactBook,
+    subject: Annotated[str | None, typer.Option(help="Only figures about this id.")] = None,
+    measure: Annotated[str | None, typer.Option(help="Only this measure (investment, jobs-direct, capacity, ...).")] = None,
+) -> list[Row]:
+    """Every number in the fact book, one claim per row, with qualifier, as-of date and source."""
+    return query.figure_rows(book, subject, measure)
+
+
+@listing_command(app, query.STATEMENTS, "normandie statements --topic asset")
+def statements(
+    book: m.FactBook,
+    subject: Annotated[str | None, typer.Option(help="Only statements about this id.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only this topic (support, asset, ...).")] = None,
+) -> list[Row]:
+    """Facts that are not numbers or dates (support offered, assets claimed, ...), with their source."""
+    return query.statement_rows(book, subject, topic)
+
+
+@listing_command(app, query.PEOPLE, "normandie people")
+def people(book: m.FactBook) -> list[Row]:
+    """The people the sources name, with their role and organisation."""
+    return query.people_rows(book)
+
+
+@listing_command(app, query.PLACES, "normandie places --format csv")
+def places(book: m.FactBook) -> list[Row]:
+    """Towns and areas, with département, region and country."""
+    return query.place_rows(book)
+
+
+@listing_command(app, query.DISCREPANCIES, "normandie discrepancies")
+def discrepancies(book: m.FactBook) -> list[Row]:
+    """Recorded disagreements: a source with itself, sources with each other, figures revised over time."""
+    return query.discrepancy_rows(book)

@@ -1,0 +1,195 @@
+"""Dates of any precision: a year, a month, a day, a range, a day without a year, unknown.
+
+A date keeps the text a source gave (``2026``, ``2023-03``, ``2023-03-14/2023-03-19``) and is
+never padded into a false day. Ordering and comparison rules are in docs/facts-format.md.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_POINT = re.compile(r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|--(?P<ymonth>\d{2})-(?P<yday>\d{2}))$")
+
+#: Precision names, from the coarsest.
+YEAR, MONTH, DAY, RANGE, NO_YEAR, UNKNOWN = "year", "month", "day", "range", "day-no-year", "unknown"
+_RANK = {YEAR: 0, MONTH: 1, DAY: 2}
+
+
+class DateFormatError(ValueError):
+    """The text is not a date in the fact-file syntax."""
+
+
+@dataclass(frozen=True, order=False)
+class Point:
+    """One end of a date: year, month and day, the missing parts ``None``."""
+
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        if self.year is None:
+            return NO_YEAR
+        if self.month is None:
+            return YEAR
+        return MONTH if self.day is None else DAY
+
+    def text(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        out = f"{self.year:04d}"
+        if self.month is not None:
+            out += f"-{self.month:02d}"
+            if self.day is not None:
+                out += f"-{self.day:02d}"
+        return out
+
+    def first(self) -> tuple[int, int, int]:
+        """The first (year, month, day) the point covers; year 0 when it has none."""
+        return (self.year or 0, self.month or 1, self.day or 1)
+
+    def human(self, with_year: bool = True) -> str:
+        if self.month is None:
+            return str(self.year)
+        parts = []
+        if self.day is not None:
+            parts.append(str(self.day))
+        parts.append(_MONTHS[self.month - 1])
+        if with_year and self.year is not None:
+            parts.append(str(self.year))
+        return " ".join(parts)
+
+
+def _parse_point(text: str) -> Point:
+    match = _POINT.match(text)
+    if not match:
+        raise DateFormatError(
+            f"{text!r} is not a date: write YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD, a range A/B, or 'unknown'"
+        )
+    if match["ymonth"]:
+        point = Point(None, int(match["ymonth"]), int(match["yday"]))
+    else:
+        point = Point(
+            int(match["year"]),
+            int(match["month"]) if match["month"] else None,
+            int(match["day"]) if match["day"] else None,
+        )
+    if point.month is not None and not 1 <= point.month <= 12:
+        raise DateFormatError(f"{text!r}: month {point.month} is not 01 to 12")
+    if point.day is not None:
+        assert point.month is not None
+        last = _DAYS_IN_MONTH[point.month - 1]
+        if point.year is not None and point.month == 2 and not _is_leap(point.year):
+            last = 28
+        if not 1 <= point.day <= last:
+            raise DateFormatError(f"{text!r}: day {point.day} does not exist in that month")
+    return point
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date at the precision its source gave. ``start`` is ``None`` only for unknown."""
+
+    start: Point | None
+    end: Point | None = None
+    text: str = field(default="unknown", compare=False)
+
+    @property
+    def precision(self) -> str:
+        if self.start is None:
+            return UNKNOWN
+        if self.end is not None:
+            return RANGE
+        return self.start.precision
+
+    @property
+    def known(self) -> bool:
+        return self.start is not None
+
+    @property
+    def has_year(self) -> bool:
+        return self.start is not None and self.start.year is not None
+
+    def sort_key(self) -> tuple[int, int, int, int, float]:
+        """Order: first instant, then coarse before fine; no-year dates, then unknown, last."""
+        if self.start is None:
+            return (2, 0, 0, 0, 0.0)
+        group = 0 if self.start.year is not None else 1
+        rank = float(_RANK.get(self.start.precision, 2))
+        if self.end is not None:
+            rank += 0.5
+        return (group, *self.start.first(), rank)
+
+    def bounds(self) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
+        """First and last (year, month, day) covered, for dates with a year; else ``None``."""
+        if self.start is None or self.start.year is None:
+            return None
+        last = self.end or self.start
+        if last.year is None:
+            return None
+        y, m, d = last.year, last.month, last.day
+        end = (y, m or 12, d or (_DAYS_IN_MONTH[(m or 12) - 1] if not (m == 2 and not _is_leap(y)) else 28))
+        return self.start.first(), end
+
+    def human(self) -> str:
+        """How a person reads it: ``14–19 Mar 2023``, ``Mar 2023``, ``2026``."""
+        if self.start is None:
+            return "unknown"
+        if self.end is None:
+            out = self.start.human()
+            return out if self.start.year is not None else f"{out} (year not stated)"
+        s, e = self.start, self.end
+        if s.year == e.year and s.month == e.month and s.day is not None and e.day is not None:
+            out = f"{s.day}–{e.human()}"
+        elif s.year == e.year and s.day is not None and e.day is not None:
+            out = f"{s.human(with_year=False)} – {e.human()}"
+        else:
+            out = f"{s.human()} – {e.human()}"
+        return out if s.year is not None else f"{out} (year not stated)"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+UNKNOWN_DATE = PartialDate(None, None, "unknown")
+
+
+def parse_date(text: str) -> PartialDate:
+    """Parse the fact-file date syntax; raise :class:`DateFormatError` with the reason."""
+    text = text.strip()
+    if text == "unknown":
+        return UNKNOWN_DATE
+    if "/" in text:
+        first, _, last = text.partition("/")
+        start, end = _parse_point(first.strip()), _parse_point(last.strip())
+        if (start.year is None) != (end.year is None):
+            raise DateFormatError(f"{text!r}: both ends of a range need a year, or neither")
+        if start.year is not None and start.first() > end.first():
+            raise DateFormatError(f"{text!r}: the range ends before it starts")
+        return PartialDate(start, end, f"{start.text()}/{end.text()}")
+    point = _parse_point(text)
+    return PartialDate(point, None, point.text())
+
+
+def compare_dates(left: PartialDate, right: PartialDate) -> int | None:
+    """Compare at the coarser precision of the two: -1, 0 or 1; ``None`` when not comparable.
+
+    ``2023-03`` equals ``2023`` and is greater than ``2022-12``. A range compares by its start.
+    Dates without a year, and unknown ones, compare with nothing.
+    """
+    if not (left.has_year and right.has_year):
+        return None
+    assert left.start is not None and right.start is not None
+    depth = min(_RANK[left.start.precision], _RANK[right.start.precision])
+    a = left.start.first()[: depth + 1]
+    b = right.start.first()[: depth + 1]
+    return (a > b) - (a < b)

@@ -1,0 +1,62 @@
+"""Exit codes and the project's exceptions (standard library only).
+
+Every error the user can meet is a ``NormandieError``: it carries its own one-line message
+and the exit code it maps to. The command-line edge turns it into ``normandie: <message>``
+on stderr; nothing else is caught there.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    """The documented exit codes of ``normandie`` (README, "Exit codes")."""
+
+    OK = 0
+    #: The fact file is missing, unreadable, malformed or fails its schema.
+    DATA_ERROR = 1
+    #: Bad command-line usage: unknown option, field, format or id.
+    USAGE = 2
+    #: ``normandie validate`` found problems in a file that loaded.
+    INVALID = 3
+    #: Interrupted by Ctrl-C (128 + SIGINT).
+    INTERRUPTED = 130
+    #: The reader closed the pipe early (``| head``); nothing is printed (128 + SIGPIPE).
+    BROKEN_PIPE = 141
+
+
+class NormandieError(Exception):
+    """Base of every error the user may see; ``str(err)`` is the one-line message."""
+
+    exit_code: ExitCode = ExitCode.DATA_ERROR
+
+
+class DataError(NormandieError):
+    """A fact file that cannot be read or does not follow the format.
+
+    ``place`` is ``"line L, column C"`` (1-based) when known.
+    """
+
+    exit_code = ExitCode.DATA_ERROR
+
+    def __init__(self, path: str, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        place = ""
+        if self.line is not None:
+            place = f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return f"{self.path}{place}: {self.message}"
+
+
+class UsageError(NormandieError):
+    """A command-line value the program cannot use (unknown field, id, expression)."""
+
+    exit_code = ExitCode.USAGE

@@ -1,0 +1,469 @@
+"""Read a fact file into the model: YAML nodes, checked key by key, into frozen dataclasses.
+
+The file is composed into YAML nodes (``CSafeLoader`` when PyYAML has its C extension), never
+constructed by PyYAML: every scalar is read from the text the author wrote, so YAML 1.1's
+implicit typing (``NO`` as false, ``0755`` as an octal number, ``2023-03-14`` as a date) never
+leaks into a fact. Each value is checked against the type its key expects, and an error names
+the file, the line and the column. ``yaml`` is imported only when a file is read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .dates import UNKNOWN_DATE, DateFormatError, PartialDate, parse_date
+from .errors import DataError
+
+DATA_ENV = "NORMANDIE_DATA"
+FORMAT_TAG = "normandie-facts/1"
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_PLAIN_TAGS = {_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, _MAP, _SEQ}
+_TAG_NAMES = {_NULL: "null", _BOOL: "a boolean", _INT: "a number", _FLOAT: "a number", _TIMESTAMP: "a date"}
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$")
+_FRACTION = re.compile(r"^([0-9]+)/([1-9][0-9]*)$")
+
+
+def bundled_path() -> Path:
+    """The fact file shipped with the package (inside the wheel, or in the checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "facts.yaml"
+    if packaged.is_file():
+        return packaged
+    return here.parent.parent / "data" / "facts.yaml"
+
+
+def resolve_data_path(option: str | os.PathLike[str] | None = None) -> Path:
+    """``--data`` if given, else ``$NORMANDIE_DATA`` if set and not empty, else the bundled file."""
+    if option:
+        return Path(option)
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env)
+    return bundled_path()
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded as UTF-8 (a byte-order mark is allowed); a DataError otherwise."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        raise DataError(name, "no such file") from None
+    except IsADirectoryError:
+        raise DataError(name, "is a directory, not a fact file") from None
+    except PermissionError:
+        raise DataError(name, "permission denied") from None
+    except OSError as err:
+        raise DataError(name, f"cannot read: {err.strerror or err}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(name, f"not valid UTF-8 at byte offset {err.start}") from None
+
+
+def load_facts(path: str | os.PathLike[str] | None = None) -> m.FactBook:
+    """Load a fact file and check its references; raise :class:`DataError` on the first problem.
+
+    Quotes are not checked here (that reads the source texts): ``normandie validate`` does.
+    """
+    from .validate import check_references
+
+    book, problems = read_facts(path)
+    problems = problems or check_references(book)
+    if problems:
+        first = min(problems, key=lambda p: (p.line or 0, p.column or 0))
+        more = f" (and {len(problems) - 1} more problems; run 'normandie validate')" if len(problems) > 1 else ""
+        raise DataError(first.path, first.message + more, first.line, first.column)
+    return book
+
+
+def read_facts(path: str | os.PathLike[str] | None = None) -> tuple[m.FactBook, list[DataError]]:
+    """Load a fact file, collecting every record-level problem instead of stopping at the first.
+
+    A file that cannot be read or parsed as YAML at all still raises :class:`DataError`.
+    Records with problems are left out of the returned book.
+    """
+    file = resolve_data_path(path)
+    text = read_text(file)
+    root = _compose(str(file), text)
+    reader = _Reader(str(file))
+    book = reader.read_book(root)
+    return book, reader.problems
+
+
+def _compose(name: str, text: str) -> Any:
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        message = " ".join(p for p in (err.context, err.problem) if p) or "invalid YAML"
+        if mark is None:
+            raise DataError(name, f"invalid YAML: {message}") from None
+        raise DataError(name, f"invalid YAML: {message}", mark.line + 1, mark.column + 1) from None
+    except yaml.YAMLError as err:
+        raise DataError(name, f"invalid YAML: {err}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise DataError(name, "the file is empty (no YAML document)")
+    return node
+
+
+# Field kinds ---------------------------------------------------------------------------
+
+Spec = dict[str, tuple[str, bool]]
+
+
+class _Reader:
+    """Turns YAML nodes into model records, checking each key's type."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[DataError] = []
+        self.published: dict[str, PartialDate] = {}
+        self._visited: set[int] = set()
+
+    # -- errors and node access --------------------------------------------------------
+
+    def error(self, node: Any, message: str) -> DataError:
+        mark = node.start_mark
+        return DataError(self.path, message, mark.line + 1, mark.column + 1)
+
+    def _visit(self, node: Any) -> None:
+        key = id(node)
+        if key in self._visited:
+            raise self.error(node, "YAML aliases (*name) are not allowed in a fact file; write the value out")
+        self._visited.add(key)
+        if node.tag not in _PLAIN_TAGS:
+            raise self.error(node, f"the tag {node.tag!r} is not allowed in a fact file")
+
+    def mapping(self, node: Any, what: str) -> dict[str, Any]:
+        self._visit(node)
+        if node.tag != _MAP:
+            raise self.error(node, f"{what} must be a mapping of keys to values, not {self.describe(node)}")
+        out: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            self._visit(key_node)
+            if key_node.tag != _STR:
+                raise self.error(key_node, f"keys must be text, not {self.describe(key_node)}")
+            key = key_node.value
+            if key in out:
+                raise self.error(
+                    key_node, f"duplicate key {key!r} (first at line {lines[key]}); one of the values would be lost"
+                )
+            out[key] = value_node
+            lines[key] = key_node.start_mark.line + 1
+        return out
+
+    def sequence(self, node: Any, what: str) -> list[Any]:
+        self._visit(node)
+        if node.tag != _SEQ:
+            raise self.error(node, f"{what} must be a list, not {self.describe(node)}")
+        return list(node.value)
+
+    @staticmethod
+    def describe(node: Any) -> str:
+        if node.tag == _MAP:
+            return "a mapping"
+        if node.tag == _SEQ:
+            return "a list"
+        if node.tag == _STR:
+            return f"the text {node.value!r}"
+        return f"{_TAG_NAMES.get(node.tag, node.tag)} ({node.value!r})"
+
+    # -- scalar kinds --------------------------------------------------------------------
+
+    def text(self, node: Any, key: str) -> str:
+        self._visit(node)
+        if node.tag != _STR:
+            raise self.error(
+                node, f"{key}: expected text, got {self.describe(node)}; put the value in quotes if it is text"
+            )
+        return str(node.value)
+
+    def ident(self, node: Any, key: str) -> str:
+        return self._check_id(node, key, self.text(node, key))
+
+    def _check_id(self, node: Any, key: str, value: str) -> str:
+        if not _ID.match(value):
+            raise self.error(node, f"{key}: {value!r} is not an id (lower-case letters, digits and '-')")
+        return value
+
+    def date(self, node: Any, key: str) -> PartialDate:
+        self._visit(node)
+        if node.tag not in (_STR, _INT, _TIMESTAMP):
+            raise self.error(node, f"{key}: expected a date, got {self.describe(node)}")
+        try:
+            return parse_date(str(node.value))
+        except DateFormatError as err:
+            raise self.error(node, f"{key}: {err}") from None
+
+    def boolean(self, node: Any, key: str) -> bool:
+        self._visit(node)
+        raw = str(node.value).lower()
+        if node.tag != _BOOL or raw not in ("true", "false"):
+            raise self.error(node, f"{key}: expected true or false, got {self.describe(node)}")
+        return raw == "true"
+
+    def number(self, node: Any, key: str) -> tuple[int | float, str | None]:
+        """A number from the text as written; a fraction ``"1/3"`` also gives its text."""
+        self._visit(node)
+        if node.tag not in (_STR, _INT, _FLOAT):
+            raise self.error(node, f"{key}: expected a number, got {self.describe(node)}")
+        raw = str(node.value).strip()
+        fraction = _FRACTION.match(raw)
+        if fraction:
+            return int(fraction[1]) / int(fraction[2]), raw
+        plain = raw.replace("_", "") if node.tag == _INT else raw
+        if not _DECIMAL.match(plain):
+            raise self.error(
+                node,
+                f"{key}: {raw!r} is not a plain decimal number (write 1500, 1500.5, 6.0e9 or 1/3;"
+                " no leading zeros, no 1:30)",
+            )
+        if re.fullmatch(r"[-+]?[0-9]+", plain):
+            return int(plain), None
+        value = float(plain)
+        if value.is_integer() and abs(value) < 2**63:
+            return int(value), None
+        return value, None
+
+    def enum(self, node: Any, key: str, choices: tuple[str, ...]) -> str:
+        value = self.text(node, key)
+        if value not in choices:
+            raise self.error(node, f"{key}: {value!r} is not one of {', '.join(choices)}")
+        return value
+
+    # -- records -------------------------------------------------------------------------
+
+    def record(self, node: Any, what: str, spec: dict[str, Callable[[Any, str], Any]], required: set[str]) -> dict[str, Any]:
+        fields = self.mapping(node, what)
+        out: dict[str, Any] = {}
+        for key, value_node in fields.items():
+            if key not in spec:
+                raise self.error(value_node, f"{what}: unknown key {key!r} (known: {', '.join(spec)})")
+            if value_node.tag == _NULL and key not in required:
+                self._visit(value_node)
+                continue
+            out[key] = spec[key](value_node, key)
+        missing = [key for key in spec if key in required and key not in out]
+        if missing:
+            raise self.error(node, f"{what}: missing {', '.join(repr(k) for k in missing)}")
+        return out
+
+    def records(self, node: Any, key: str, read_one: Callable[[Any], Any]) -> tuple[Any, ...]:
+        items = []
+        for item in self.sequence(node, key):
+            try:
+                items.append(read_one(item))
+            except DataError as err:
+                self.problems.append(err)
+        return tuple(items)
+
+    def list_of(self, kind: Callable[[Any, str], Any]) -> Callable[[Any, str], tuple[Any, ...]]:
+        def read(node: Any, key: str) -> tuple[Any, ...]:
+            return tuple(kind(item, key) for item in self.sequence(node, key))
+
+        return read
+
+    def enum_of(self, choices: tuple[str, ...]) -> Callable[[Any, str], str]:
+        return lambda node, key: self.enum(node, key, choices)
+
+    def as_of(self, fields: dict[str, Any]) -> PartialDate:
+        if "as_of" in fields:
+            return fields.pop("as_of")  # type: ignore[no-any-return]
+        return self.published.get(fields.get("source", ""), UNKNOWN_DATE)
+
+    # -- the sections --------------------------------------------------------------------
+
+    def read_book(self, root: Any) -> m.FactBook:
+        top = self.mapping(root, "the fact file")
+        known = {"format"} | {section for section, _ in m.SECTIONS}
+        for key, value in top.items():
+            if key not in known:
+                raise self.error(value, f"unknown top-level key {key!r} (known: {', '.join(sorted(known))})")
+        if "format" in top:
+            tag = self.text(top["format"], "format")
+            if tag != FORMAT_TAG:
+                raise self.error(top["format"], f"format {tag!r} is not supported (expected {FORMAT_TAG!r})")
+        if "sources" not in top:
+            raise self.error(root, "the fact file has no 'sources' list; every fact needs a source")
+        sections: dict[str, tuple[Any, ...]] = {}
+        readers = {
+            "sources": self.source,
+            "places": self.place,
+            "organisations": self.organisation,
+            "people": self.person,
+            "events": self.event,
+            "projects": self.project,
+            "figures": self.figure,
+            "milestones": self.milestone,
+            "statements": self.statement,
+            "discrepancies": self.discrepancy,
+        }
+        for section, _ in m.SECTIONS:  # sources first: claims take their as-of from them
+            if section in top:
+                sections[section] = self.records(top[section], section, readers[section])
+        return m.FactBook(path=self.path, **sections)
+
+    def citations(self, node: Any, key: str) -> tuple[m.Citation, ...]:
+        spec = {"source": self.ident, "quote": self.text, "note": self.text}
+        return tuple(
+            m.Citation(**self.record(item, "a citation", spec, {"source"})) for item in self.sequence(node, key)
+        )
+
+    def source(self, node: Any) -> m.Source:
+        spec = {
+            "id": self.ident, "title": self.text, "publisher": self.text, "url": self.text,
+            "published": self.date, "published_inferred": self.boolean, "published_note": self.text,
+            "language": self.text, "primary": self.boolean, "text": self.text,
+        }
+        fields = self.record(node, "a source", spec, {"id", "title", "publisher", "published", "language"})
+        self.published[fields["id"]] = fields["published"]
+        return m.Source(**fields, line=node.start_mark.line + 1)
+
+    def place(self, node: Any) -> m.Place:
+        spec = {
+            "id": self.ident, "name": self.text, "kind": self.text, "department": self.text,
+            "region": self.text, "country": self.text, "cite": self.citations,
+        }
+        fields = self.record(node, "a place", spec, {"id", "name", "kind", "country", "cite"})
+        return m.Place(**fields, line=node.start_mark.line + 1)
+
+    def town(self, node: Any, key: str) -> str | None:
+        value = self.text(node, key)
+        if value == m.NOT_STATED:
+            return None
+        return self._check_id(node, key, value)
+
+    def organisation(self, node: Any) -> m.Organisation:
+        spec = {
+            "id": self.ident, "name": self.text, "kind": self.enum_of(m.ORGANISATION_KINDS),
+            "town": self.town, "roles": self.list_of(self.ident), "parent": self.ident,
+            "description": self.text, "cite": self.citations,
+        }
+        fields = self.record(node, "an organisation", spec, {"id", "name", "kind", "town", "cite"})
+        return m.Organisation(**fields, line=node.start_mark.line + 1)
+
+    def person(self, node: Any) -> m.Person:
+        def aliases(value: Any, key: str) -> tuple[m.AlsoKnownAs, ...]:
+            spec = {"name": self.text, "source": self.ident}
+            return tuple(
+                m.AlsoKnownAs(**self.record(item, "also_known_as", spec, {"name", "source"}))
+                for item in self.sequence(value, key)
+            )
+
+        spec = {
+            "id": self.ident, "name": self.text, "role": self.text, "organisation": self.ident,
+            "also_known_as": aliases, "cite": self.citations,
+        }
+        fields = self.record(node, "a person", spec, {"id", "name", "cite"})
+        return m.Person(**fields, line=node.start_mark.line + 1)
+
+    def event(self, node: Any) -> m.Event:
+        def date_claims(value: Any, key: str) -> tuple[m.DateClaim, ...]:
+            spec = {"date": self.date, "source": self.ident, "quote": self.text, "note": self.text, "as_of": self.date}
+            out = []
+            for item in self.sequence(value, key):
+                fields = self.record(item, "a date claim", spec, {"date", "source"})
+                out.append(m.DateClaim(as_of=self.as_of(fields), **fields))
+            return tuple(out)
+
+        spec = {
+            "id": self.ident, "name": self.text, "kind": self.text, "part_of": self.ident,
+            "status": self.statuses, "dates": date_claims, "places": self.list_of(self.ident),
+            "participants": self.list_of(self.ident), "cite": self.citations,
+        }
+        fields = self.record(node, "an event", spec, {"id", "name", "kind", "cite"})
+        return m.Event(**fields, line=node.start_mark.line + 1)
+
+    def statuses(self, value: Any, key: str) -> tuple[m.StatusClaim, ...]:
+        spec = {
+            "value": self.enum_of(m.STATUSES), "source": self.ident, "as_of": self.date,
+            "quote": self.text, "note": self.text,
+        }
+        out = []
+        for item in self.sequence(value, key):
+            fields = self.record(item, "a status claim", spec, {"value", "source"})
+            out.append(m.StatusClaim(as_of=self.as_of(fields), **fields))
+        return tuple(out)
+
+    def project(self, node: Any) -> m.Project:
+        def locations(value: Any, key: str) -> tuple[m.Location, ...]:
+            spec = {"place": self.ident, "source": self.ident, "quote": self.text, "note": self.text}
+            return tuple(
+                m.Location(**self.record(item, "a location", spec, {"place", "source"}))
+                for item in self.sequence(value, key)
+            )
+
+        spec = {
+            "id": self.ident, "name": self.text, "owner": self.ident, "kind": self.text,
+            "locations": locations, "status": self.statuses, "cite": self.citations,
+        }
+        fields = self.record(node, "a project", spec, {"id", "name", "owner", "cite"})
+        return m.Project(**fields, line=node.start_mark.line + 1)
+
+    def figure(self, node: Any) -> m.Figure:
+        spec = {
+            "id": self.ident, "subject": self.ident, "measure": self.ident, "value": self.number,
+            "unit": self.text, "qualifier": self.enum_of(m.QUALIFIERS), "planned": self.boolean,
+            "period": self.date, "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "scope": self.text,
+            "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
+        }
+        fields = self.record(node, "a figure", spec, {"id", "subject", "measure", "value", "unit", "qualifier", "source"})
+        value, value_text = fields.pop("value")
+        return m.Figure(
+            value=value, value_text=value_text, as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1
+        )
+
+    def milestone(self, node: Any) -> m.Milestone:
+        spec = {
+            "id": self.ident, "subject": self.ident, "what": self.ident, "date": self.date,
+            "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "planned": self.boolean, "scope": self.text,
+            "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
+        }
+        fields = self.record(node, "a milestone", spec, {"id", "subject", "what", "date", "source"})
+        return m.Milestone(as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1)
+
+    def statement(self, node: Any) -> m.Statement:
+        spec = {
+            "id": self.ident, "subject": self.ident, "topic": self.ident, "text": self.text,
+            "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
+        }
+        fields = self.record(node, "a statement", spec, {"id", "subject", "topic", "text", "source"})
+        return m.Statement(as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1)
+
+    def discrepancy(self, node: Any) -> m.Discrepancy:
+        def sides(value: Any, key: str) -> tuple[m.Side, ...]:
+            spec = {"value": self.text, "source": self.ident, "quote": self.text, "note": self.text}
+            return tuple(
+                m.Side(**self.record(item, "a side", spec, {"value", "source"})) for item in self.sequence(value, key)
+            )
+
+        spec = {
+            "id": self.ident, "subject": self.ident, "about": self.text,
+            "kind": self.enum_of(m.DISCREPANCY_KINDS), "sides": sides, "note": self.text,
+        }
+        fields = self.record(node, "a discrepancy", spec, {"id", "subject", "about", "kind", "sides"})
+        return m.Discrepancy(**fields, line=node.start_mark.line + 1)

@@ -1,0 +1,264 @@
+"""The fact book: frozen dataclasses for every kind of fact (standard library only).
+
+The YAML format these come from is documented in docs/facts-format.md. ``line`` fields give
+the 1-based line in the fact file where the record starts, for messages; they take no part
+in equality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from .dates import PartialDate
+
+QUALIFIERS = ("exact", "about", "more-than", "at-least", "up-to")
+DATE_QUALIFIERS = ("exact", "about", "by", "before", "early", "end-of", "after")
+STATUSES = ("prospective", "planned", "under-way", "done", "abandoned")
+ORGANISATION_KINDS = ("company", "public-body", "association", "diplomatic-mission")
+DISCREPANCY_KINDS = ("internal", "between-sources", "revision")
+NOT_STATED = "not-stated"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source backing an entity, with the exact words when the source is quotable."""
+
+    source: str
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    published: PartialDate
+    language: str
+    url: str | None = None
+    published_inferred: bool = False
+    published_note: str | None = None
+    primary: bool = False
+    text: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str
+    country: str
+    cite: tuple[Citation, ...]
+    department: str | None = None
+    region: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    kind: str
+    #: A place id, or ``None`` when no source states the town (``not-stated`` in the file).
+    town: str | None
+    cite: tuple[Citation, ...]
+    roles: tuple[str, ...] = ()
+    parent: str | None = None
+    description: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class AlsoKnownAs:
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    cite: tuple[Citation, ...]
+    role: str | None = None
+    organisation: str | None = None
+    also_known_as: tuple[AlsoKnownAs, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class DateClaim:
+    """One source's date for an event."""
+
+    date: PartialDate
+    source: str
+    as_of: PartialDate
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusClaim:
+    value: str
+    source: str
+    as_of: PartialDate
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    name: str
+    kind: str
+    cite: tuple[Citation, ...]
+    dates: tuple[DateClaim, ...] = ()
+    status: tuple[StatusClaim, ...] = ()
+    part_of: str | None = None
+    places: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Location:
+    place: str
+    source: str
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    owner: str
+    cite: tuple[Citation, ...]
+    kind: str | None = None
+    locations: tuple[Location, ...] = ()
+    status: tuple[StatusClaim, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number as one source states it."""
+
+    id: str
+    subject: str
+    measure: str
+    value: Union[int, float]
+    unit: str
+    qualifier: str
+    source: str
+    as_of: PartialDate
+    #: The value as written in the file when it is a fraction (``"1/3"``).
+    value_text: str | None = None
+    planned: bool = False
+    period: PartialDate | None = None
+    date_qualifier: str | None = None
+    scope: str | None = None
+    quote: str | None = None
+    note: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated step, planned or done."""
+
+    id: str
+    subject: str
+    what: str
+    date: PartialDate
+    source: str
+    as_of: PartialDate
+    planned: bool = False
+    date_qualifier: str | None = None
+    scope: str | None = None
+    quote: str | None = None
+    note: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A fact that is not a number or a date, in our words."""
+
+    id: str
+    subject: str
+    topic: str
+    text: str
+    source: str
+    as_of: PartialDate
+    quote: str | None = None
+    note: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Side:
+    value: str
+    source: str
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    id: str
+    subject: str
+    about: str
+    kind: str
+    sides: tuple[Side, ...]
+    note: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+Entity = Union[Source, Place, Organisation, Person, Event, Project, Figure, Milestone, Statement, Discrepancy]
+
+#: The top-level lists of a fact file, in file order, and the kind name of their records.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("sources", "source"),
+    ("places", "place"),
+    ("organisations", "organisation"),
+    ("people", "person"),
+    ("events", "event"),
+    ("projects", "project"),
+    ("figures", "figure"),
+    ("milestones", "milestone"),
+    ("statements", "statement"),
+    ("discrepancies", "discrepancy"),
+)
+
+
+@dataclass(frozen=True)
+class FactBook:
+    """Everything one fact file holds."""
+
+    path: str
+    sources: tuple[Source, ...] = ()
+    places: tuple[Place, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
+    people: tuple[Person, ...] = ()
+    events: tuple[Event, ...] = ()
+    projects: tuple[Project, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()
+
+    def entities(self) -> list[tuple[str, Entity]]:
+        """Every record with its kind name, in file section order."""
+        out: list[tuple[str, Entity]] = []
+        for section, kind in SECTIONS:
+            out.extend((kind, item) for item in getattr(self, section))
+        return out
+
+    def index(self) -> dict[str, Entity]:
+        """Records by id (the first one, should an id be duplicated)."""
+        out: dict[str, Entity] = {}
+        for _, item in self.entities():
+            out.setdefault(item.id, item)
+        return out

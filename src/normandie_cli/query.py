@@ -1,0 +1,623 @@
+"""Questions asked of a fact book: rows as plain dicts, filtering, sorting, field selection.
+
+Every listing command is a :class:`Listing`: its fields (name, type, description) and a
+function from the book to rows. Rows hold only JSON-ready values (text, numbers, booleans,
+lists, ``None``); dates are ISO strings of their own precision. Standard library only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import humanize
+from . import model as m
+from .dates import parse_date
+from .errors import UsageError
+from .validate import facts_per_source
+
+Row = dict[str, Any]
+
+_SEPARATORS = re.compile(r"[\s\-_'’.]+")
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and hyphen-insensitive form: ``Hérouville-Saint-Clair`` → ``herouville saint clair``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", bare.casefold()).strip()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a listing."""
+
+    name: str
+    type: str  # id, text, number, date, bool, list
+    description: str
+    #: How the value reads at a terminal, from the whole row; ``None``: the value as text.
+    human: Callable[[Row], str] | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    name: str
+    summary: str
+    fields: tuple[Field, ...]
+    #: Columns a terminal table shows when ``--fields`` is not given (machine formats: all).
+    table_fields: tuple[str, ...] = ()
+
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def _quantity(value: str, qualifier: str, unit: str | None = None, text: str | None = None) -> Callable[[Row], str]:
+    def show(row: Row) -> str:
+        return humanize.quantity(
+            row.get(value), row.get(qualifier), row.get(unit) if unit else None, row.get(text) if text else None
+        )
+
+    return show
+
+
+def _date(name: str) -> Callable[[Row], str]:
+    return lambda row: humanize.date(row.get(name))
+
+
+def _src(name: str = "source") -> Field:
+    return Field(name, "id", "the source id (see `normandie sources`)")
+
+
+def _as_of() -> Field:
+    return Field("as_of", "date", "when the claim was made (the source's date unless stated)", _date("as_of"))
+
+
+# Listings ------------------------------------------------------------------------------
+
+COMPANIES = Listing(
+    "companies",
+    "Companies in the fact book, with their town and roles.",
+    (
+        Field("id", "id", "the organisation's id"),
+        Field("name", "text", "the name as the source writes it"),
+        Field("town", "text", "the town's name; null when no source states it",
+              lambda r: r["town"] if r["town"] is not None else "not stated"),
+        Field("town_id", "id", "the town's place id; null when not stated"),
+        Field("department", "text", "the town's French département"),
+        Field("country", "text", "the town's country"),
+        Field("roles", "list", "roles: delegation (March 2023 trade mission), investor, ..."),
+        Field("description", "text", "what a source says the company does"),
+        Field("source", "list", "the ids of the sources that state it"),
+    ),
+    ("id", "name", "town", "department", "country", "roles", "source"),
+)
+
+JOBS = Listing(
+    "jobs",
+    "Job figures per project: every claim, with its qualifier, date and source.",
+    (
+        Field("id", "id", "the figure's id"),
+        Field("project", "id", "what the figure is about (a project or organisation id)"),
+        Field("kind", "text", "direct, indirect or construction"),
+        Field("value", "number", "the number of jobs as stated", _quantity("value", "qualifier")),
+        Field("qualifier", "text", "exact, about, more-than, at-least or up-to"),
+        Field("planned", "bool", "true for a forecast or plan, false for jobs that exist"),
+        Field("scope", "text", "what part it covers (e.g. first phase)"),
+        _as_of(),
+        _src(),
+        Field("quote", "text", "the source's exact words, for the primary article"),
+    ),
+    ("project", "kind", "value", "planned", "scope", "as_of", "source"),
+)
+
+TIMELINE = Listing(
+    "timeline",
+    "Events and milestones in date order, planned or happened, each with its source.",
+    (
+        Field("date", "date", "the date at its own precision (YYYY, YYYY-MM, YYYY-MM-DD, A/B, --MM-DD)",
+              _date("date")),
+        Field("date_precision", "text", "year, month, day, range, day-no-year or unknown"),
+        Field("date_qualifier", "text", "exact, about, by, before, early, end-of or after"),
+        Field("status", "text", "happened or planned"),
+        Field("subject", "id", "the event, project or organisation"),
+        Field("what", "text", "the event's name or the milestone (commissioning, founded, ...)"),
+        Field("scope", "text", "what part it covers"),
+        _as_of(),
+        _src(),
+        Field("id", "id", "the milestone's or event's id"),
+        Field("quote", "text", "the source's exact words, for the primary article"),
+    ),
+    ("date", "date_qualifier", "status", "subject", "what", "scope", "as_of", "source"),
+)
+
+PROJECTS = Listing(
+    "projects",
+    "One row per project: owner, place, status, and its latest investment and job claims.",
+    (
+        Field("id", "id", "the project's id"),
+        Field("name", "text", "the project's name"),
+        Field("owner", "id", "the organisation that carries it"),
+        Field("place", "list", "where, as the sources name it"),
+        Field("status", "text", "latest status claim: prospective, planned, under-way, done, abandoned"),
+        Field("status_as_of", "date", "when that status was stated"),
+        Field("investment", "number", "latest investment claim (by as-of date)",
+              _quantity("investment", "investment_qualifier", "investment_unit")),
+        Field("investment_unit", "text", "its currency"),
+        Field("investment_qualifier", "text", "its qualifier"),
+        Field("investment_scope", "text", "what part it covers"),
+        Field("investment_as_of", "date", "when it was stated"),
+        Field("investment_source", "id", "who stated it"),
+        Field("jobs_direct", "number", "latest direct-jobs claim", _quantity("jobs_direct", "jobs_direct_qualifier")),
+        Field("jobs_direct_qualifier", "text", "its qualifier"),
+        Field("jobs_direct_as_of", "date", "when it was stated"),
+        Field("jobs_indirect", "number", "latest indirect-jobs claim",
+              _quantity("jobs_indirect", "jobs_indirect_qualifier")),
+        Field("jobs_indirect_qualifier", "text", "its qualifier"),
+        Field("jobs_indirect_as_of", "date", "when it was stated"),
+        Field("claims", "number", "how many figures and milestones the book holds about it"),
+    ),
+    ("id", "owner", "place", "status", "investment", "investment_as_of", "jobs_direct", "jobs_indirect",
+     "jobs_direct_as_of"),
+)
+
+SOURCES = Listing(
+    "sources",
+    "The sources, and how many facts each backs.",
+    (
+        Field("id", "id", "the source's id"),
+        Field("publisher", "text", "who published it"),
+        Field("title", "text", "its title"),
+        Field("published", "date", "publication date at its precision, or unknown",
+              lambda r: humanize.date(r["published"]) + (" (inferred)" if r["published_inferred"] else "")),
+        Field("published_inferred", "bool", "true when the date is deduced, not printed on the page"),
+        Field("published_note", "text", "why, when inferred or unknown"),
+        Field("language", "text", "fr, en"),
+        Field("url", "text", "where it is"),
+        Field("facts", "number", "how many citations and claims name it"),
+    ),
+    ("id", "publisher", "published", "facts", "url"),
+)
+
+FIGURES = Listing(
+    "figures",
+    "Every number in the book, one claim per row.",
+    (
+        Field("id", "id", "the figure's id"),
+        Field("subject", "id", "what it is about"),
+        Field("measure", "text", "investment, jobs-direct, capacity, ..."),
+        Field("value", "number", "the number as stated", _quantity("value", "qualifier", "unit", "value_text")),
+        Field("value_text", "text", "the value as written when it is a fraction (1/3)"),
+        Field("unit", "text", "EUR, USD, jobs, t/year, ..."),
+        Field("qualifier", "text", "exact, about, more-than, at-least or up-to"),
+        Field("planned", "bool", "true for a plan, target or forecast"),
+        Field("period", "date", "the time the number refers to", _date("period")),
+        Field("scope", "text", "what part it covers"),
+        _as_of(),
+        _src(),
+        Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("note", "text", "a remark"),
+    ),
+    ("subject", "measure", "value", "planned", "period", "scope", "as_of", "source"),
+)
+
+STATEMENTS = Listing(
+    "statements",
+    "Facts that are not numbers or dates, in our words, with their source.",
+    (
+        Field("id", "id", "the statement's id"),
+        Field("subject", "id", "what it is about"),
+        Field("topic", "text", "support, asset, superlative, ..."),
+        Field("text", "text", "the fact, in our words"),
+        _as_of(),
+        _src(),
+        Field("quote", "text", "the source's exact words, for the primary article"),
+    ),
+    ("subject", "topic", "text", "as_of", "source"),
+)
+
+PEOPLE = Listing(
+    "people",
+    "The people the sources name.",
+    (
+        Field("id", "id", "the person's id"),
+        Field("name", "text", "the name"),
+        Field("role", "text", "their role, as stated"),
+        Field("organisation", "id", "their organisation"),
+        Field("also_known_as", "list", "other names a source uses"),
+        Field("source", "list", "the sources that name them"),
+    ),
+    ("id", "name", "role", "organisation", "source"),
+)
+
+PLACES = Listing(
+    "places",
+    "Towns and areas, with their department, region and country.",
+    (
+        Field("id", "id", "the place's id"),
+        Field("name", "text", "the name"),
+        Field("kind", "text", "town or area"),
+        Field("department", "text", "French département"),
+        Field("region", "text", "French région or US state"),
+        Field("country", "text", "country"),
+        Field("source", "list", "the sources that state it"),
+    ),
+)
+
+DISCREPANCIES = Listing(
+    "discrepancies",
+    "Recorded disagreements: between sources, revisions over time, or a source with itself.",
+    (
+        Field("id", "id", "the discrepancy's id"),
+        Field("subject", "id", "what it is about"),
+        Field("kind", "text", "internal, between-sources or revision"),
+        Field("about", "text", "what is disputed"),
+        Field("sides", "list", "each side's value and source"),
+        Field("note", "text", "a remark"),
+    ),
+)
+
+LISTINGS: dict[str, Listing] = {
+    listing.name: listing
+    for listing in (COMPANIES, JOBS, TIMELINE, PROJECTS, SOURCES, FIGURES, STATEMENTS, PEOPLE, PLACES, DISCREPANCIES)
+}
+
+
+# Helpers -------------------------------------------------------------------------------
+
+def _sources(cite: Iterable[m.Citation]) -> list[str]:
+    out: list[str] = []
+    for c in cite:
+        if c.source not in out:
+            out.append(c.source)
+    return out
+
+
+def latest(claims: Sequence[Any]) -> Any | None:
+    """The claim with the latest ``as_of`` date (file order breaks ties: the first wins).
+
+    Claims with an unknown or year-less ``as_of`` are used only when no claim is dated.
+    """
+    dated = [c for c in claims if c.as_of.has_year]
+    pool = dated or list(claims)
+    if not pool:
+        return None
+    best = pool[0]
+    for claim in pool[1:]:
+        if claim.as_of.sort_key()[:4] > best.as_of.sort_key()[:4]:
+            best = claim
+    return best
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+# Row builders --------------------------------------------------------------------------
+
+def company_rows(
+    book: m.FactBook,
+    town: str | None = None,
+    department: str | None = None,
+    role: str | None = None,
+    search: str | None = None,
+) -> list[Row]:
+    places = {p.id: p for p in book.places}
+    rows = []
+    for org in book.organisations:
+        if org.kind != "company":
+            continue
+        place = places.get(org.town) if org.town else None
+        row: Row = {
+            "id": org.id,
+            "name": org.name,
+            "town": place.name if place else None,
+            "town_id": org.town,
+            "department": place.department if place else None,
+            "country": place.country if place else None,
+            "roles": list(org.roles),
+            "description": org.description,
+            "source": _sources(org.cite),
+        }
+        if town is not None and fold(town) not in {fold(org.town or ""), fold(row["town"] or "")}:
+            continue
+        if department is not None and fold(department) != fold(row["department"] or ""):
+            continue
+        if role is not None and fold(role) not in {fold(r) for r in org.roles}:
+            continue
+        if search is not None:
+            haystack = fold(" ".join(str(v) for v in (org.id, org.name, row["town"], org.description) if v))
+            if fold(search) not in haystack:
+                continue
+        rows.append(row)
+    return rows
+
+
+_JOB_KINDS = {"jobs-direct": "direct", "jobs-indirect": "indirect", "jobs-construction": "construction"}
+
+
+def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
+    return [
+        {
+            "id": f.id,
+            "project": f.subject,
+            "kind": _JOB_KINDS[f.measure],
+            "value": f.value,
+            "qualifier": f.qualifier,
+            "planned": f.planned,
+            "scope": f.scope,
+            "as_of": f.as_of.text,
+            "source": f.source,
+            "quote": f.quote,
+        }
+        for f in book.figures
+        if f.measure in _JOB_KINDS and (project is None or f.subject == project)
+    ]
+
+
+@dataclass(frozen=True)
+class Total:
+    """A sum of the latest claims, with the qualifier the sum honestly carries."""
+
+    subject: str
+    value: int | float
+    qualifier: str | None  # None: the parts' bounds point both ways; the sum has no honest qualifier
+    parts: tuple[m.Figure, ...]
+    ties: tuple[m.Figure, ...]  # other claims made on the same latest date, with another value
+
+
+def combine_qualifiers(qualifiers: Iterable[str]) -> str | None:
+    """The qualifier of a sum: any ``about`` makes it about; lower bounds and upper bounds do
+    not mix (``None``); ``more-than`` wins over ``at-least``; all exact stays exact."""
+    found = set(qualifiers)
+    if "about" in found:
+        return "about"
+    lower = found & {"more-than", "at-least"}
+    if lower and "up-to" in found:
+        return None
+    if "more-than" in found:
+        return "more-than"
+    if "at-least" in found:
+        return "at-least"
+    if "up-to" in found:
+        return "up-to"
+    return "exact"
+
+
+def job_totals(book: m.FactBook) -> list[Total]:
+    """Per subject, direct plus indirect jobs from the latest claim of each kind.
+
+    Construction jobs are not added: the sources give them as part of the others ("of which").
+    """
+    totals = []
+    subjects = list(dict.fromkeys(f.subject for f in book.figures if f.measure in ("jobs-direct", "jobs-indirect")))
+    for subject in subjects:
+        parts, ties = [], []
+        for measure in ("jobs-direct", "jobs-indirect"):
+            claims = [f for f in book.figures if f.subject == subject and f.measure == measure and f.scope is None]
+            claims = claims or [f for f in book.figures if f.subject == subject and f.measure == measure]
+            best = latest(claims)
+            if best is None:
+                continue
+            parts.append(best)
+            ties.extend(
+                c for c in claims
+                if c is not best and c.as_of.text == best.as_of.text and (c.value, c.qualifier) != (best.value, best.qualifier)
+            )
+        if parts:
+            totals.append(Total(subject, sum(p.value for p in parts), combine_qualifiers(p.qualifier for p in parts),
+                                tuple(parts), tuple(ties)))
+    return totals
+
+
+def _event_status(event: m.Event) -> str:
+    """``happened`` when the latest status claim says done, else ``planned``."""
+    status = latest(event.status)
+    return "happened" if status is not None and status.value == "done" else "planned"
+
+
+def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
+    """Event date claims and milestones, sorted by date (docs/facts-format.md, "Ordering").
+
+    A date with no year sorts with the other dates of the same event, just after them.
+    """
+    keyed: list[tuple[tuple[Any, ...], Row]] = []
+    for event in book.events:
+        if subject is not None and subject not in (event.id, event.part_of):
+            continue
+        anchor = min((c.date.sort_key() for c in event.dates if c.date.has_year), default=None)
+        for claim in event.dates:
+            key = claim.date.sort_key() if claim.date.has_year or anchor is None else (*anchor[:4], 9.0)
+            keyed.append((key, {
+                "date": claim.date.text, "date_precision": claim.date.precision, "date_qualifier": None,
+                "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
+                "as_of": claim.as_of.text, "source": claim.source, "id": event.id, "quote": claim.quote,
+            }))
+    for stone in book.milestones:
+        if subject is not None and stone.subject != subject:
+            continue
+        keyed.append((stone.date.sort_key(), {
+            "date": stone.date.text, "date_precision": stone.date.precision, "date_qualifier": stone.date_qualifier,
+            "status": "planned" if stone.planned else "happened", "subject": stone.subject, "what": stone.what,
+            "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source, "id": stone.id,
+            "quote": stone.quote,
+        }))
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _, row in keyed]
+
+
+def project_rows(book: m.FactBook) -> list[Row]:
+    places = {p.id: p.name for p in book.places}
+    rows = []
+    for project in book.projects:
+        figures = [f for f in book.figures if f.subject == project.id]
+        status = latest(project.status)
+        row: Row = {
+            "id": project.id,
+            "name": project.name,
+            "owner": project.owner,
+            "place": list(dict.fromkeys(places.get(loc.place, loc.place) for loc in project.locations)),
+            "status": status.value if status else None,
+            "status_as_of": status.as_of.text if status else None,
+        }
+        money = latest([f for f in figures if f.measure == "investment" and f.unit == "EUR"]) or latest(
+            [f for f in figures if f.measure == "investment"]
+        )
+        row.update({
+            "investment": money.value if money else None,
+            "investment_unit": money.unit if money else None,
+            "investment_qualifier": money.qualifier if money else None,
+            "investment_scope": money.scope if money else None,
+            "investment_as_of": money.as_of.text if money else None,
+            "investment_source": money.source if money else None,
+        })
+        for measure, prefix in (("jobs-direct", "jobs_direct"), ("jobs-indirect", "jobs_indirect")):
+            claim = latest([f for f in figures if f.measure == measure])
+            row[prefix] = claim.value if claim else None
+            row[f"{prefix}_qualifier"] = claim.qualifier if claim else None
+            row[f"{prefix}_as_of"] = claim.as_of.text if claim else None
+        row["claims"] = len(figures) + sum(1 for s in book.milestones if s.subject == project.id)
+        rows.append(row)
+    return rows
+
+
+def source_rows(book: m.FactBook) -> list[Row]:
+    counts = facts_per_source(book)
+    return [
+        {
+            "id": s.id, "publisher": s.publisher, "title": s.title, "published": s.published.text,
+            "published_inferred": s.published_inferred, "published_note": s.published_note,
+            "language": s.language, "url": s.url, "facts": counts.get(s.id, 0),
+        }
+        for s in book.sources
+    ]
+
+
+def figure_rows(book: m.FactBook, subject: str | None = None, measure: str | None = None) -> list[Row]:
+    return [
+        {
+            "id": f.id, "subject": f.subject, "measure": f.measure, "value": f.value, "value_text": f.value_text,
+            "unit": f.unit, "qualifier": f.qualifier, "planned": f.planned,
+            "period": f.period.text if f.period else None, "scope": f.scope, "as_of": f.as_of.text,
+            "source": f.source, "quote": f.quote, "note": f.note,
+        }
+        for f in book.figures
+        if (subject is None or f.subject == subject) and (measure is None or f.measure == measure)
+    ]
+
+
+def statement_rows(book: m.FactBook, subject: str | None = None, topic: str | None = None) -> list[Row]:
+    return [
+        {"id": s.id, "subject": s.subject, "topic": s.topic, "text": s.text, "as_of": s.as_of.text,
+         "source": s.source, "quote": s.quote}
+        for s in book.statements
+        if (subject is None or s.subject == subject) and (topic is None or s.topic == topic)
+    ]
+
+
+def people_rows(book: m.FactBook) -> list[Row]:
+    return [
+        {"id": p.id, "name": p.name, "role": p.role, "organisation": p.organisation,
+         "also_known_as": [a.name for a in p.also_known_as], "source": _sources(p.cite)}
+        for p in book.people
+    ]
+
+
+def place_rows(book: m.FactBook) -> list[Row]:
+    return [
+        {"id": p.id, "name": p.name, "kind": p.kind, "department": p.department, "region": p.region,
+         "country": p.country, "source": _sources(p.cite)}
+        for p in book.places
+    ]
+
+
+def discrepancy_rows(book: m.FactBook) -> list[Row]:
+    return [
+        {"id": d.id, "subject": d.subject, "kind": d.kind, "about": d.about,
+         "sides": [f"{s.value} [{s.source}]" for s in d.sides], "note": d.note}
+        for d in book.discrepancies
+    ]
+
+
+# Selecting, sorting, limiting ----------------------------------------------------------
+
+def parse_field_list(text: str | None, listing: Listing, option: str = "--fields") -> list[str] | None:
+    """``"a,b"`` → ``["a", "b"]``, each checked against the listing's fields."""
+    if text is None:
+        return None
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    valid = listing.field_names()
+    for name in names:
+        bare = name[1:] if option == "--sort" and name.startswith("-") else name
+        if bare not in valid:
+            raise UsageError(
+                f"{option}: unknown field {bare!r} for {listing.name}{suggest(bare, valid)}; valid fields: {', '.join(valid)}"
+            )
+    if not names:
+        raise UsageError(f"{option}: give at least one field; valid fields: {', '.join(valid)}")
+    return names
+
+
+def _sort_value(value: Any, kind: str) -> tuple[int, Any]:
+    if value is None:
+        return (2, 0)
+    if kind == "date":
+        return (0, parse_date(value).sort_key())
+    if kind == "number" or kind == "bool":
+        return (0, value)
+    if kind == "list":
+        return (1, fold("; ".join(map(str, value))))
+    return (1, fold(str(value)))
+
+
+def sort_rows(rows: list[Row], keys: Sequence[str], listing: Listing) -> list[Row]:
+    """Stable sort on several keys; ``-key`` descending. Nulls sort last either way."""
+    out = list(rows)
+    for key in reversed(keys):
+        descending = key.startswith("-")
+        name = key.lstrip("-")
+        kind = listing.field(name).type
+        present = [r for r in out if r.get(name) is not None]
+        absent = [r for r in out if r.get(name) is None]
+        present.sort(key=lambda r: _sort_value(r[name], kind), reverse=descending)
+        out = present + absent
+    return out
+
+
+def shape_rows(
+    rows: list[Row], listing: Listing, fields: str | None, sort: str | None, limit: int | None, table: bool
+) -> tuple[list[Row], list[str]]:
+    """Apply ``--sort``, ``--limit`` and ``--fields``; return the rows and the column names."""
+    columns = parse_field_list(fields, listing)
+    if columns is None:
+        columns = list(listing.table_fields) if table and listing.table_fields else listing.field_names()
+    keys = parse_field_list(sort, listing, "--sort")
+    if keys:
+        rows = sort_rows(rows, keys, listing)
+    if limit is not None:
+        if limit < 0:
+            raise UsageError("--limit: must be 0 or more")
+        rows = rows[:limit]
+    return rows, columns
+
+
+def resolve_id(book: m.FactBook, wanted: str, kinds: Iterable[type]) -> str:
+    """An id of one of the given kinds, matched case- and accent-insensitively; else a UsageError."""
+    candidates = [item.id for _, item in book.entities() if isinstance(item, tuple(kinds))]
+    for cid in candidates:
+        if fold(cid) == fold(wanted):
+            return cid
+    raise UsageError(f"unknown id {wanted!r}{suggest(wanted, candidates)}; known: {', '.join(candidates)}")
+
+

@@ -1,0 +1,161 @@
+"""Every output format in one place. Machine formats use the standard library and write to
+``sys.stdout`` (looked up at call time); only the terminal table imports Rich, and only when
+it draws one. ``yaml`` is imported only for ``--format yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from .query import Listing, Row
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
+
+
+def stdout() -> TextIO:
+    return sys.stdout
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def choose_format(requested: str | None, stream: TextIO) -> str:
+    """The format asked for; with none, a table on a terminal and TSV anywhere else (gh's rule)."""
+    if requested is not None:
+        return requested
+    return "table" if is_terminal(stream) else "tsv"
+
+
+def use_color(no_color_flag: bool, stream: TextIO) -> bool:
+    """``--no-color``, then NO_COLOR, then FORCE_COLOR, then TERM=dumb, then whether it is a terminal."""
+    if no_color_flag or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return is_terminal(stream)
+
+
+def flat(value: Any) -> str:
+    """A value as one text cell (CSV, TSV, Markdown): lists joined by ``; ``, null empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        return "; ".join(flat(item) for item in value)
+    return str(value)
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tsv_cell(value: Any) -> str:
+    """TSV cells escape backslash, tab, newline and carriage return as ``\\\\ \\t \\n \\r``."""
+    return flat(value).translate(_TSV_ESCAPES)
+
+
+def render_rows(
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    listing: Listing,
+    fmt: str,
+    *,
+    headers: bool = True,
+    color: bool = False,
+    notes: Sequence[str] = (),
+) -> None:
+    """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
+
+    ``notes`` are lines a person should read under a table (what a total means); machine
+    formats leave them out.
+    """
+    out = stdout()
+    picked = [{name: row.get(name) for name in columns} for row in rows]
+    if fmt == "json":
+        out.write(json.dumps(picked, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for item in picked:
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(out, lineterminator="\n")
+        if headers:
+            writer.writerow(columns)
+        for item in picked:
+            writer.writerow([flat(item[name]) for name in columns])
+    elif fmt == "tsv":
+        if headers:
+            out.write("\t".join(columns) + "\n")
+        for item in picked:
+            out.write("\t".join(tsv_cell(item[name]) for name in columns) + "\n")
+    elif fmt == "yaml":
+        import yaml
+
+        out.write(yaml.safe_dump(picked, allow_unicode=True, sort_keys=False, width=float("inf")) if picked else "[]\n")
+    elif fmt == "markdown":
+        out.write(_markdown(picked, columns))
+    else:
+        _table(rows, columns, listing, out, color=color, notes=notes)
+
+
+def _markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    def cell(value: Any) -> str:
+        return flat(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
+    lines += ["| " + " | ".join(cell(row[name]) for name in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def human_cell(row: Row, name: str, listing: Listing) -> str:
+    """A cell as a person reads it: the field's own display, or the flat value."""
+    try:
+        field = listing.field(name)
+    except KeyError:
+        return flat(row.get(name))
+    if field.human is not None:
+        return field.human(row)
+    if isinstance(row.get(name), bool):
+        return "yes" if row[name] else "no"
+    return flat(row.get(name))
+
+
+def make_console(out: TextIO, color: bool) -> Any:
+    from rich.console import Console
+
+    return Console(
+        file=out, no_color=not color, force_terminal=color or None, highlight=False, markup=False, emoji=False
+    )
+
+
+def _table(
+    rows: Sequence[Row], columns: Sequence[str], listing: Listing, out: TextIO, *, color: bool, notes: Sequence[str]
+) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console(out, color)
+    table = Table(
+        title=f"{listing.name} ({len(rows)})", title_justify="left", header_style="bold" if color else "",
+        title_style="bold" if color else "",
+    )
+    for name in columns:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(human_cell(row, name, listing)) for name in columns))
+    console.print(table)
+    for note in notes:
+        console.print(Text(note))
