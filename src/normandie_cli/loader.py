@@ -335,11 +335,11 @@ class _Reader:
 
     def source(self, node: Any) -> m.Source:
         spec = {
-            "id": self.ident, "title": self.text, "publisher": self.text, "url": self.text,
+            "id": self.ident, "title": self.text, "description": self.text, "publisher": self.text, "url": self.text,
             "published": self.date, "published_inferred": self.boolean, "published_note": self.text,
             "language": self.text, "primary": self.boolean, "text": self.text,
         }
-        fields = self.record(node, "a source", spec, {"id", "title", "publisher", "published", "language"})
+        fields = self.record(node, "a source", spec, {"id", "publisher", "published", "language"})
         self.published[fields["id"]] = fields["published"]
         return m.Source(**fields, line=node.start_mark.line + 1)
 

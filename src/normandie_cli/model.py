@@ -15,7 +15,7 @@ from .dates import PartialDate
 QUALIFIERS = ("exact", "about", "more-than", "at-least", "up-to")
 DATE_QUALIFIERS = ("exact", "about", "by", "before", "early", "end-of", "after")
 STATUSES = ("prospective", "planned", "under-way", "done", "abandoned")
-ORGANISATION_KINDS = ("company", "public-body", "association", "diplomatic-mission")
+ORGANISATION_KINDS = ("company", "public-body", "association", "diplomatic-mission", "not-stated")
 DISCREPANCY_KINDS = ("internal", "between-sources", "revision")
 NOT_STATED = "not-stated"
 
@@ -32,10 +32,12 @@ class Citation:
 @dataclass(frozen=True)
 class Source:
     id: str
-    title: str
     publisher: str
     published: PartialDate
     language: str
+    #: The page's own title, when known; ``description`` says in our words what it is.
+    title: str | None = None
+    description: str | None = None
     url: str | None = None
     published_inferred: bool = False
     published_note: str | None = None

@@ -176,7 +176,8 @@ SOURCES = Listing(
     (
         Field("id", "id", "the source's id"),
         Field("publisher", "text", "who published it"),
-        Field("title", "text", "its title"),
+        Field("title", "text", "its own title, when known"),
+        Field("description", "text", "what it is, in our words"),
         Field("published", "date", "publication date at its precision, or unknown",
               lambda r: humanize.date(r["published"]) + (" (inferred)" if r["published_inferred"] else "")),
         Field("published_inferred", "bool", "true when the date is deduced, not printed on the page"),
@@ -282,8 +283,9 @@ def _sources(cite: Iterable[m.Citation]) -> list[str]:
     return out
 
 
-def latest(claims: Sequence[Any]) -> Any | None:
-    """The claim with the latest ``as_of`` date (file order breaks ties: the first wins).
+def latest(claims: Sequence[Any], rank: Callable[[Any], int] | None = None) -> Any | None:
+    """The claim with the latest ``as_of`` date; among claims of the same date, the highest
+    ``rank`` (when given), then the first in file order.
 
     Claims with an unknown or year-less ``as_of`` are used only when no claim is dated.
     """
@@ -291,11 +293,20 @@ def latest(claims: Sequence[Any]) -> Any | None:
     pool = dated or list(claims)
     if not pool:
         return None
+
+    def key(claim: Any) -> tuple[Any, ...]:
+        return (claim.as_of.sort_key()[:4], rank(claim) if rank else 0)
+
     best = pool[0]
     for claim in pool[1:]:
-        if claim.as_of.sort_key()[:4] > best.as_of.sort_key()[:4]:
+        if key(claim) > key(best):
             best = claim
     return best
+
+
+def _status_rank(claim: m.StatusClaim) -> int:
+    """Of two status claims made on the same date, the further one on the way wins."""
+    return m.STATUSES.index(claim.value)
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -423,20 +434,20 @@ def job_totals(book: m.FactBook) -> list[Total]:
 
 def _event_status(event: m.Event) -> str:
     """``happened`` when the latest status claim says done, else ``planned``."""
-    status = latest(event.status)
+    status = latest(event.status, _status_rank)
     return "happened" if status is not None and status.value == "done" else "planned"
 
 
 def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
     """Event date claims and milestones, sorted by date (docs/facts-format.md, "Ordering").
 
-    A date with no year sorts with the other dates of the same event, just after them.
+    A date with no year sorts just after the latest-starting dated claim of the same event.
     """
     keyed: list[tuple[tuple[Any, ...], Row]] = []
     for event in book.events:
         if subject is not None and subject not in (event.id, event.part_of):
             continue
-        anchor = min((c.date.sort_key() for c in event.dates if c.date.has_year), default=None)
+        anchor = max((c.date.sort_key() for c in event.dates if c.date.has_year), default=None)
         for claim in event.dates:
             key = claim.date.sort_key() if claim.date.has_year or anchor is None else (*anchor[:4], 9.0)
             keyed.append((key, {
@@ -462,7 +473,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
     rows = []
     for project in book.projects:
         figures = [f for f in book.figures if f.subject == project.id]
-        status = latest(project.status)
+        status = latest(project.status, _status_rank)
         row: Row = {
             "id": project.id,
             "name": project.name,
@@ -496,7 +507,8 @@ def source_rows(book: m.FactBook) -> list[Row]:
     counts = facts_per_source(book)
     return [
         {
-            "id": s.id, "publisher": s.publisher, "title": s.title, "published": s.published.text,
+            "id": s.id, "publisher": s.publisher, "title": s.title, "description": s.description,
+            "published": s.published.text,
             "published_inferred": s.published_inferred, "published_note": s.published_note,
             "language": s.language, "url": s.url, "facts": counts.get(s.id, 0),
         }

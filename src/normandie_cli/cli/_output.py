@@ -59,7 +59,7 @@ def listing_command(app: typer.Typer, listing: Listing, example: str) -> Callabl
     """Register ``func(book, **filters) -> rows`` (or ``(rows, notes)``) as a listing command."""
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
-        own = [p for p in inspect.signature(func).parameters.values() if p.name != "book"]
+        own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
         params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
         params += own
         params += [
