@@ -70,6 +70,19 @@ def _quantity(value: str, qualifier: str, unit: str | None = None, text: str | N
     return show
 
 
+def _latest_claim(prefix: str, unit: str | None = None) -> Callable[[Row], str]:
+    """``> EUR 1 bn (phase I; 17 May 2025)``: a latest claim with what it covers and its date."""
+
+    def show(row: Row) -> str:
+        if row.get(prefix) is None:
+            return ""
+        value = humanize.quantity(row[prefix], row.get(f"{prefix}_qualifier"), row.get(unit) if unit else None)
+        extra = [x for x in (row.get(f"{prefix}_scope"), humanize.date(row.get(f"{prefix}_as_of"))) if x]
+        return f"{value} ({'; '.join(extra)})" if extra else value
+
+    return show
+
+
 def _date(name: str) -> Callable[[Row], str]:
     return lambda row: humanize.date(row.get(name))
 
@@ -125,19 +138,20 @@ TIMELINE = Listing(
     "Events and milestones in date order, planned or happened, each with its source.",
     (
         Field("date", "date", "the date at its own precision (YYYY, YYYY-MM, YYYY-MM-DD, A/B, --MM-DD)",
-              _date("date")),
+              lambda r: " ".join(x for x in ((r["date_qualifier"] or "").replace("-", " "), humanize.date(r["date"])) if x)),
         Field("date_precision", "text", "year, month, day, range, day-no-year or unknown"),
         Field("date_qualifier", "text", "exact, about, by, before, early, end-of or after"),
         Field("status", "text", "happened or planned"),
         Field("subject", "id", "the event, project or organisation"),
-        Field("what", "text", "the event's name or the milestone (commissioning, founded, ...)"),
+        Field("what", "text", "the event's name or the milestone (commissioning, founded, ...)",
+              lambda r: f"{r['what']} ({r['scope']})" if r["scope"] else r["what"]),
         Field("scope", "text", "what part it covers"),
         _as_of(),
         _src(),
         Field("id", "id", "the milestone's or event's id"),
         Field("quote", "text", "the source's exact words, for the primary article"),
     ),
-    ("date", "date_qualifier", "status", "subject", "what", "scope", "as_of", "source"),
+    ("date", "status", "subject", "what", "as_of", "source"),
 )
 
 PROJECTS = Listing(
@@ -148,26 +162,25 @@ PROJECTS = Listing(
         Field("name", "text", "the project's name"),
         Field("owner", "id", "the organisation that carries it"),
         Field("place", "list", "where, as the sources name it"),
-        Field("status", "text", "latest status claim: prospective, planned, under-way, done, abandoned"),
+        Field("status", "text", "latest status claim: prospective, planned, under-way, done, abandoned",
+              lambda r: f"{r['status']} ({humanize.date(r['status_as_of'])})" if r["status"] else ""),
         Field("status_as_of", "date", "when that status was stated"),
         Field("investment", "number", "latest investment claim (by as-of date)",
-              _quantity("investment", "investment_qualifier", "investment_unit")),
+              _latest_claim("investment", "investment_unit")),
         Field("investment_unit", "text", "its currency"),
         Field("investment_qualifier", "text", "its qualifier"),
         Field("investment_scope", "text", "what part it covers"),
         Field("investment_as_of", "date", "when it was stated"),
         Field("investment_source", "id", "who stated it"),
-        Field("jobs_direct", "number", "latest direct-jobs claim", _quantity("jobs_direct", "jobs_direct_qualifier")),
+        Field("jobs_direct", "number", "latest direct-jobs claim", _latest_claim("jobs_direct")),
         Field("jobs_direct_qualifier", "text", "its qualifier"),
         Field("jobs_direct_as_of", "date", "when it was stated"),
-        Field("jobs_indirect", "number", "latest indirect-jobs claim",
-              _quantity("jobs_indirect", "jobs_indirect_qualifier")),
+        Field("jobs_indirect", "number", "latest indirect-jobs claim", _latest_claim("jobs_indirect")),
         Field("jobs_indirect_qualifier", "text", "its qualifier"),
         Field("jobs_indirect_as_of", "date", "when it was stated"),
         Field("claims", "number", "how many figures and milestones the book holds about it"),
     ),
-    ("id", "owner", "place", "status", "investment", "investment_as_of", "jobs_direct", "jobs_indirect",
-     "jobs_direct_as_of"),
+    ("id", "owner", "place", "status", "investment", "jobs_direct", "jobs_indirect"),
 )
 
 SOURCES = Listing(
@@ -311,7 +324,10 @@ def _status_rank(claim: m.StatusClaim) -> int:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean X?)`` for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    choices = list(choices)
+    folded = fold(word)
+    close = [c for c in choices if folded and folded in fold(c)][:3]
+    close = close or difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(close)}?)" if close else ""
 
 
@@ -593,15 +609,22 @@ def _sort_value(value: Any, kind: str) -> tuple[int, Any]:
     return (1, fold(str(value)))
 
 
+def _sortable(value: Any, kind: str) -> bool:
+    if value is None:
+        return False
+    return kind != "date" or parse_date(value).has_year
+
+
 def sort_rows(rows: list[Row], keys: Sequence[str], listing: Listing) -> list[Row]:
-    """Stable sort on several keys; ``-key`` descending. Nulls sort last either way."""
+    """Stable sort on several keys; ``-key`` descending. Nulls, unknown dates and dates
+    without a year sort last either way."""
     out = list(rows)
     for key in reversed(keys):
         descending = key.startswith("-")
         name = key.lstrip("-")
         kind = listing.field(name).type
-        present = [r for r in out if r.get(name) is not None]
-        absent = [r for r in out if r.get(name) is None]
+        present = [r for r in out if _sortable(r.get(name), kind)]
+        absent = [r for r in out if not _sortable(r.get(name), kind)]
         present.sort(key=lambda r: _sort_value(r[name], kind), reverse=descending)
         out = present + absent
     return out

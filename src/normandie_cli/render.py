@@ -153,9 +153,17 @@ def _table(
         title_style="bold" if color else "",
     )
     for name in columns:
+        # "fold" wraps a long value over several lines: nothing is ever cut off.
         table.add_column(name, overflow="fold")
     for row in rows:
         table.add_row(*(Text(human_cell(row, name, listing)) for name in columns))
     console.print(table)
     for note in notes:
         console.print(Text(note))
+
+
+def fields_markdown(listing: Listing) -> str:
+    """The listing's fields as a Markdown table (the README's field reference is made with it)."""
+    lines = ["| field | type | meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{f.name}` | {f.type} | {f.description} |" for f in listing.fields]
+    return "\n".join(lines) + "\n"

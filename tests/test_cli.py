@@ -1,0 +1,210 @@
+"""Every command through the real Typer app (CliRunner): golden outputs, formats read back by
+their standard readers, filters, options, errors and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from normandie_cli import __version__
+from normandie_cli.errors import ExitCode
+from normandie_cli.loader import bundled_path
+from normandie_cli.query import LISTINGS
+
+from .conftest import write
+
+COMMANDS = sorted(LISTINGS)
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("fmt", ("table", "tsv", "json"))
+def test_golden_output_of_every_command(run, golden, command: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(command, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    golden(f"{command}.{fmt}", result.stdout)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_golden_output_of_every_format(run, golden, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("companies", "--role", "delegation", "-f", fmt)
+    assert result.exit_code == 0
+    golden(f"companies-delegation.{fmt}", result.stdout)
+
+
+def test_golden_summary_and_timeline_of_a_project(run, golden) -> None:  # type: ignore[no-untyped-def]
+    golden("summary.txt", run().stdout.replace(str(bundled_path()), "<bundled facts.yaml>"))
+    golden("timeline-eastman.tsv", run("timeline", "eastman-port-jerome").stdout)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_format_reads_back_to_the_same_rows(run, command: str) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run(command, "-f", "json").stdout)
+    assert rows and all(list(row) == list(rows[0]) for row in rows)
+    assert [json.loads(line) for line in run(command, "-f", "jsonl").stdout.splitlines()] == rows
+    assert yaml.safe_load(run(command, "-f", "yaml").stdout) == rows
+
+    def flat(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, list):
+            return "; ".join(map(str, value))
+        return str(value)
+
+    expected = [[flat(v) for v in row.values()] for row in rows]
+    parsed_csv = list(csv.reader(io.StringIO(run(command, "-f", "csv").stdout)))
+    assert parsed_csv[0] == list(rows[0]) and parsed_csv[1:] == expected
+    tsv_lines = run(command, "-f", "tsv").stdout.splitlines()
+    unescape = lambda cell: cell.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")  # noqa: E731
+    assert [[unescape(c) for c in line.split("\t")] for line in tsv_lines[1:]] == expected
+
+
+def test_piped_output_without_format_is_tsv_with_a_header(run) -> None:  # type: ignore[no-untyped-def]
+    lines = run("companies").stdout.splitlines()
+    assert lines[0].split("\t")[:4] == ["id", "name", "town", "town_id"]
+    assert "\x1b[" not in "".join(lines)
+
+
+def test_json_fields_are_stable_and_typed(run) -> None:  # type: ignore[no-untyped-def]
+    companies = json.loads(run("companies", "-f", "json").stdout)
+    assert list(companies[0]) == ["id", "name", "town", "town_id", "department", "country", "roles", "description", "source"]
+    nwx = next(c for c in companies if c["id"] == "normandie-web-xperts")
+    assert nwx["town"] is None and nwx["roles"] == ["delegation"]
+    jobs = json.loads(run("jobs", "-f", "json").stdout)
+    indirect = next(j for j in jobs if j["source"] == "gazette" and j["kind"] == "indirect")
+    assert indirect["value"] == 1500 and indirect["qualifier"] == "about" and indirect["as_of"] == "2023-03"
+    assert indirect["quote"] == "génèrera près de 1500 emplois indirects"
+
+
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        (("--town", "herouville-saint-clair"), ["eldim"]),
+        (("--town", "HEROUVILLE SAINT CLAIR"), ["eldim"]),
+        (("--town", "maromme"), ["cryopak"]),
+        (("--department", "eure"), ["la-patisserie-numerique"]),
+        (("--search", "plasma"), ["aurora-cold-plasma-sterilisation"]),
+        (("--search", "PATISSERIE"), ["la-patisserie-numerique"]),
+        (("--role", "investor"), ["eastman"]),
+    ],
+)
+def test_company_filters_ignore_case_and_accents(run, args: tuple[str, ...], ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("companies", *args, "-f", "json").stdout)
+    assert [r["id"] for r in rows] == ids
+
+
+def test_role_delegation_gives_exactly_eleven(run) -> None:  # type: ignore[no-untyped-def]
+    assert len(json.loads(run("companies", "--role", "delegation", "-f", "json").stdout)) == 11
+
+
+def test_fields_sort_limit_and_no_headers(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("companies", "--role", "delegation", "--fields", "town,id", "--sort", "town,-id", "--limit", "3",
+              "-f", "csv", "--no-headers").stdout
+    assert out == "Caen,urbest\nDeauville,agence-sebastien-mariano-swiss-life\nFleury-sur-Orne,axeos\n"
+    out = run("jobs", "--sort", "-as_of", "--limit", "2", "--fields", "as_of,kind", "-f", "tsv").stdout
+    assert out == "as_of\tkind\n2025-05-17\tdirect\n2025-05-17\tindirect\n"
+
+
+def test_sorting_by_date_mixes_precisions_in_order(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("figures", "--sort", "as_of", "--fields", "as_of", "--no-headers").stdout.split()
+    dated = [d for d in out if d != "unknown"]
+    assert dated.index("2022") < dated.index("2022-03-30") and dated.index("2023") < dated.index("2023-03")
+    assert out[-1] == "unknown"
+
+
+def test_jobs_table_shows_values_as_people_read_them_and_an_honest_total(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("jobs", "-f", "table").stdout
+    assert "≈ 1,500" in out and "> 350" in out and "≥ 1,500" in out
+    assert "Total for eastman-port-jerome: > 1,850 jobs" in " ".join(out.split())
+    assert "latest claim" in out
+
+
+def test_timeline_marks_planned_and_happened(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("timeline", "eastman-port-jerome", "-f", "json").stdout)
+    commissioning = next(r for r in rows if r["source"] == "gazette" and r["what"] == "commissioning")
+    assert (commissioning["date"], commissioning["status"], commissioning["date_precision"]) == ("2026", "planned", "year")
+    dates = [r["date"] for r in rows]
+    assert dates.index("2025") < dates.index("2026") < dates.index("2030")
+
+
+def test_projects_show_the_latest_claims(run) -> None:  # type: ignore[no-untyped-def]
+    rows = {r["id"]: r for r in json.loads(run("projects", "-f", "json").stdout)}
+    eastman = rows["eastman-port-jerome"]
+    assert (eastman["investment"], eastman["investment_qualifier"], eastman["investment_as_of"]) == (
+        1_000_000_000, "more-than", "2025-05-17")
+    assert rows["cryopak-second-site"]["status"] == "prospective"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("companies", "--fields", "id,nope"), ExitCode.USAGE, "unknown field 'nope' for companies"),
+        (("companies", "--sort", "-nope"), ExitCode.USAGE, "--sort: unknown field 'nope'"),
+        (("timeline", "eastman"), ExitCode.USAGE, "did you mean"),
+        (("--data", "/nonexistent/facts.yaml", "companies"), ExitCode.DATA_ERROR, "/nonexistent/facts.yaml: no such file"),
+        (("companies", "--format", "xml"), ExitCode.USAGE, "xml"),
+    ],
+)
+def test_errors_are_one_line_with_a_documented_exit_code(run, args, code, message) -> None:  # type: ignore[no-untyped-def]
+    result = run(*args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert result.stdout == ""
+    if code != ExitCode.USAGE or "--format" not in args:
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_malformed_file_names_file_line_and_column(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, "sources:\n  - id: s1\n    publisher: [unclosed\n")
+    result = run("--data", str(path), "companies")
+    assert result.exit_code == ExitCode.DATA_ERROR
+    assert result.stderr.startswith(f"normandie: {path}:")
+    assert "invalid YAML" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_environment_variable_chooses_the_data_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, "sources: []\n")
+    result = run("companies", "-f", "json", env={"NORMANDIE_DATA": str(path)})
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
+
+
+def test_validate_exit_codes(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("validate").exit_code == 0
+    bad = write(tmp_path, "sources: []\norganisations:\n  - {id: a, name: A, kind: company, town: nowhere, cite: []}\n")
+    result = run("validate", str(bad))
+    assert result.exit_code == ExitCode.INVALID
+    assert result.stdout == f"{bad}:3: a: town: unknown id 'nowhere'\n"
+    assert run("validate", str(tmp_path / "missing.yaml")).exit_code == ExitCode.DATA_ERROR
+
+
+def test_version_and_help(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("--version").stdout == f"normandie {__version__}\n"
+    assert "companies" in run("--help").stdout
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, "validate"])
+def test_every_command_has_help_with_an_example(run, command: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: normandie " in result.stdout
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, "validate"])
+def test_every_command_is_in_the_readme(command: str) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"normandie {command}" in readme
+
+
+def test_colour_only_when_forced(run) -> None:  # type: ignore[no-untyped-def]
+    assert "\x1b[" not in run("companies", "-f", "table").stdout
+    forced = run("companies", "-f", "table", env={"NO_COLOR": "", "FORCE_COLOR": "1", "TERM": "xterm"}).stdout
+    assert "\x1b[" in forced
+    assert "\x1b[" not in run("--no-color", "companies", "-f", "table", env={"NO_COLOR": "", "FORCE_COLOR": "1"}).stdout

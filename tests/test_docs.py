@@ -1,0 +1,27 @@
+"""The README documents every listing's fields, and CI runs the README's test command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from normandie_cli.query import LISTINGS
+from normandie_cli.render import fields_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(LISTINGS))
+def test_readme_lists_every_field_of_every_command(name: str) -> None:
+    assert fields_markdown(LISTINGS[name]) in README
+
+
+def test_readme_opens_with_the_two_set_up_commands_and_ci_runs_the_test_one() -> None:
+    block = README.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert len(block) == 2
+    assert "pip install ." in block[0] and "normandie" in block[0]
+    assert block[1].endswith("pip install -e '.[test]' && pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install --quiet --disable-pip-version-check -e '.[test]'\npytest\n" in ci
