@@ -91,7 +91,7 @@ def render_rows(
     elif fmt == "csv":
         import csv
 
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out)  # RFC 4180: CRLF line ends, so a lone CR or LF in a value is quoted
         if headers:
             writer.writerow(columns)
         for item in picked:
@@ -102,13 +102,33 @@ def render_rows(
         for item in picked:
             out.write("\t".join(tsv_cell(item[name]) for name in columns) + "\n")
     elif fmt == "yaml":
-        import yaml
-
-        out.write(yaml.safe_dump(picked, allow_unicode=True, sort_keys=False, width=float("inf")) if picked else "[]\n")
+        out.write(_yaml(picked))
     elif fmt == "markdown":
         out.write(_markdown(picked, columns))
     else:
         _table(rows, columns, listing, out, color=color, notes=notes)
+
+
+def _yaml(rows: Sequence[Row]) -> str:
+    """YAML that reads back to exactly the same values.
+
+    Text with a character that is not printable (line breaks, NEL, controls) is written
+    double-quoted, with escapes: PyYAML's other styles fold some of them (a NEL comes back as
+    a space).
+    """
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = None if value.isprintable() else '"'
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    if not rows:
+        return "[]\n"
+    return yaml.dump(list(rows), Dumper=Dumper, allow_unicode=True, sort_keys=False, width=float("inf"))
 
 
 def _markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
