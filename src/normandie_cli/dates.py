@@ -8,11 +8,13 @@ Standard library only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from .record import Record
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_POINT = re.compile(r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|--(?P<ymonth>\d{2})-(?P<yday>\d{2}))$")
+#: Compiled on first use (re caches it): start-up pays for no pattern it does not use.
+_POINT = r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|--(?P<ymonth>\d{2})-(?P<yday>\d{2}))$"
 
 #: Precision names, from the coarsest.
 YEAR, MONTH, DAY, RANGE, NO_YEAR, UNKNOWN = "year", "month", "day", "range", "day-no-year", "unknown"
@@ -23,8 +25,7 @@ class DateFormatError(ValueError):
     """The text is not a date in the fact-file syntax."""
 
 
-@dataclass(frozen=True, order=False)
-class Point:
+class Point(Record):
     """One end of a date: year, month and day, the missing parts ``None``."""
 
     year: int | None
@@ -66,7 +67,7 @@ class Point:
 
 
 def _parse_point(text: str) -> Point:
-    match = _POINT.match(text)
+    match = re.match(_POINT, text)
     if not match:
         raise DateFormatError(
             f"{text!r} is not a date: write YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD, a range A/B, or 'unknown'"
@@ -95,13 +96,12 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-@dataclass(frozen=True)
-class PartialDate:
+class PartialDate(Record):
     """A date at the precision its source gave. ``start`` is ``None`` only for unknown."""
 
     start: Point | None
     end: Point | None = None
-    text: str = field(default="unknown", compare=False)
+    text: str = "unknown"
 
     @property
     def precision(self) -> str:

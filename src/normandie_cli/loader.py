@@ -1,4 +1,4 @@
-"""Read a fact file into the model: YAML nodes, checked key by key, into frozen dataclasses.
+"""Read a fact file into the model: YAML nodes, checked key by key, into immutable records.
 
 The file is composed into YAML nodes (``CSafeLoader`` when PyYAML has its C extension), never
 constructed by PyYAML: every scalar is read from the text the author wrote, so YAML 1.1's
@@ -33,9 +33,10 @@ _SEQ = "tag:yaml.org,2002:seq"
 _PLAIN_TAGS = {_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, _MAP, _SEQ}
 _TAG_NAMES = {_NULL: "null", _BOOL: "a boolean", _INT: "a number", _FLOAT: "a number", _TIMESTAMP: "a date"}
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$")
-_FRACTION = re.compile(r"^([0-9]+)/([1-9][0-9]*)$")
+# Patterns are compiled on first use (re caches them), not at start-up.
+_ID = r"^[a-z0-9][a-z0-9-]*$"
+_DECIMAL = r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$"
+_FRACTION = r"^([0-9]+)/([1-9][0-9]*)$"
 
 
 def bundled_path() -> Path:
@@ -77,19 +78,31 @@ def read_text(path: Path) -> str:
         raise DataError(name, f"not valid UTF-8 at byte offset {err.start}") from None
 
 
-def load_facts(path: str | os.PathLike[str] | None = None) -> m.FactBook:
+def load_facts(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> m.FactBook:
     """Load a fact file and check its references; raise :class:`DataError` on the first problem.
 
-    Quotes are not checked here (that reads the source texts): ``normandie validate`` does.
+    With ``use_cache`` (and no ``NORMANDIE_NO_CACHE``), a book cached for this very file
+    (same path, size, modification time, program version) is used instead of parsing, and a
+    freshly parsed clean book is cached. Quotes are not checked here (that reads the source
+    texts): ``normandie validate`` does.
     """
+    from . import cache
     from .validate import check_references
 
-    book, problems = read_facts(path)
+    file = resolve_data_path(path)
+    use_cache = use_cache and not cache.disabled_by_environment()
+    if use_cache:
+        cached = cache.read(file)
+        if cached is not None:
+            return cached
+    book, problems = read_facts(file)
     problems = problems or check_references(book)
     if problems:
         first = min(problems, key=lambda p: (p.line or 0, p.column or 0))
         more = f" (and {len(problems) - 1} more problems; run 'normandie validate')" if len(problems) > 1 else ""
         raise DataError(first.path, first.message + more, first.line, first.column)
+    if use_cache:
+        cache.write(file, book)
     return book
 
 
@@ -206,7 +219,7 @@ class _Reader:
         return self._check_id(node, key, self.text(node, key))
 
     def _check_id(self, node: Any, key: str, value: str) -> str:
-        if not _ID.match(value):
+        if not re.match(_ID, value):
             raise self.error(node, f"{key}: {value!r} is not an id (lower-case letters, digits and '-')")
         return value
 
@@ -232,11 +245,11 @@ class _Reader:
         if node.tag not in (_STR, _INT, _FLOAT):
             raise self.error(node, f"{key}: expected a number, got {self.describe(node)}")
         raw = str(node.value).strip()
-        fraction = _FRACTION.match(raw)
+        fraction = re.match(_FRACTION, raw)
         if fraction:
             return int(fraction[1]) / int(fraction[2]), raw
         plain = raw.replace("_", "") if node.tag == _INT else raw
-        if not _DECIMAL.match(plain):
+        if not re.match(_DECIMAL, plain):
             raise self.error(
                 node,
                 f"{key}: {raw!r} is not a plain decimal number (write 1500, 1500.5, 6.0e9 or 1/3;"

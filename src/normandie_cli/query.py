@@ -7,33 +7,32 @@ lists, ``None``); dates are ISO strings of their own precision. Standard library
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from . import humanize
 from . import model as m
 from .dates import parse_date
 from .errors import UsageError
+from .record import Record
 from .validate import facts_per_source
 
 Row = dict[str, Any]
 
-_SEPARATORS = re.compile(r"[\s\-_'’.]+")
+_SEPARATORS = r"[\s\-_'’.]+"  # compiled on first use
 
 
 def fold(text: str) -> str:
     """Case-, accent- and hyphen-insensitive form: ``Hérouville-Saint-Clair`` → ``herouville saint clair``."""
+    import unicodedata
+
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SEPARATORS.sub(" ", bare.casefold()).strip()
+    return re.sub(_SEPARATORS, " ", bare.casefold()).strip()
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(Record):
     """One column of a listing."""
 
     name: str
@@ -43,8 +42,7 @@ class Field:
     human: Callable[[Row], str] | None = None
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(Record):
     name: str
     summary: str
     fields: tuple[Field, ...]
@@ -324,6 +322,8 @@ def _status_rank(claim: m.StatusClaim) -> int:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean X?)`` for the closest choice, or an empty string."""
+    import difflib
+
     choices = list(choices)
     folded = fold(word)
     close = [c for c in choices if folded and folded in fold(c)][:3]
@@ -393,8 +393,7 @@ def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
     ]
 
 
-@dataclass(frozen=True)
-class Total:
+class Total(Record):
     """A sum of the latest claims, with the qualifier the sum honestly carries."""
 
     subject: str

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,13 +15,15 @@ from . import model as m
 from .errors import DataError
 from .loader import read_facts
 
-_SPACE = re.compile(r"\s+")
+_SPACE = r"\s+"  # compiled on first use
 _PUNCT = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "«": '"', "»": '"', "“": '"', "”": '"', "\u00a0": " "})
 
 
 def normalise_quote(text: str) -> str:
     """Text as quotes are compared: NFC, one kind of apostrophe and quote mark, single spaces."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_PUNCT)).strip()
+    import unicodedata
+
+    return re.sub(_SPACE, " ", unicodedata.normalize("NFC", text).translate(_PUNCT)).strip()
 
 
 def _sourced(book: m.FactBook) -> Iterator[tuple[m.Entity, str, str | None, str]]:

@@ -43,16 +43,21 @@ class _Group(TyperGroup):
             raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
-app = typer.Typer(
-    cls=_Group,
-    name="normandie",
-    help="Explore sourced facts about Normandy's economy: companies, projects, jobs, dates.\n\n"
-    "Example: normandie companies --role delegation",
-    invoke_without_command=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        cls=_Group,
+        name="normandie",
+        help="Explore sourced facts about Normandy's economy: companies, projects, jobs, dates.\n\n"
+        "Example: normandie companies --role delegation",
+        invoke_without_command=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+#: The whole app: every command registered (tests, help, and completion of command names).
+app = _new_app()
 
 
 def _version(value: bool) -> None:
@@ -70,12 +75,15 @@ def _main(
                      help="Fact file to read instead of the bundled one."),
     ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (also: NO_COLOR=1, TERM=dumb).")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse the fact file, neither reading nor writing the parse cache.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """With no command: a short summary of the fact book and the commands to try."""
-    ctx.obj = State(data=data or None, no_color=no_color)
+    ctx.obj = State(data=data or None, no_color=no_color, no_cache=no_cache)
     if ctx.invoked_subcommand is None:
         from .summary import print_summary
 
@@ -85,11 +93,65 @@ def _main(
 from . import listing, validate  # noqa: E402,F401  (registers the commands)
 
 
+_GLOBAL_WITH_VALUE = ("--data",)
+_FULL_APP_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
+
+
+def command_name(words: list[str]) -> str | None:
+    """The subcommand these (complete) words run, or ``None`` when they need the whole app."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif word in _FULL_APP_OPTIONS:
+            return None
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _complete_words() -> list[str] | None:
+    """The words already complete on a command line being Tab-completed (Typer's variables)."""
+    import shlex
+
+    try:
+        if "COMP_WORDS" in os.environ:  # bash: the words, and the index of the one being completed
+            words = shlex.split(os.environ["COMP_WORDS"])
+            return words[1 : int(os.environ.get("COMP_CWORD", len(words)))]
+        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")  # zsh and fish: the whole line
+        words = shlex.split(line)
+        return words[1:] if line[-1:].isspace() else words[1:-1]
+    except ValueError:
+        return None
+
+
+def app_for_this_run() -> typer.Typer:
+    """The whole app, or one with only the command about to run.
+
+    Typer builds every registered command's parameters before it parses anything, which
+    costs start-up on every run and every Tab press; the command line says which one will
+    run (as click's documented "lazy group" does), so only that one is built. Help, version,
+    completion of a command's name and unknown commands get the whole app.
+    """
+    completing = "_NORMANDIE_COMPLETE" in os.environ
+    words = _complete_words() if completing else sys.argv[1:]
+    name = command_name(words) if words is not None else None
+    chosen = [info for info in app.registered_commands if info.name == name]
+    if not chosen:
+        return app
+    slim = _new_app()
+    slim.registered_callback = app.registered_callback
+    slim.registered_commands = chosen
+    return slim
+
+
 def main() -> None:
     """The console script: run the app; a closed pipe at exit is not an error to report."""
     try:
         try:
-            app(prog_name="normandie")
+            app_for_this_run()(prog_name="normandie")
         finally:
             sys.stdout.flush()
     except BrokenPipeError:

@@ -1,0 +1,92 @@
+"""``Record``: a small immutable value type, the base of every record in the model.
+
+A subclass declares its fields as annotations, in order, with defaults as class attributes,
+like a frozen dataclass::
+
+    class Point(Record):
+        year: int | None
+        month: int | None = None
+
+Instances are built positionally or by keyword, refuse attribute assignment, compare and hash
+by type and values, and expose ``_fields`` and ``_replace``. Unlike ``dataclasses`` and
+``typing.NamedTuple`` it generates no code per class, so defining many record types costs
+almost nothing at start-up. Standard library only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class Record:
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields = list(cls._fields)
+        defaults = dict(cls._defaults)
+        for name in cls.__dict__.get("__annotations__", {}):
+            if name.startswith("_"):
+                continue
+            if name not in fields:
+                fields.append(name)
+            if name in cls.__dict__:
+                defaults[name] = cls.__dict__[name]
+            elif defaults:
+                raise TypeError(f"{cls.__name__}.{name}: a field without a default follows one with a default")
+        cls._fields = tuple(fields)
+        cls._defaults = defaults
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes at most {len(fields)} values, got {len(args)}")
+        values = dict(zip(fields, args))
+        for name, value in kwargs.items():
+            if name not in fields:
+                raise TypeError(f"{type(self).__name__} has no field {name!r}")
+            if name in values:
+                raise TypeError(f"{type(self).__name__} got {name!r} twice")
+            values[name] = value
+        if len(values) < len(fields):
+            for name in fields:
+                if name not in values:
+                    if name not in self._defaults:
+                        raise TypeError(f"{type(self).__name__} is missing {name!r}")
+                    values[name] = self._defaults[name]
+        self.__dict__.update({name: values[name] for name in fields})
+
+    @classmethod
+    def _make(cls, values: Any) -> Any:
+        """An instance from all its values in field order, unchecked but for their number (fast)."""
+        values = tuple(values)
+        if len(values) != len(cls._fields):
+            raise ValueError(f"{cls.__name__} takes {len(cls._fields)} values, got {len(values)}")
+        record = object.__new__(cls)
+        record.__dict__.update(zip(cls._fields, values))
+        return record
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self), *self.__dict__.values()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
+        return f"{type(self).__name__}({inner})"
+
+    def _replace(self, **changes: Any) -> Any:
+        return type(self)(**{**self.__dict__, **changes})
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(self.__dict__)

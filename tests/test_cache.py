@@ -1,0 +1,113 @@
+"""The parse cache: used when it matches the file, ignored whenever it cannot be trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from normandie_cli import cache
+from normandie_cli.loader import bundled_path, load_facts
+
+from .conftest import write
+
+SMALL = """\
+sources:
+  - {id: s1, publisher: P, published: "2023", language: en}
+places:
+  - {id: caen, name: Caen, kind: town, country: France, cite: [{source: s1}]}
+"""
+
+
+def test_a_cache_hit_gives_exactly_the_parsed_book() -> None:
+    parsed = load_facts(bundled_path(), use_cache=False)
+    first = load_facts(bundled_path())  # parses and writes the cache
+    assert len(cache.entries()) == 1
+    hit = cache.read(bundled_path())
+    assert hit is not None
+    assert hit == parsed == first
+
+
+def test_the_cache_lives_under_xdg_cache_home(tmp_path: Path) -> None:
+    assert cache.cache_dir() == Path(os.environ["XDG_CACHE_HOME"]) / "normandie"
+
+
+def test_an_edited_file_is_parsed_again(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL)
+    assert load_facts(path).places[0].name == "Caen"
+    path.write_text(SMALL.replace("name: Caen", "name: Caen-la-Mer"), encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a new size and mtime: the stamp no longer matches
+    assert cache.read(path) is None
+    assert load_facts(path).places[0].name == "Caen-la-Mer"
+
+
+@pytest.mark.parametrize("damage", ["", "{", "[1, 2]", '{"stamp": 1}', "\x00\xff", "TRUNCATE"])
+def test_a_corrupt_or_truncated_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+    path = write(tmp_path, SMALL)
+    load_facts(path)
+    [entry] = cache.entries()
+    if damage == "TRUNCATE":
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text[: len(text) // 2], encoding="utf-8")
+    else:
+        entry.write_bytes(damage.encode("utf-8", "surrogateescape"))
+    assert cache.read(path) is None
+    assert load_facts(path).places[0].name == "Caen"
+
+
+def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL)
+    load_facts(path)
+    [entry] = cache.entries()
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    stored["book"]["places"][0] = ["caen"]  # a place with one value: not a place
+    entry.write_text(json.dumps(stored), encoding="utf-8")
+    assert cache.read(path) is None
+
+
+def test_an_unwritable_cache_directory_is_not_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the cache directory would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert load_facts(write(tmp_path, SMALL)).places[0].name == "Caen"
+    assert cache.entries() == []
+
+
+def test_no_cache_environment_variable_bypasses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NORMANDIE_NO_CACHE", "1")
+    load_facts(write(tmp_path, SMALL))
+    assert cache.entries() == []
+
+
+def test_a_file_with_problems_is_never_cached(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL.replace("source: s1}", "source: nobody}"))
+    with pytest.raises(Exception):
+        load_facts(path)
+    assert cache.entries() == []
+
+
+def test_two_processes_writing_at_once_leave_one_whole_entry(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL)
+    # Each round touches the file (a new stamp), so each load parses again and rewrites the entry.
+    code = (
+        "import os, sys\nfrom normandie_cli.loader import load_facts\n"
+        "for _ in range(30):\n    os.utime(sys.argv[1])\n    load_facts(sys.argv[1])\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)]) for _ in range(2)]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    entries = cache.entries()
+    assert len(entries) == 1
+    json.loads(entries[0].read_text(encoding="utf-8"))  # whole, not interleaved
+    assert not list(cache.cache_dir().glob(".tmp-*"))
+
+
+def test_the_cli_output_is_the_same_from_the_cache(run) -> None:  # type: ignore[no-untyped-def]
+    cold = run("figures", "-f", "json").stdout
+    assert cache.entries()
+    warm = run("figures", "-f", "json").stdout
+    bypass = run("figures", "-f", "json", env={"NORMANDIE_NO_CACHE": "1"}).stdout
+    assert cold == warm == bypass
