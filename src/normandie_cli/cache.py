@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +45,15 @@ def disabled_by_environment() -> bool:
     return os.environ.get(NO_CACHE_ENV, "") not in ("", "0")
 
 
-def _entry(file: Path) -> Path:
-    # A short name for the path (the full path is checked inside the entry, so two paths that
-    # share a name only take turns in it). zlib, not hashlib: hashlib costs milliseconds to import.
-    path = str(file.resolve()).encode("utf-8", "surrogateescape")
-    return cache_dir() / f"{zlib.crc32(path):08x}{zlib.adler32(path):08x}.json"
-
-
-def _stamp(file: Path) -> list[Any]:
-    info = file.stat()
-    return [_TAG, str(file.resolve()), info.st_size, info.st_mtime_ns]
+def _entry_and_stamp(file: Path) -> tuple[Path, list[Any]]:
+    """Where the file's cache entry lives, and what it must say to be trusted."""
+    absolute = str(file.resolve())
+    info = os.stat(absolute)
+    # A short name for the path (the full path is in the stamp, so two paths that share a
+    # name only take turns in it). zlib, not hashlib: hashlib costs milliseconds to import.
+    raw = absolute.encode("utf-8", "surrogateescape")
+    entry = cache_dir() / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.json"
+    return entry, [_TAG, absolute, info.st_size, info.st_mtime_ns]
 
 
 # Encoding: every record is the list of its field values, in field order --------------
@@ -85,30 +85,49 @@ def _kinds(cls: type) -> list[tuple[str, type | None]]:
     return kinds
 
 
-_KIND_CACHE: dict[type, list[tuple[str, type | None]]] = {}
+_DECODERS: dict[type, Callable[[Any], Any]] = {}
 
 
-def _decode(cls: type, data: list[Any]) -> Any:
-    kinds = _KIND_CACHE.get(cls)
-    if kinds is None:
-        kinds = _KIND_CACHE[cls] = _kinds(cls)
-    if not isinstance(data, list) or len(data) != len(kinds):
-        raise ValueError(f"a {cls.__name__} of the wrong shape")
-    values = []
-    for (kind, inner), value in zip(kinds, data):
-        if value is None or kind == "plain":
-            values.append(value)
-        elif kind == "record":
-            values.append(_decode(inner, value))  # type: ignore[arg-type]
+def _decoder(cls: type) -> Callable[[Any], Any]:
+    """A function from a record's list of values back to the record, built once per class."""
+    if cls in _DECODERS:
+        return _DECODERS[cls]
+    converters: list[Callable[[Any], Any] | None] = []
+    for kind, inner in _kinds(cls):
+        if kind == "record":
+            converters.append(_optional(_decoder(inner)))  # type: ignore[arg-type]
         elif kind == "records":
-            values.append(tuple(_decode(inner, item) for item in value))  # type: ignore[arg-type]
+            converters.append(_many(_decoder(inner)))  # type: ignore[arg-type]
+        elif kind == "tuple":
+            converters.append(_optional(tuple))
         else:
-            values.append(tuple(value))
-    return cls._make(values)  # type: ignore[attr-defined]
+            converters.append(None)
+    size, fields, new = len(converters), cls._fields, object.__new__  # type: ignore[attr-defined]
+    pairs = list(zip(fields, converters))
+
+    def decode(data: Any) -> Any:
+        if type(data) is not list or len(data) != size:
+            raise ValueError(f"a {cls.__name__} of the wrong shape")
+        record = new(cls)
+        record.__dict__.update(
+            (name, value if convert is None else convert(value)) for (name, convert), value in zip(pairs, data)
+        )
+        return record
+
+    _DECODERS[cls] = decode
+    return decode
+
+
+def _optional(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else convert(value)
+
+
+def _many(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda values: tuple(map(convert, values))
 
 
 def _encode(value: Any) -> list[Any]:
-    """A record as the list of its values, in field order (``_decode`` reverses it)."""
+    """A record as the list of its values, in field order (``_decoder`` reverses it)."""
     if isinstance(value, Record):
         return list(value.__dict__.values())
     raise TypeError(f"cannot cache a {type(value).__name__}")
@@ -117,15 +136,15 @@ def _encode(value: Any) -> list[Any]:
 def read(file: Path) -> m.FactBook | None:
     """The cached book of ``file``, or ``None`` when there is none that can be trusted."""
     try:
-        stamp = _stamp(file)
-        with open(_entry(file), encoding="utf-8") as handle:
+        entry, stamp = _entry_and_stamp(file)
+        with open(entry, encoding="utf-8") as handle:
             stored = json.load(handle)
         if not isinstance(stored, dict) or stored.get("stamp") != stamp:
             return None
         sections = stored["book"]
         book = m.FactBook(
             str(file),
-            *(tuple(_decode(_RECORDS[type_name], item) for item in sections[section])
+            *(tuple(map(_decoder(_RECORDS[type_name]), sections[section]))
               for (section, _), type_name in zip(m.SECTIONS, _SECTION_TYPES)),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
@@ -140,8 +159,7 @@ _SECTION_TYPES = ("Source", "Place", "Organisation", "Person", "Event", "Project
 def write(file: Path, book: m.FactBook) -> None:
     """Store ``book`` for ``file``; any failure leaves things as they were, silently."""
     try:
-        stamp = _stamp(file)
-        entry = _entry(file)
+        entry, stamp = _entry_and_stamp(file)
         payload = {"stamp": stamp, "book": {section: list(getattr(book, section)) for section, _ in m.SECTIONS}}
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_encode)
         entry.parent.mkdir(parents=True, exist_ok=True)

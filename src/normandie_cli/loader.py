@@ -87,7 +87,6 @@ def load_facts(path: str | os.PathLike[str] | None = None, *, use_cache: bool = 
     texts): ``normandie validate`` does.
     """
     from . import cache
-    from .validate import check_references
 
     file = resolve_data_path(path)
     use_cache = use_cache and not cache.disabled_by_environment()
@@ -95,6 +94,8 @@ def load_facts(path: str | os.PathLike[str] | None = None, *, use_cache: bool = 
         cached = cache.read(file)
         if cached is not None:
             return cached
+    from .validate import check_references
+
     book, problems = read_facts(file)
     problems = problems or check_references(book)
     if problems:

@@ -630,9 +630,16 @@ def sort_rows(rows: list[Row], keys: Sequence[str], listing: Listing) -> list[Ro
 
 
 def shape_rows(
-    rows: list[Row], listing: Listing, fields: str | None, sort: str | None, limit: int | None, table: bool
+    rows: list[Row],
+    listing: Listing,
+    fields: str | None,
+    sort: str | None,
+    limit: int | None,
+    table: bool,
+    where: Sequence[str] | None = None,
 ) -> tuple[list[Row], list[str]]:
-    """Apply ``--sort``, ``--limit`` and ``--fields``; return the rows and the column names."""
+    """Apply ``--where``, ``--sort``, ``--limit`` and ``--fields``; return the rows and the column names."""
+    rows = filter_rows(rows, where, listing)
     columns = parse_field_list(fields, listing)
     if columns is None:
         columns = list(listing.table_fields) if table and listing.table_fields else listing.field_names()
@@ -655,3 +662,384 @@ def resolve_id(book: m.FactBook, wanted: str, kinds: Iterable[type]) -> str:
     raise UsageError(f"unknown id {wanted!r}{suggest(wanted, candidates)}; known: {', '.join(candidates)}")
 
 
+
+
+# --where -------------------------------------------------------------------------------
+
+_OPERATORS = ("!=", ">=", "<=", "!~", "=", ">", "<", "~")
+
+
+class Condition(Record):
+    """One ``--where`` test: ``field op value``."""
+
+    field: str
+    op: str
+    value: str
+    kind: str
+
+
+def parse_where(expr: str, listing: Listing) -> Condition:
+    """``town=Rouen``, ``value>=350``, ``as_of>=2023``, ``name~plasma`` (contains), ``!=``, ``!~``."""
+    valid = listing.field_names()
+    index = 0
+    while index < len(expr) and (expr[index].isalnum() or expr[index] == "_"):
+        index += 1
+    name = expr[:index].strip()
+    op = next((o for o in _OPERATORS if expr.startswith(o, index)), None)
+    if not name or op is None:
+        raise UsageError(
+            f"--where: {expr!r} is not FIELD OP VALUE (OP one of {' '.join(_OPERATORS)}); "
+            f"fields of {listing.name}: {', '.join(valid)}"
+        )
+    if name not in valid:
+        raise UsageError(f"--where: unknown field {name!r} for {listing.name}{suggest(name, valid)}; "
+                         f"valid fields: {', '.join(valid)}")
+    value = expr[index + len(op):].strip()
+    kind = listing.field(name).type
+    if kind in ("number", "date") and op not in ("~", "!~") and value:
+        _typed(value, kind, name)  # an error now, not a silent non-match later
+    if kind in ("list", "bool") and op in (">", "<", ">=", "<="):
+        raise UsageError(f"--where: {name} is a {kind}; use =, !=, ~ or !~")
+    return Condition(name, op, value, kind)
+
+
+def _typed(value: str, kind: str, name: str) -> Any:
+    if kind == "number":
+        try:
+            return float(value)
+        except ValueError:
+            raise UsageError(f"--where: {name} is a number; {value!r} is not") from None
+    try:
+        return parse_date(value)
+    except ValueError as err:
+        raise UsageError(f"--where: {name} is a date; {err}") from None
+
+
+def _compare(actual: Any, condition: Condition) -> int | None:
+    """-1, 0 or 1 comparing the row's value with the condition's; ``None`` when not comparable."""
+    if condition.kind == "number":
+        wanted = _typed(condition.value, "number", condition.field)
+        return (actual > wanted) - (actual < wanted)
+    if condition.kind == "date":
+        from .dates import compare_dates
+
+        return compare_dates(parse_date(actual), _typed(condition.value, "date", condition.field))
+    if condition.kind == "bool":
+        wanted_bool = fold(condition.value) in ("true", "yes", "1")
+        return 0 if actual == wanted_bool else 1
+    left, right = fold(str(actual)), fold(condition.value)
+    return (left > right) - (left < right)
+
+
+def matches(row: Row, condition: Condition) -> bool:
+    """Whether the row passes the condition. Text compares case- and accent-insensitively;
+    dates at the coarser precision; a list passes ``=``/``~`` when any element does; a null
+    passes only ``!=``/``!~`` (and ``=`` with nothing after it)."""
+    actual = row.get(condition.field)
+    op = condition.op
+    if actual is None or actual == [] or actual == "":
+        return op in ("!=", "!~") and condition.value != "" or op == "=" and condition.value == ""
+    if op in ("~", "!~"):
+        items = actual if isinstance(actual, list) else [actual]
+        found = any(fold(condition.value) in fold(flat_value(item)) for item in items)
+        return found if op == "~" else not found
+    if isinstance(actual, list):
+        equal = any(fold(flat_value(item)) == fold(condition.value) for item in actual)
+        return equal if op == "=" else not equal
+    order = _compare(actual, condition)
+    if order is None:
+        return False
+    return {"=": order == 0, "!=": order != 0, ">": order > 0, "<": order < 0, ">=": order >= 0, "<=": order <= 0}[op]
+
+
+def flat_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def filter_rows(rows: list[Row], where: Sequence[str] | None, listing: Listing) -> list[Row]:
+    """Rows passing every ``--where`` condition."""
+    if not where:
+        return rows
+    conditions = [parse_where(expr, listing) for expr in where]
+    return [row for row in rows if all(matches(row, c) for c in conditions)]
+
+
+# fields, search, show ------------------------------------------------------------------
+
+FIELDS = Listing(
+    "fields",
+    "Each listing command's fields: what --fields, --sort and --where accept.",
+    (
+        Field("command", "text", "the command"),
+        Field("field", "text", "the field's name, as in JSON"),
+        Field("type", "text", "id, text, number, date, bool or list"),
+        Field("description", "text", "what it holds"),
+    ),
+)
+
+
+def field_rows(command: str | None = None) -> list[Row]:
+    names = [command] if command else list(LISTINGS)
+    for name in names:
+        if name not in LISTINGS:
+            raise UsageError(f"fields: unknown command {name!r}{suggest(name, LISTINGS)}; commands: {', '.join(LISTINGS)}")
+    return [
+        {"command": name, "field": f.name, "type": f.type, "description": f.description}
+        for name in names
+        for f in LISTINGS[name].fields
+    ]
+
+
+SEARCH = Listing(
+    "search",
+    "Every fact whose text matches, grouped by kind, with the matched field and its source.",
+    (
+        Field("kind", "text", "source, place, organisation, person, event, project, figure, milestone, statement, discrepancy"),
+        Field("id", "id", "the record's id (see `normandie show ID`)"),
+        Field("field", "text", "the field that matched (name, quote, text, note, ...)"),
+        Field("text", "text", "the matched field's whole text"),
+        Field("source", "list", "the source(s) behind that text"),
+    ),
+)
+
+KINDS = tuple(kind for _, kind in m.SECTIONS)
+
+
+def _searchable(kind: str, item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, list[str]]]:
+    """(field, text, sources) for every piece of text a record holds."""
+    own: list[str]
+    if isinstance(item, m.Source):
+        own = [item.id]
+    elif hasattr(item, "cite"):
+        own = _sources(item.cite)
+    else:
+        own = [item.source] if hasattr(item, "source") else []
+    if isinstance(item, m.Discrepancy):
+        own = list(dict.fromkeys(side.source for side in item.sides))
+    for name in ("id", "name", "title", "description", "publisher", "url", "published_note", "role", "about",
+                 "text", "topic", "what", "measure", "scope", "unit", "kind", "note", "quote", "department",
+                 "region", "country", "subject", "owner", "organisation"):
+        value = getattr(item, name, None)
+        if isinstance(value, str) and value:
+            yield name, value, own
+    if isinstance(item, m.Figure):
+        yield "value", item.value_text or humanize.number(item.value), own
+        if item.value_text is None and isinstance(item.value, int):
+            yield "value", str(item.value), own
+    if isinstance(item, m.Organisation):
+        if item.town:
+            yield "town", places.get(item.town, item.town), own
+        for role in item.roles:
+            yield "roles", role, own
+    for alias in getattr(item, "also_known_as", ()):
+        yield "also_known_as", alias.name, [alias.source]
+    for cite in getattr(item, "cite", ()):
+        for name in ("quote", "note"):
+            value = getattr(cite, name)
+            if value:
+                yield f"cite.{name}", value, [cite.source]
+    for group in ("dates", "status", "locations", "sides"):
+        for claim in getattr(item, group, ()):
+            for name in ("quote", "note", "value"):
+                value = getattr(claim, name, None)
+                if isinstance(value, str) and value:
+                    yield f"{group}.{name}", value, [claim.source]
+
+
+def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Row]:
+    """Every text in the book containing ``text`` (case-, accent- and hyphen-insensitive)."""
+    needle = fold(text)
+    if not needle:
+        raise UsageError("search: give some text to look for")
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}{suggest(kind, KINDS)}")
+    places = {p.id: p.name for p in book.places}
+    rows = []
+    for record_kind in KINDS:
+        if kind is not None and record_kind != kind:
+            continue
+        for entity_kind, item in book.entities():
+            if entity_kind != record_kind:
+                continue
+            seen: set[tuple[str, str]] = set()
+            for field_name, value, sources in _searchable(entity_kind, item, places):
+                if needle in fold(value) and (field_name, value) not in seen:
+                    seen.add((field_name, value))
+                    rows.append({"kind": entity_kind, "id": item.id, "field": field_name, "text": value,
+                                 "source": sources})
+    return rows
+
+
+def match_spans(text: str, needle: str) -> list[tuple[int, int]]:
+    """Where ``needle`` occurs in ``text``, matched as :func:`fold` does, as spans of ``text``."""
+    import unicodedata
+
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).casefold()
+        if re.fullmatch(_SEPARATORS, char):
+            bare = " "
+        for piece in bare:
+            folded.append(piece)
+            origin.append(index)
+    haystack, target = "".join(folded), fold(needle)
+    spans, start = [], haystack.find(target) if target else -1
+    while start != -1:
+        end = start + len(target)
+        spans.append((origin[start], origin[end - 1] + 1))
+        start = haystack.find(target, end)
+    return spans
+
+
+SHOW = Listing(
+    "show",
+    "Everything known about one entity: fields, claims, related entities and quotes.",
+    (
+        Field("section", "text", "fields, claims (figures, dates, status, statements), related, citations, discrepancies"),
+        Field("field", "text", "the field, measure, milestone or relation"),
+        Field("value", "text", "the value as stated (numbers stay numbers in JSON)",
+              lambda r: humanize.quantity(r["value"], r["qualifier"], r["unit"]) if isinstance(r["value"], (int, float))
+              and not isinstance(r["value"], bool) else humanize_value(r)),
+        Field("qualifier", "text", "exact, about, more-than, at-least, up-to; for dates: by, before, early, ..."),
+        Field("unit", "text", "the unit of a figure"),
+        Field("status", "text", "planned or happened/actual, for claims"),
+        Field("scope", "text", "what part a claim covers"),
+        _as_of(),
+        Field("source", "list", "the source(s)"),
+        Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("note", "text", "a remark"),
+    ),
+    ("section", "field", "value", "status", "as_of", "source"),
+)
+
+
+def humanize_value(row: Row) -> str:
+    value = row.get("value")
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if row.get("field") in ("date", "published") or row.get("section") in ("dates", "milestones"):
+        try:
+            shown = parse_date(str(value)).human()
+        except ValueError:
+            shown = str(value)
+        qualifier = row.get("qualifier")
+        return f"{qualifier.replace('-', ' ')} {shown}" if qualifier and qualifier != "exact" else shown
+    return str(value)
+
+
+def _row(section: str, field: str, value: Any, **extra: Any) -> Row:
+    row: Row = {name: None for name in SHOW.field_names()}
+    row.update(section=section, field=field, value=value)
+    row.update({k: v for k, v in extra.items() if k in row})
+    if isinstance(row["source"], str):
+        row["source"] = [row["source"]]
+    return row
+
+
+def resolve_any(book: m.FactBook, wanted: str) -> str:
+    """An entity's id from its id or its name (case- and accent-insensitive)."""
+    index = book.index()
+    if wanted in index:
+        return wanted
+    for _, item in book.entities():
+        if fold(item.id) == fold(wanted) or fold(getattr(item, "name", "") or "") == fold(wanted):
+            return item.id
+    raise UsageError(f"unknown id {wanted!r}{suggest(wanted, index)}")
+
+
+def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
+    """Everything about one entity, as rows: its fields, its claims, what relates to it."""
+    entity_id = resolve_any(book, wanted)
+    item = book.index()[entity_id]
+    kind = next(k for k, i in book.entities() if i is item)
+    names = {i.id: getattr(i, "name", None) or getattr(i, "title", None) for _, i in book.entities()}
+    rows: list[Row] = [_row("fields", "record", kind)]
+    skip = {"cite", "dates", "status", "locations", "sides", "also_known_as", "line", "quote", "source", "note"}
+    for name in item._fields:
+        value = getattr(item, name)
+        if name in skip or value in (None, (), ""):
+            continue
+        if hasattr(value, "text") and hasattr(value, "precision"):
+            value = value.text
+        elif isinstance(value, tuple):
+            value = list(value)
+        extra: dict[str, Any] = {}  # an entity's sources are its citations, listed last
+        if isinstance(item, (m.Figure, m.Milestone, m.Statement)):
+            extra = {"source": item.source}
+        rows.append(_row("fields", name, value, **extra))
+    if isinstance(item, (m.Figure, m.Milestone, m.Statement)):
+        rows[-1].update(quote=item.quote, note=item.note)
+    if isinstance(item, m.Organisation) and item.town is None:
+        rows.append(_row("fields", "town", "not stated"))
+    for alias in getattr(item, "also_known_as", ()):
+        rows.append(_row("fields", "also_known_as", alias.name, source=alias.source))
+    for claim in getattr(item, "dates", ()):
+        rows.append(_row("dates", "date", claim.date.text, as_of=claim.as_of.text, source=claim.source,
+                         quote=claim.quote, note=claim.note))
+    for claim in getattr(item, "status", ()):
+        rows.append(_row("status", "status", claim.value, as_of=claim.as_of.text, source=claim.source,
+                         quote=claim.quote, note=claim.note))
+    for loc in getattr(item, "locations", ()):
+        rows.append(_row("locations", "place", loc.place, source=loc.source, quote=loc.quote, note=loc.note))
+    for side in getattr(item, "sides", ()):
+        rows.append(_row("sides", "value", side.value, source=side.source, quote=side.quote, note=side.note))
+    for figure in book.figures:
+        if figure.subject == entity_id:
+            rows.append(_row("figures", figure.measure, figure.value, qualifier=figure.qualifier, unit=figure.unit,
+                             status="planned" if figure.planned else "actual", scope=figure.scope,
+                             as_of=figure.as_of.text, source=figure.source, quote=figure.quote, note=figure.note))
+    for stone in book.milestones:
+        if stone.subject == entity_id:
+            rows.append(_row("milestones", stone.what, stone.date.text, qualifier=stone.date_qualifier,
+                             status="planned" if stone.planned else "happened", scope=stone.scope,
+                             as_of=stone.as_of.text, source=stone.source, quote=stone.quote, note=stone.note))
+    for statement in book.statements:
+        if statement.subject == entity_id:
+            rows.append(_row("statements", statement.topic, statement.text, as_of=statement.as_of.text,
+                             source=statement.source, quote=statement.quote, note=statement.note))
+    for relation, target in _relations(book, item, entity_id):
+        rows.append(_row("related", relation, target, note=names.get(target)))
+    for discrepancy in book.discrepancies:
+        if discrepancy.subject == entity_id:
+            rows.append(_row("discrepancies", discrepancy.kind, discrepancy.about,
+                             source=[s.source for s in discrepancy.sides],
+                             note="; ".join(f"{s.value} [{s.source}]" for s in discrepancy.sides)))
+    for cite in getattr(item, "cite", ()):
+        rows.append(_row("citations", "source", cite.source, source=cite.source, quote=cite.quote, note=cite.note))
+    return rows
+
+
+def _relations(book: m.FactBook, item: Any, entity_id: str) -> Iterable[tuple[str, str]]:
+    """(relation, other id) for what the entity points at and what points at it."""
+    for name in ("town", "parent", "organisation", "owner", "part_of", "subject"):
+        target = getattr(item, name, None)
+        if isinstance(target, str) and target:
+            yield name, target
+    for name in ("places", "participants"):
+        for target in getattr(item, name, ()):
+            yield name, target
+    for org in book.organisations:
+        if org.town == entity_id:
+            yield "organisation here", org.id
+        if org.parent == entity_id:
+            yield "subsidiary", org.id
+    for person in book.people:
+        if person.organisation == entity_id:
+            yield "person", person.id
+    for project in book.projects:
+        if project.owner == entity_id:
+            yield "project", project.id
+        if any(loc.place == entity_id for loc in project.locations):
+            yield "project here", project.id
+    for event in book.events:
+        if entity_id in event.participants:
+            yield "took part in", event.id
+        if entity_id in event.places:
+            yield "event here", event.id
+        if event.part_of == entity_id:
+            yield "part", event.id

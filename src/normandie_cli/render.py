@@ -75,11 +75,12 @@ def render_rows(
     headers: bool = True,
     color: bool = False,
     notes: Sequence[str] = (),
+    highlight: str | None = None,
 ) -> None:
     """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
 
     ``notes`` are lines a person should read under a table (what a total means); machine
-    formats leave them out.
+    formats leave them out. ``highlight``: text whose matches a coloured table emphasises.
     """
     out = stdout()
     picked = [{name: row.get(name) for name in columns} for row in rows]
@@ -106,7 +107,22 @@ def render_rows(
     elif fmt == "markdown":
         out.write(_markdown(picked, columns))
     else:
-        _table(rows, columns, listing, out, color=color, notes=notes)
+        _table(rows, columns, listing, out, color=color, notes=notes, highlight=highlight)
+
+
+def render_query(rows: Sequence[Row], columns: Sequence[str], expression: str) -> None:
+    """``--query``: a JMESPath expression over the JSON form; the result as JSON."""
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    from .errors import UsageError
+
+    picked = [{name: row.get(name) for name in columns} for row in rows]
+    try:
+        result = jmespath.search(expression, picked)
+    except JMESPathError as err:
+        raise UsageError(f"--query: {' '.join(str(err).split())}") from None
+    stdout().write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
 
 def _yaml(rows: Sequence[Row]) -> str:
@@ -162,7 +178,14 @@ def make_console(out: TextIO, color: bool) -> Any:
 
 
 def _table(
-    rows: Sequence[Row], columns: Sequence[str], listing: Listing, out: TextIO, *, color: bool, notes: Sequence[str]
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    listing: Listing,
+    out: TextIO,
+    *,
+    color: bool,
+    notes: Sequence[str],
+    highlight: str | None = None,
 ) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -176,7 +199,14 @@ def _table(
         # "fold" wraps a long value over several lines: nothing is ever cut off.
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(*(Text(human_cell(row, name, listing)) for name in columns))
+        cells = [Text(human_cell(row, name, listing)) for name in columns]
+        if highlight and color:
+            from .query import match_spans
+
+            for cell in cells:
+                for start, end in match_spans(cell.plain, highlight):
+                    cell.stylize("bold reverse", start, end)
+        table.add_row(*cells)
     console.print(table)
     for note in notes:
         console.print(Text(note))

@@ -15,7 +15,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ..errors import UsageError
 from ..query import Listing, Row, shape_rows
+from . import _complete
 from ._state import State
 
 
@@ -34,29 +36,54 @@ _COMMON: dict[str, Any] = {
         Annotated[
             OutputFormat | None,
             typer.Option(
-                "--format", "-f", case_sensitive=False, show_default=False,
+                "--format", "-f", case_sensitive=False, show_default=False, autocompletion=_complete.formats,
                 help="Output format. Default: table on a terminal, tsv when piped.",
             ),
         ],
         None,
     ),
     "fields": (
-        Annotated[str | None, typer.Option("--fields", help="Comma-separated fields to show, in this order.")],
+        Annotated[str | None, typer.Option("--fields", autocompletion=_complete.field_lists,
+                                           help="Comma-separated fields to show, in this order.")],
         None,
     ),
     "sort": (
-        Annotated[str | None, typer.Option("--sort", help="Sort by these fields (comma-separated; -FIELD descending).")],
+        Annotated[str | None, typer.Option("--sort", autocompletion=_complete.field_lists,
+                                           help="Sort by these fields (comma-separated; -FIELD descending).")],
+        None,
+    ),
+    "where": (
+        Annotated[list[str] | None, typer.Option(
+            "--where", autocompletion=_complete.where_fields, metavar="EXPR",
+            help="Keep rows where EXPR holds: FIELD=V, !=, >, >=, <, <=, ~ (contains), !~. Repeatable: all must hold.",
+        )],
+        None,
+    ),
+    "query": (
+        Annotated[str | None, typer.Option(
+            "--query", metavar="JMESPATH",
+            help="A JMESPath expression applied to the JSON output; the result prints as JSON.",
+        )],
         None,
     ),
     "limit": (Annotated[int | None, typer.Option("--limit", min=0, help="Show at most N rows.")], None),
     "no_headers": (Annotated[bool, typer.Option("--no-headers", help="Leave out the header line (csv, tsv).")], False),
 }
 
-Rows = list[Row] | tuple[list[Row], Sequence[str]]
+class Output:
+    """What a command returns when it has more than rows: notes under a table, text to highlight."""
+
+    def __init__(self, rows: list[Row], notes: Sequence[str] = (), highlight: str | None = None) -> None:
+        self.rows = rows
+        self.notes = notes
+        self.highlight = highlight
+
+
+Rows = list[Row] | Output
 
 
 def listing_command(app: typer.Typer, listing: Listing, example: str) -> Callable[[Callable[..., Rows]], Callable[..., None]]:
-    """Register ``func(book, **filters) -> rows`` (or ``(rows, notes)``) as a listing command."""
+    """Register ``func(book, **filters) -> rows`` (or an :class:`Output`) as a listing command."""
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
         own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
@@ -71,8 +98,10 @@ def listing_command(app: typer.Typer, listing: Listing, example: str) -> Callabl
             options = {name: kwargs.pop(name) for name in _COMMON}
             state: State = ctx.obj
             result = func(state.book(), **kwargs)
-            rows, notes = result if isinstance(result, tuple) else (result, ())
-            emit(state, listing, rows, notes=notes, **options)
+            if isinstance(result, Output):
+                emit(state, listing, result.rows, notes=result.notes, highlight=result.highlight, **options)
+            else:
+                emit(state, listing, result, **options)
 
         command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in params}
@@ -94,12 +123,22 @@ def emit(
     sort: str | None = None,
     limit: int | None = None,
     no_headers: bool = False,
+    where: list[str] | None = None,
+    query: str | None = None,
     notes: Sequence[str] = (),
+    highlight: str | None = None,
 ) -> None:
     """Shape the rows by the shared options and render them in the chosen format."""
-    from ..render import choose_format, render_rows, use_color
+    from ..render import choose_format, render_query, render_rows, use_color
 
     out = sys.stdout
+    if query is not None:
+        if format is not None and format.value != "json":
+            raise UsageError(f"--query prints JSON; it cannot be combined with --format {format.value}")
+        shaped, columns = shape_rows(rows, listing, fields, sort, limit, table=False, where=where)
+        render_query(shaped, columns, query)
+        return
     fmt = choose_format(format.value if format else None, out)
-    shaped, columns = shape_rows(rows, listing, fields, sort, limit, table=fmt == "table")
-    render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out), notes=notes)
+    shaped, columns = shape_rows(rows, listing, fields, sort, limit, table=fmt == "table", where=where)
+    render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
+                notes=notes, highlight=highlight)

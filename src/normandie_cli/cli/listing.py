@@ -1,6 +1,7 @@
 """The listing commands: each declares its filters and returns rows from the core."""
 
-from __future__ import annotations
+# No "from __future__ import annotations" here: the listing decorator reads these annotations
+# as objects, without evaluating strings at every start-up.
 
 from typing import Annotated
 
@@ -9,16 +10,17 @@ import typer
 from .. import humanize, query
 from .. import model as m
 from ..query import Row
+from . import _complete as complete
 from ._app import app
-from ._output import listing_command
+from ._output import Output, listing_command
 
 
 @listing_command(app, query.COMPANIES, "normandie companies --town herouville-saint-clair")
 def companies(
     book: m.FactBook,
-    town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).")] = None,
-    department: Annotated[str | None, typer.Option(help="Only companies in this département.")] = None,
-    role: Annotated[str | None, typer.Option(help="Only companies with this role (delegation, investor, ...).")] = None,
+    town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).", autocompletion=complete.towns)] = None,
+    department: Annotated[str | None, typer.Option(help="Only companies in this département.", autocompletion=complete.departments)] = None,
+    role: Annotated[str | None, typer.Option(help="Only companies with this role (delegation, investor, ...).", autocompletion=complete.roles)] = None,
     search: Annotated[str | None, typer.Option(help="Only companies whose id, name, town or description contain TEXT.")] = None,
 ) -> list[Row]:
     """Companies in the fact book, with town, département, country, roles and sources.
@@ -51,8 +53,8 @@ def _total_notes(book: m.FactBook, project: str | None) -> list[str]:
 @listing_command(app, query.JOBS, "normandie jobs --project eastman-port-jerome --format json")
 def jobs(
     book: m.FactBook,
-    project: Annotated[str | None, typer.Option(help="Only the figures about this project (or organisation) id.")] = None,
-) -> tuple[list[Row], list[str]]:
+    project: Annotated[str | None, typer.Option(help="Only the figures about this project (or organisation) id.", autocompletion=complete.project_ids)] = None,
+) -> Output:
     """Job figures per project: every claim, with qualifier, as-of date and source.
 
     Under a table, a total per project adds the latest direct and indirect claims and keeps
@@ -60,13 +62,13 @@ def jobs(
     """
     if project is not None:
         project = query.resolve_id(book, project, (m.Project, m.Organisation))
-    return query.job_rows(book, project), _total_notes(book, project)
+    return Output(query.job_rows(book, project), notes=_total_notes(book, project))
 
 
 @listing_command(app, query.TIMELINE, "normandie timeline eastman-port-jerome")
 def timeline(
     book: m.FactBook,
-    project: Annotated[str | None, typer.Argument(help="Only this project's (or event's) dates.", show_default=False)] = None,
+    project: Annotated[str | None, typer.Argument(help="Only this project's (or event's) dates.", show_default=False, autocompletion=complete.project_ids)] = None,
 ) -> list[Row]:
     """Events and milestones in date order, planned or happened, each with its source.
 
@@ -96,8 +98,8 @@ def sources(book: m.FactBook) -> list[Row]:
 @listing_command(app, query.FIGURES, "normandie figures --subject eastman-port-jerome --measure investment")
 def figures(
     book: m.FactBook,
-    subject: Annotated[str | None, typer.Option(help="Only figures about this id.")] = None,
-    measure: Annotated[str | None, typer.Option(help="Only this measure (investment, jobs-direct, capacity, ...).")] = None,
+    subject: Annotated[str | None, typer.Option(help="Only figures about this id.", autocompletion=complete.subjects)] = None,
+    measure: Annotated[str | None, typer.Option(help="Only this measure (investment, jobs-direct, capacity, ...).", autocompletion=complete.measures)] = None,
 ) -> list[Row]:
     """Every number in the fact book, one claim per row, with qualifier, as-of date and source."""
     return query.figure_rows(book, subject, measure)
@@ -106,8 +108,8 @@ def figures(
 @listing_command(app, query.STATEMENTS, "normandie statements --topic asset")
 def statements(
     book: m.FactBook,
-    subject: Annotated[str | None, typer.Option(help="Only statements about this id.")] = None,
-    topic: Annotated[str | None, typer.Option(help="Only this topic (support, asset, ...).")] = None,
+    subject: Annotated[str | None, typer.Option(help="Only statements about this id.", autocompletion=complete.subjects)] = None,
+    topic: Annotated[str | None, typer.Option(help="Only this topic (support, asset, ...).", autocompletion=complete.topics)] = None,
 ) -> list[Row]:
     """Facts that are not numbers or dates (support offered, assets claimed, ...), with their source."""
     return query.statement_rows(book, subject, topic)
@@ -129,3 +131,32 @@ def places(book: m.FactBook) -> list[Row]:
 def discrepancies(book: m.FactBook) -> list[Row]:
     """Recorded disagreements: a source with itself, sources with each other, figures revised over time."""
     return query.discrepancy_rows(book)
+
+
+@listing_command(app, query.SEARCH, 'normandie search "pres de 1500"')
+def search(
+    book: m.FactBook,
+    text: Annotated[str, typer.Argument(help="What to look for (case-, accent- and hyphen-insensitive).")],
+    kind: Annotated[str | None, typer.Option(help="Only records of this kind (organisation, figure, ...).",
+                                             autocompletion=complete.kinds)] = None,
+) -> Output:
+    """Look for TEXT across every fact: names, places, figures, quotes, notes and sources.
+
+    Results are grouped by kind, with the record's id, the field that matched and its
+    source; on a colour terminal the match is highlighted.
+    """
+    return Output(query.search_rows(book, text, kind), highlight=text)
+
+
+@listing_command(app, query.SHOW, "normandie show eastman-port-jerome")
+def show(
+    book: m.FactBook,
+    entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
+                                          autocompletion=complete.entity_ids)],
+) -> list[Row]:
+    """Everything known about one entity: its fields, every claim (value, qualifier, as-of,
+    source), related entities, discrepancies and quotes.
+
+    An unknown id is an error that suggests the closest ones.
+    """
+    return query.show_rows(book, entity)
