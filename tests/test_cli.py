@@ -208,3 +208,21 @@ def test_colour_only_when_forced(run) -> None:  # type: ignore[no-untyped-def]
     forced = run("companies", "-f", "table", env={"NO_COLOR": "", "FORCE_COLOR": "1", "TERM": "xterm"}).stdout
     assert "\x1b[" in forced
     assert "\x1b[" not in run("--no-color", "companies", "-f", "table", env={"NO_COLOR": "", "FORCE_COLOR": "1"}).stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "name"),
+    [
+        (["companies", "-f", "tsv"], "companies"),
+        (["--data", "x.yaml", "jobs"], "jobs"),
+        (["--data=x.yaml", "--no-color", "timeline", "eastman"], "timeline"),
+        (["--help"], None),
+        (["--version"], None),
+        ([], None),
+        (["--no-cache"], None),
+    ],
+)
+def test_only_the_command_about_to_run_is_built(words: list[str], name: str | None) -> None:
+    from normandie_cli.cli._app import command_name
+
+    assert command_name(words) == name

@@ -912,7 +912,7 @@ SHOW = Listing(
         Field("quote", "text", "the source's exact words, for the primary article"),
         Field("note", "text", "a remark"),
     ),
-    ("section", "field", "value", "status", "as_of", "source"),
+    ("section", "field", "value", "status", "as_of", "source", "quote"),
 )
 
 

@@ -28,12 +28,16 @@ def _prefixed(incomplete: str, value: str) -> str | None:
     """``value`` made to start with what was typed, when it matches it loosely; else ``None``."""
     from ..query import fold
 
+    import unicodedata
+
     if value.startswith(incomplete):
         return value
     target = fold(incomplete)
     for end in range(len(value) + 1):
         folded = fold(value[:end])
-        if folded == target and (end == len(value) or fold(value[: end + 1]) != target):
+        if folded == target:
+            while end < len(value) and unicodedata.combining(value[end]):
+                end += 1  # an accent written as a separate mark belongs to the letter before it
             return incomplete + value[end:]
         if len(folded) > len(target) + 1:
             break

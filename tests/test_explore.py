@@ -1,0 +1,137 @@
+"""search, show, fields, --where and --query, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from normandie_cli.errors import ExitCode
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "record"),
+    [
+        ("herouville", "place", "herouville-saint-clair"),
+        ("HEROUVILLE", "organisation", "eldim"),
+        ("pres de 1500", "figure", "eastman-jobs-indirect-gazette"),
+        ("nucleaire", "statement", "region-asset-energy-gazette"),
+        ("Kingston", "discrepancy", "destination-kingston-kingsport"),
+    ],
+)
+def test_search_finds_any_fact_ignoring_case_and_accents(run, text: str, kind: str, record: str) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("search", text, "-f", "json").stdout)
+    assert any(r["kind"] == kind and r["id"] == record for r in rows), rows
+
+
+def test_search_groups_by_kind_and_kind_narrows(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("search", "eastman", "-f", "json").stdout)
+    kinds = [r["kind"] for r in rows]
+    order = ["source", "place", "organisation", "person", "event", "project", "figure", "milestone", "statement",
+             "discrepancy"]
+    assert kinds == sorted(kinds, key=order.index)
+    only = json.loads(run("search", "eastman", "--kind", "person", "-f", "json").stdout)
+    assert {r["id"] for r in only} == {"eric-dehouck", "cedric-perben"}
+    assert run("search", "x", "--kind", "persons").exit_code == ExitCode.USAGE
+
+
+def test_search_highlights_the_match_on_a_colour_terminal(run) -> None:  # type: ignore[no-untyped-def]
+    out = run("search", "nucleaire", "-f", "table", env={"NO_COLOR": "", "FORCE_COLOR": "1", "TERM": "xterm"}).stdout
+    assert "\x1b[1;7mnucléaire\x1b[0m" in out
+
+
+def test_golden_show(run, golden) -> None:  # type: ignore[no-untyped-def]
+    golden("show-eastman-port-jerome.tsv", run("show", "eastman-port-jerome").stdout)
+    golden("show-eldim.json", run("show", "eldim", "-f", "json").stdout)
+    golden("show-eldim.table", run("show", "eldim", "-f", "table").stdout)
+
+
+def test_show_has_fields_claims_relations_and_quotes(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("show", "eastman-port-jerome", "-f", "json").stdout)
+    sections = {r["section"] for r in rows}
+    assert {"fields", "status", "locations", "figures", "milestones", "statements", "related", "discrepancies",
+            "citations"} <= sections
+    investment = [r for r in rows if r["section"] == "figures" and r["field"] == "investment"]
+    assert {(r["value"], r["qualifier"], r["as_of"]) for r in investment} >= {
+        (1_000_000_000, "more-than", "2023-03"), (850_000_000, "up-to", "2022-03-30"), (2_000_000_000, "exact", "unknown")}
+    assert any(r["section"] == "related" and r["field"] == "owner" and r["value"] == "eastman" for r in rows)
+    assert any(r["quote"] == "d’un montant de plus de 1 milliard d’euros" for r in rows)
+
+
+def test_show_accepts_a_name_and_suggests_close_ids(run) -> None:  # type: ignore[no-untyped-def]
+    assert json.loads(run("show", "ELDIM", "-f", "json").stdout)[1]["value"] == "eldim"
+    result = run("show", "eastman-port")
+    assert result.exit_code == ExitCode.USAGE
+    assert "did you mean eastman-port-jerome?" in result.stderr
+
+
+def test_fields_lists_every_command_s_fields(run, golden) -> None:  # type: ignore[no-untyped-def]
+    golden("fields-companies.tsv", run("fields", "companies").stdout)
+    everything = json.loads(run("fields", "-f", "json").stdout)
+    assert {r["command"] for r in everything} >= {"companies", "jobs", "timeline", "projects", "sources"}
+    assert run("fields", "compnies").exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize(
+    ("command", "where", "expected"),
+    [
+        ("companies", ["town=Rouen"], {"aurora-cold-plasma-sterilisation", "genexpath", "protectecran"}),
+        ("companies", ["department!=Calvados", "roles=delegation", "town~rou"],
+         {"aurora-cold-plasma-sterilisation", "genexpath", "protectecran"}),
+        ("companies", ["name~PLASMA"], {"aurora-cold-plasma-sterilisation"}),
+        ("companies", ["town="], {"normandie-web-xperts", "eastman-circular-solution-france"}),
+        ("jobs", ["value>=350", "as_of>=2025"], {"eastman-jobs-direct-of2025", "eastman-jobs-indirect-of2025"}),
+        ("jobs", ["kind=construction"], {"eastman-jobs-construction-concertation"}),
+        # Dates compare at the coarser precision: veilleco's "2022" may be March 2022, so it matches.
+        ("figures", ["as_of=2022-03", "measure=investment"],
+         {"eastman-investment-usd-cci", "eastman-investment-eur-cci", "eastman-investment-afp",
+          "eastman-investment-veilleco"}),
+    ],
+)
+def test_where_filters_every_listing(run, command: str, where: list[str], expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+    args = [part for expr in where for part in ("--where", expr)]
+    rows = json.loads(run(command, *args, "-f", "json").stdout)
+    assert {r["id"] for r in rows} == expected
+
+
+def test_where_compares_dates_by_precision(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("timeline", "--where", "date>=2026", "--where", "date<2027", "-f", "json").stdout)
+    assert {r["date"] for r in rows} == {"2026"}
+    before = json.loads(run("figures", "--where", "as_of<2023", "-f", "json").stdout)
+    assert before and all(r["as_of"] in ("2022", "2022-03-30") for r in before)
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ("nope=1", "unknown field 'nope' for companies"),
+        ("town", "is not FIELD OP VALUE"),
+        ("=Rouen", "is not FIELD OP VALUE"),
+        ("roles>a", "roles is a list"),
+    ],
+)
+def test_bad_where_is_a_usage_error_naming_the_fields(run, expr: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("companies", "--where", expr)
+    assert result.exit_code == ExitCode.USAGE
+    assert message in result.stderr and "department" in result.stderr or "roles is a list" in result.stderr
+
+
+def test_where_rejects_a_value_of_the_wrong_type(run) -> None:  # type: ignore[no-untyped-def]
+    assert "value is a number" in run("jobs", "--where", "value>=many").stderr
+    assert "as_of is a date" in run("jobs", "--where", "as_of>=March").stderr
+
+
+def test_query_applies_jmespath_to_the_json_form(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("jobs", "--where", "source=gazette", "--query", "[].{kind: kind, value: value, q: qualifier}")
+    assert json.loads(result.stdout) == [
+        {"kind": "direct", "value": 350, "q": "exact"},
+        {"kind": "indirect", "value": 1500, "q": "about"},
+    ]
+    assert json.loads(run("companies", "--query", "length(@)").stdout) == 14
+
+
+def test_bad_query_is_a_usage_error_with_the_library_message(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("companies", "--query", "[?")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith("normandie: --query: ") and "jmespath" in result.stderr.lower()
+    assert run("companies", "--query", "[]", "-f", "csv").exit_code == ExitCode.USAGE
