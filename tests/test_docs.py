@@ -6,16 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli.query import LISTINGS
+from normandie_cli.query import FIELDS, LISTINGS, SEARCH, SHOW
 from normandie_cli.render import fields_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(LISTINGS))
+ALL = {**LISTINGS, "search": SEARCH, "show": SHOW, "fields": FIELDS}
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
 def test_readme_lists_every_field_of_every_command(name: str) -> None:
-    assert fields_markdown(LISTINGS[name]) in README
+    assert fields_markdown(ALL[name]) in README
 
 
 def test_readme_opens_with_the_two_set_up_commands_and_ci_runs_the_test_one() -> None:

@@ -43,6 +43,8 @@ def summary_lines(state: State) -> list[str]:
         "  normandie projects                       projects, their status and latest figures",
         "  normandie jobs                           every job figure, with its qualifier and source",
         "  normandie timeline eastman-port-jerome   a project's dates, planned and happened",
+        '  normandie search "pres de 1500"          any fact, case- and accent-insensitive',
+        "  normandie show eastman-port-jerome       everything about one entity",
         "  normandie figures / statements / people / places / discrepancies / sources",
         "  normandie COMMAND --help                 options; add --format json|csv|tsv|yaml|markdown",
     ]
