@@ -116,7 +116,7 @@ def test_fields_sort_limit_and_no_headers(run) -> None:  # type: ignore[no-untyp
 def test_sorting_by_date_mixes_precisions_in_order(run) -> None:  # type: ignore[no-untyped-def]
     out = run("figures", "--sort", "as_of", "--fields", "as_of", "--no-headers").stdout.split()
     dated = [d for d in out if d != "unknown"]
-    assert dated.index("2022") < dated.index("2022-03-30") and dated.index("2023") < dated.index("2023-03")
+    assert dated.index("2022-03-30") < dated.index("2022-09/2022-12") < dated.index("2023") < dated.index("2023-03")
     assert out[-1] == "unknown"
 
 

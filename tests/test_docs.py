@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from normandie_cli.history import CONFLICTS, HISTORY
 from normandie_cli.query import FIELDS, LISTINGS, SEARCH, SHOW
 from normandie_cli.render import fields_markdown
 
@@ -13,11 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-ALL = {**LISTINGS, "search": SEARCH, "show": SHOW, "fields": FIELDS}
+ALL = {**LISTINGS, "search": SEARCH, "show": SHOW, "fields": FIELDS, "history": HISTORY, "conflicts": CONFLICTS}
 
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_readme_lists_every_field_of_every_command(name: str) -> None:
+    """``python tools/readme_fields.py`` rewrites these tables from the code."""
     assert fields_markdown(ALL[name]) in README
 
 

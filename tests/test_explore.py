@@ -82,10 +82,11 @@ def test_fields_lists_every_command_s_fields(run, golden) -> None:  # type: igno
         ("companies", ["town="], {"normandie-web-xperts", "eastman-circular-solution-france"}),
         ("jobs", ["value>=350", "as_of>=2025"], {"eastman-jobs-direct-of2025", "eastman-jobs-indirect-of2025"}),
         ("jobs", ["kind=construction"], {"eastman-jobs-construction-concertation"}),
-        # Dates compare at the coarser precision: veilleco's "2022" may be March 2022, so it matches.
         ("figures", ["as_of=2022-03", "measure=investment"],
-         {"eastman-investment-usd-cci", "eastman-investment-eur-cci", "eastman-investment-afp",
-          "eastman-investment-veilleco"}),
+         {"eastman-investment-usd-cci", "eastman-investment-eur-cci", "eastman-investment-afp"}),
+        # Dates compare at the coarser precision: the journal's "2023" may be March 2023, so it matches.
+        ("figures", ["as_of=2023-03", "measure=investment"],
+         {"eastman-investment-gazette", "eastman-investment-announcement-journal", "eastman-investment-phase-1-journal"}),
     ],
 )
 def test_where_filters_every_listing(run, command: str, where: list[str], expected: set[str]) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +99,7 @@ def test_where_compares_dates_by_precision(run) -> None:  # type: ignore[no-unty
     rows = json.loads(run("timeline", "--where", "date>=2026", "--where", "date<2027", "-f", "json").stdout)
     assert {r["date"] for r in rows} == {"2026"}
     before = json.loads(run("figures", "--where", "as_of<2023", "-f", "json").stdout)
-    assert before and all(r["as_of"] in ("2022", "2022-03-30") for r in before)
+    assert before and all(r["as_of"] in ("2022-09/2022-12", "2022-03-30") for r in before)
 
 
 @pytest.mark.parametrize(

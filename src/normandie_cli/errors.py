@@ -20,6 +20,8 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     #: ``normandie validate`` found problems in a file that loaded.
     INVALID = 3
+    #: ``normandie conflicts --strict`` found sources that disagree.
+    CONFLICTS = 4
     #: Interrupted by Ctrl-C (128 + SIGINT).
     INTERRUPTED = 130
     #: The reader closed the pipe early (``| head``); nothing is printed (128 + SIGPIPE).
@@ -60,3 +62,4 @@ class UsageError(NormandieError):
     """A command-line value the program cannot use (unknown field, id, expression)."""
 
     exit_code = ExitCode.USAGE
+

@@ -35,6 +35,15 @@ def amount(value: int | float, unit: str | None) -> str:
     return f"{text} {unit}"
 
 
+def compact(value: int | float) -> str:
+    """A difference as a person says it: ``150 M``, ``1.15 bn``, ``350``."""
+    if abs(value) >= 1_000_000_000:
+        return f"{value / 1e9:,.10g} bn"
+    if abs(value) >= 1_000_000:
+        return f"{value / 1e6:,.10g} M"
+    return number(value)
+
+
 def quantity(value: int | float | None, qualifier: str | None, unit: str | None = None, text: str | None = None) -> str:
     """``about`` 1500 jobs → ``≈ 1,500``; ``more-than`` 1e9 EUR → ``> EUR 1 bn``."""
     if value is None:

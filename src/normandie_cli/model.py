@@ -43,6 +43,8 @@ class Source(Record):
     published_inferred: bool = False
     published_note: str | None = None
     primary: bool = False
+    #: General reference (geography), not a dated claim: kept whatever ``--as-of`` asks.
+    reference: bool = False
     text: str | None = None
     line: int = 0
 

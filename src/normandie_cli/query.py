@@ -176,9 +176,15 @@ PROJECTS = Listing(
         Field("jobs_indirect", "number", "latest indirect-jobs claim", _latest_claim("jobs_indirect")),
         Field("jobs_indirect_qualifier", "text", "its qualifier"),
         Field("jobs_indirect_as_of", "date", "when it was stated"),
+        Field("opening", "date", "latest claim of when it opens (commissioning, operational, delivery, phase I)",
+              lambda r: " ".join(x for x in ((r["opening_qualifier"] or "").replace("-", " "), humanize.date(r["opening"]))
+                                 if x) + (f" ({humanize.date(r['opening_as_of'])})" if r["opening"] else "")),
+        Field("opening_qualifier", "text", "exact, about, by, before, early, ..."),
+        Field("opening_as_of", "date", "when it was stated"),
+        Field("opening_source", "id", "who stated it"),
         Field("claims", "number", "how many figures and milestones the book holds about it"),
     ),
-    ("id", "owner", "place", "status", "investment", "jobs_direct", "jobs_indirect"),
+    ("id", "owner", "place", "status", "investment", "jobs_direct", "jobs_indirect", "opening"),
 )
 
 SOURCES = Listing(
@@ -371,6 +377,9 @@ def company_rows(
     return rows
 
 
+#: Milestones that all say when a plant starts working: their history is one story, "opening".
+OPENING = ("commissioning", "operational", "delivery", "phase-1-complete")
+
 _JOB_KINDS = {"jobs-direct": "direct", "jobs-indirect": "indirect", "jobs-construction": "construction"}
 
 
@@ -513,6 +522,13 @@ def project_rows(book: m.FactBook) -> list[Row]:
             row[prefix] = claim.value if claim else None
             row[f"{prefix}_qualifier"] = claim.qualifier if claim else None
             row[f"{prefix}_as_of"] = claim.as_of.text if claim else None
+        opening = latest([s for s in book.milestones if s.subject == project.id and s.what in OPENING])
+        row.update({
+            "opening": opening.date.text if opening else None,
+            "opening_qualifier": opening.date_qualifier if opening else None,
+            "opening_as_of": opening.as_of.text if opening else None,
+            "opening_source": opening.source if opening else None,
+        })
         row["claims"] = len(figures) + sum(1 for s in book.milestones if s.subject == project.id)
         rows.append(row)
     return rows

@@ -110,6 +110,63 @@ def render_rows(
         _table(rows, columns, listing, out, color=color, notes=notes, highlight=highlight)
 
 
+def render_citations(sources: Sequence[Any], fmt: str) -> None:
+    """Sources as BibTeX (biblatex ``@online``) or CSL-JSON, for a writer's bibliography.
+
+    A source without a title of its own gets its description in square brackets, as a
+    supplied title is written; an inferred date is marked (CSL ``circa``; a BibTeX note).
+    """
+    out = stdout()
+    if fmt == "csl-json":
+        items = []
+        for s in sources:
+            item: dict[str, Any] = {"id": s.id, "type": "webpage", "title": s.title or f"[{s.description or s.id}]",
+                                    "publisher": s.publisher, "language": s.language}
+            if s.url:
+                item["URL"] = s.url
+            if s.published.has_year:
+                parts = [x for x in (s.published.start.year, s.published.start.month, s.published.start.day) if x]
+                issued: dict[str, Any] = {"date-parts": [parts]}
+                if s.published.end is not None:
+                    end = s.published.end
+                    issued["date-parts"].append([x for x in (end.year, end.month, end.day) if x])
+                if s.published_inferred:
+                    issued["circa"] = True
+                item["issued"] = issued
+            if s.published_note:
+                item["note"] = s.published_note
+            items.append(item)
+        out.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        return
+    for s in sources:
+        fields = [("title", s.title or f"[{s.description or s.id}]"), ("organization", s.publisher)]
+        if s.published.has_year:
+            fields.append(("date", s.published.text))
+        if s.url:
+            fields.append(("url", s.url))
+        fields.append(("langid", {"fr": "french", "en": "english"}.get(s.language, s.language)))
+        note = "; ".join(x for x in (
+            "date inferred" if s.published_inferred else None,
+            "date unknown" if not s.published.known else None,
+            s.published_note,
+        ) if x)
+        if note:
+            fields.append(("note", note))
+        body = ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields)
+        out.write(f"@online{{{s.id},\n{body}\n}}\n\n")
+
+
+_BIBTEX_ESCAPES = str.maketrans({
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+})
+
+
+def _bibtex_escape(text: str) -> str:
+    """Escape, in one pass, what BibTeX would read as markup; keep UTF-8 (biber reads it)."""
+    return text.translate(_BIBTEX_ESCAPES)
+
+
 def render_query(rows: Sequence[Row], columns: Sequence[str], expression: str) -> None:
     """``--query``: a JMESPath expression over the JSON form; the result as JSON."""
     import jmespath

@@ -1,8 +1,9 @@
-"""The output options every listing command shares, and the one function that applies them.
+"""The options every listing command shares, and the one function that applies them.
 
-``listing_command`` adds ``--format/-f``, ``--fields``, ``--sort``, ``--limit`` and
-``--no-headers`` to a command function, so that each command declares only its own filters
-and returns rows; the options are spelled, documented and applied in this one place.
+``listing_command`` adds ``--format/-f``, ``--fields``, ``--sort``, ``--limit``,
+``--no-headers``, ``--where``, ``--query``, ``--as-of`` and ``--cite`` to a command function, so
+that each command declares only its own filters and returns rows; the options are spelled,
+documented and applied in this one place.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .. import model as m
 from ..errors import UsageError
 from ..query import Listing, Row, shape_rows
 from . import _complete
@@ -31,17 +33,32 @@ class OutputFormat(str, enum.Enum):
     markdown = "markdown"
 
 
+class SourceFormat(str, enum.Enum):
+    """``normandie sources`` also writes citations a writer can paste into a bibliography."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    yaml = "yaml"
+    markdown = "markdown"
+    bibtex = "bibtex"
+    csl_json = "csl-json"
+
+
+def _format_option(choices: type[enum.Enum]) -> Any:
+    return Annotated[
+        choices | None,  # type: ignore[valid-type]
+        typer.Option(
+            "--format", "-f", case_sensitive=False, show_default=False, autocompletion=_complete.formats,
+            help="Output format. Default: table on a terminal, tsv when piped.",
+        ),
+    ]
+
+
 _COMMON: dict[str, Any] = {
-    "format": (
-        Annotated[
-            OutputFormat | None,
-            typer.Option(
-                "--format", "-f", case_sensitive=False, show_default=False, autocompletion=_complete.formats,
-                help="Output format. Default: table on a terminal, tsv when piped.",
-            ),
-        ],
-        None,
-    ),
+    "format": (_format_option(OutputFormat), None),
     "fields": (
         Annotated[str | None, typer.Option("--fields", autocompletion=_complete.field_lists,
                                            help="Comma-separated fields to show, in this order.")],
@@ -52,6 +69,8 @@ _COMMON: dict[str, Any] = {
                                            help="Sort by these fields (comma-separated; -FIELD descending).")],
         None,
     ),
+    "limit": (Annotated[int | None, typer.Option("--limit", min=0, help="Show at most N rows.")], None),
+    "no_headers": (Annotated[bool, typer.Option("--no-headers", help="Leave out the header line (csv, tsv).")], False),
     "where": (
         Annotated[list[str] | None, typer.Option(
             "--where", autocompletion=_complete.where_fields, metavar="EXPR",
@@ -66,42 +85,61 @@ _COMMON: dict[str, Any] = {
         )],
         None,
     ),
-    "limit": (Annotated[int | None, typer.Option("--limit", min=0, help="Show at most N rows.")], None),
-    "no_headers": (Annotated[bool, typer.Option("--no-headers", help="Leave out the header line (csv, tsv).")], False),
+    "as_of": (
+        Annotated[str | None, typer.Option(
+            "--as-of", metavar="DATE",
+            help="Answer as the sources published up to DATE would (YYYY, YYYY-MM or YYYY-MM-DD).",
+        )],
+        None,
+    ),
+    "cite": (
+        Annotated[bool, typer.Option("--cite", help="Add each row's source, its URL and the quote (footnotes in a table).")],
+        False,
+    ),
 }
+
 
 class Output:
     """What a command returns when it has more than rows: notes under a table, text to highlight."""
 
-    def __init__(self, rows: list[Row], notes: Sequence[str] = (), highlight: str | None = None) -> None:
+    def __init__(
+        self, rows: list[Row], notes: Sequence[str] = (), highlight: str | None = None, exit_code: int = 0
+    ) -> None:
         self.rows = rows
         self.notes = notes
         self.highlight = highlight
+        self.exit_code = exit_code
 
 
 Rows = list[Row] | Output
 
 
-def listing_command(app: typer.Typer, listing: Listing, example: str) -> Callable[[Callable[..., Rows]], Callable[..., None]]:
+def listing_command(
+    app: typer.Typer, listing: Listing, example: str, formats: type[enum.Enum] = OutputFormat
+) -> Callable[[Callable[..., Rows]], Callable[..., None]]:
     """Register ``func(book, **filters) -> rows`` (or an :class:`Output`) as a listing command."""
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
         own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
         params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
         params += own
-        params += [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-            for name, (annotation, default) in _COMMON.items()
-        ]
+        for name, (annotation, default) in _COMMON.items():
+            if name == "format" and formats is not OutputFormat:
+                annotation = _format_option(formats)
+            params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
 
         def command(ctx: typer.Context, **kwargs: Any) -> None:
             options = {name: kwargs.pop(name) for name in _COMMON}
             state: State = ctx.obj
-            result = func(state.book(), **kwargs)
+            book, warnings = book_as_of(state.book(), options.pop("as_of"))
+            result = func(book, **kwargs)
             if isinstance(result, Output):
-                emit(state, listing, result.rows, notes=result.notes, highlight=result.highlight, **options)
+                emit(state, listing, result.rows, book=book, notes=result.notes, warnings=warnings,
+                     highlight=result.highlight, **options)
+                if result.exit_code:
+                    raise typer.Exit(result.exit_code)
             else:
-                emit(state, listing, result, **options)
+                emit(state, listing, result, book=book, warnings=warnings, **options)
 
         command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in params}
@@ -113,32 +151,97 @@ def listing_command(app: typer.Typer, listing: Listing, example: str) -> Callabl
     return decorate
 
 
+def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[str]]:
+    """``--as-of``: the book as of that date, and a note naming the undated sources left out."""
+    if as_of is None:
+        return book, []
+    from ..dates import parse_date
+    from ..history import book_as_of as restrict
+
+    try:
+        when = parse_date(as_of)
+    except ValueError as err:
+        raise UsageError(f"--as-of: {err}") from None
+    if not when.has_year:
+        raise UsageError(f"--as-of: {as_of!r} needs a year")
+    restricted, undated = restrict(book, when)
+    notes = []
+    if undated:
+        notes.append(f"As of {when.text}: sources with an unknown publication date are left out "
+                     f"({', '.join(undated)}); they count only without --as-of.")
+    return restricted, notes
+
+
 def emit(
     state: State,
     listing: Listing,
     rows: list[Row],
     *,
-    format: OutputFormat | None = None,
+    book: m.FactBook | None = None,
+    format: enum.Enum | None = None,
     fields: str | None = None,
     sort: str | None = None,
     limit: int | None = None,
     no_headers: bool = False,
     where: list[str] | None = None,
     query: str | None = None,
+    cite: bool = False,
     notes: Sequence[str] = (),
+    warnings: Sequence[str] = (),
     highlight: str | None = None,
 ) -> None:
-    """Shape the rows by the shared options and render them in the chosen format."""
-    from ..render import choose_format, render_query, render_rows, use_color
+    """Shape the rows by the shared options and render them in the chosen format.
+
+    ``notes`` are read under a table and left out of machine formats; ``warnings`` (what
+    ``--as-of`` left out) go under a table, or to stderr beside a machine format.
+    """
+    from ..render import choose_format, render_citations, render_query, render_rows, use_color
 
     out = sys.stdout
-    if query is not None:
-        if format is not None and format.value != "json":
-            raise UsageError(f"--query prints JSON; it cannot be combined with --format {format.value}")
-        shaped, columns = shape_rows(rows, listing, fields, sort, limit, table=False, where=where)
-        render_query(shaped, columns, query)
-        return
-    fmt = choose_format(format.value if format else None, out)
+    requested = format.value if format is not None else None
+    if query is not None and requested not in (None, "json"):
+        raise UsageError(f"--query prints JSON; it cannot be combined with --format {requested}")
+    fmt = "json" if query is not None else choose_format(requested, out)
     shaped, columns = shape_rows(rows, listing, fields, sort, limit, table=fmt == "table", where=where)
-    render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
-                notes=notes, highlight=highlight)
+    if fmt in ("bibtex", "csl-json"):
+        assert book is not None
+        wanted = {row["id"] for row in shaped}
+        render_citations([s for s in book.sources if s.id in wanted], fmt)
+        return
+    notes = [*notes, *warnings]
+    if cite and book is not None:
+        shaped, columns, cite_notes = _cite(book, shaped, columns, table=fmt == "table")
+        notes += cite_notes
+    if query is not None:
+        render_query(shaped, columns, query)
+    else:
+        render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
+                    notes=notes, highlight=highlight)
+    if fmt != "table":
+        for warning in warnings:
+            typer.echo(f"normandie: {warning}", err=True)
+
+
+def _cite(book: m.FactBook, rows: list[Row], columns: list[str], table: bool) -> tuple[list[Row], list[str], list[str]]:
+    """``--cite``: source, source_url and quote columns; at a table, numbered footnotes instead."""
+    from ..history import cite_rows, footnote
+
+    cited = cite_rows(book, rows)
+    if not table:
+        extra = [name for name in ("source", "source_url", "quote") if name not in columns]
+        return cited, [*columns, *extra], []
+    numbers: dict[tuple[str, str | None], int] = {}
+    out = []
+    for row in cited:
+        marks = []
+        for source in row["source"]:
+            key = (source, row["quote"] if book_source_is_primary(book, source) else None)
+            numbers.setdefault(key, len(numbers) + 1)
+            marks.append(f"{source} [{numbers[key]}]")
+        out.append({**row, "source": marks})
+    notes = [f"[{n}] {footnote(book, source, quote)}" for (source, quote), n in numbers.items()]
+    return out, columns if "source" in columns else [*columns, "source"], notes
+
+
+def book_source_is_primary(book: m.FactBook, source_id: str) -> bool:
+    return any(s.id == source_id and s.primary for s in book.sources)

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from .. import humanize, query
+from .. import history, humanize, query
+from ..errors import ExitCode
 from .. import model as m
 from ..query import Row
 from . import _complete as complete
 from ._app import app
-from ._output import Output, listing_command
+from ._output import Output, SourceFormat, listing_command
 
 
 @listing_command(app, query.COMPANIES, "normandie companies --town herouville-saint-clair")
@@ -89,9 +90,12 @@ def projects(book: m.FactBook) -> list[Row]:
     return query.project_rows(book)
 
 
-@listing_command(app, query.SOURCES, "normandie sources --fields id,url")
+@listing_command(app, query.SOURCES, "normandie sources --format bibtex", formats=SourceFormat)
 def sources(book: m.FactBook) -> list[Row]:
-    """The sources: publisher, date (inferred dates marked), URL, and how many facts each backs."""
+    """The sources: publisher, date (inferred dates marked), URL, and how many facts each backs.
+
+    --format bibtex or csl-json writes them as citations for a bibliography.
+    """
     return query.source_rows(book)
 
 
@@ -160,3 +164,44 @@ def show(
     An unknown id is an error that suggests the closest ones.
     """
     return query.show_rows(book, entity)
+
+
+@listing_command(app, history.HISTORY, "normandie history eastman-port-jerome investment")
+def history_(
+    book: m.FactBook,
+    entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
+                                          autocompletion=complete.entity_ids)],
+    field: Annotated[str | None, typer.Argument(help="Only this field (investment, opening, status, ...).",
+                                                show_default=False)] = None,
+) -> Output:
+    """How each figure and date of an entity changed across sources and time.
+
+    One row per claim, grouped by field, in the order the claims were made, with the change
+    from the previous one ("+150 M EUR", "slipped 1 year"); claims whose date is unknown come
+    last. At a terminal, a strip per field places each claim on a time axis (height: the value).
+    """
+    rows = history.history_rows(book, entity, field)
+    notes = []
+    for label, first, line, last in history.strips(rows):
+        notes.append(f"{label:<26} {first} {line} {last}")
+    undated = sorted({r["source"] for r in rows if not r["dated"]})
+    if undated:
+        notes.append(f"Undated claims (listed last, not on the strips): {', '.join(undated)}.")
+    return Output(rows, notes=notes)
+
+
+@listing_command(app, history.CONFLICTS, "normandie conflicts --strict")
+def conflicts(
+    book: m.FactBook,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 4 when there is any conflict (for CI).")] = False,
+) -> Output:
+    """Every place where sources disagree about the same thing, each side with its source and date.
+
+    kind says which: a disagreement between sources of the same date, a figure revised over
+    time, or (recorded in the fact file) a source contradicting itself. Exit 0; with --strict,
+    exit 4 when any conflict exists.
+    """
+    rows = history.conflict_rows(book)
+    if strict and rows:
+        return Output(rows, notes=[f"{len(rows)} conflict(s) between sources (--strict)"], exit_code=ExitCode.CONFLICTS)
+    return Output(rows)

@@ -35,6 +35,9 @@ def summary_lines(state: State) -> list[str]:
                 parts.append(f"{humanize.quantity(row['jobs_direct'], row['jobs_direct_qualifier'])} direct jobs")
             if row["jobs_indirect"] is not None:
                 parts.append(f"{humanize.quantity(row['jobs_indirect'], row['jobs_indirect_qualifier'])} indirect jobs")
+            if row["opening"] is not None:
+                qualifier = (row["opening_qualifier"] or "").replace("-", " ")
+                parts.append(f"opening {qualifier + ' ' if qualifier else ''}{row['opening']} as of {row['opening_as_of']}")
             lines.append(", ".join(parts))
     lines += [
         "",
@@ -43,6 +46,8 @@ def summary_lines(state: State) -> list[str]:
         "  normandie projects                       projects, their status and latest figures",
         "  normandie jobs                           every job figure, with its qualifier and source",
         "  normandie timeline eastman-port-jerome   a project's dates, planned and happened",
+        "  normandie history eastman-port-jerome    how its money and dates changed, source by source",
+        "  normandie conflicts                      where the sources disagree",
         '  normandie search "pres de 1500"          any fact, case- and accent-insensitive',
         "  normandie show eastman-port-jerome       everything about one entity",
         "  normandie figures / statements / people / places / discrepancies / sources",
