@@ -190,14 +190,17 @@ def test_version_and_help(run) -> None:  # type: ignore[no-untyped-def]
     assert "companies" in run("--help").stdout
 
 
-@pytest.mark.parametrize("command", [*COMMANDS, "validate"])
+EVERY_COMMAND = [*COMMANDS, "validate", "search", "show", "fields", "history", "conflicts"]
+
+
+@pytest.mark.parametrize("command", EVERY_COMMAND)
 def test_every_command_has_help_with_an_example(run, command: str) -> None:  # type: ignore[no-untyped-def]
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Example: normandie " in result.stdout
 
 
-@pytest.mark.parametrize("command", [*COMMANDS, "validate"])
+@pytest.mark.parametrize("command", EVERY_COMMAND)
 def test_every_command_is_in_the_readme(command: str) -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"normandie {command}" in readme
@@ -226,3 +229,9 @@ def test_only_the_command_about_to_run_is_built(words: list[str], name: str | No
     from normandie_cli.cli._app import command_name
 
     assert command_name(words) == name
+
+
+def test_the_app_has_exactly_the_documented_commands() -> None:
+    from normandie_cli.cli import app
+
+    assert sorted(info.name for info in app.registered_commands) == sorted(EVERY_COMMAND)
