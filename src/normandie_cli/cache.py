@@ -147,8 +147,8 @@ def read(file: Path) -> m.FactBook | None:
             *(tuple(map(_decoder(_RECORDS[type_name]), sections[section]))
               for (section, _), type_name in zip(m.SECTIONS, _SECTION_TYPES)),
         )
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
-        return None
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+        return None  # RuntimeError: pathlib's word for a symlink loop
     return book
 
 
@@ -176,7 +176,7 @@ def write(file: Path, book: m.FactBook) -> None:
             except OSError:
                 pass
             raise
-    except (OSError, ValueError, TypeError):
+    except (OSError, RuntimeError, ValueError, TypeError):
         return
 
 

@@ -58,27 +58,88 @@ def resolve_data_path(option: str | os.PathLike[str] | None = None) -> Path:
     return bundled_path()
 
 
-def read_text(path: Path) -> str:
-    """The file's text, decoded as UTF-8 (a byte-order mark is allowed); a DataError otherwise."""
+#: The largest fact file read unless ``--max-size`` says otherwise (about four times a
+#: 100,000-company register).
+DEFAULT_MAX_SIZE = 64 * 1024 * 1024
+#: Deeper nesting is refused before the YAML is composed (the fact format needs 6 levels;
+#: PyYAML's C composer crashes the process on tens of thousands).
+MAX_DEPTH = 64
+
+
+def read_text(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> str:
+    """The file's text, decoded as UTF-8 (a byte-order mark is allowed); a DataError otherwise.
+
+    Only regular files are read (a FIFO would block, a device never ends), and none larger
+    than ``max_size`` bytes.
+    """
     name = str(path)
     try:
+        check_file(path, max_size)
         with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        raise DataError(name, "no such file") from None
-    except IsADirectoryError:
-        raise DataError(name, "is a directory, not a fact file") from None
-    except PermissionError:
-        raise DataError(name, "permission denied") from None
+            raw = handle.read(max_size + 1)
+        if len(raw) > max_size:
+            raise DataError(name, f"larger than the limit of {format_size(max_size)}; raise it with --max-size")
     except OSError as err:
-        raise DataError(name, f"cannot read: {err.strerror or err}") from None
+        raise _os_error(name, err) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise DataError(name, f"not valid UTF-8 at byte offset {err.start}") from None
 
 
-def load_facts(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> m.FactBook:
+def check_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> None:
+    """A DataError unless the path is a readable-looking regular file within the size limit."""
+    import stat
+
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise _os_error(name, err) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DataError(name, "is a directory, not a fact file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if (
+            stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)) else "a socket or special file"
+        raise DataError(name, f"not a regular file ({kind})")
+    if info.st_size > max_size:
+        raise DataError(name, f"larger than the limit of {format_size(max_size)} ({format_size(info.st_size)}); "
+                              "raise it with --max-size")
+
+
+def _os_error(name: str, err: OSError) -> DataError:
+    import errno
+
+    if isinstance(err, FileNotFoundError):
+        return DataError(name, "no such file")
+    if isinstance(err, PermissionError):
+        return DataError(name, "permission denied")
+    if err.errno == errno.ELOOP:
+        return DataError(name, "too many levels of symbolic links (a symlink loop)")
+    return DataError(name, f"cannot read: {err.strerror or err}")
+
+
+_UNITS = {"": 1, "B": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """``64M``, ``1G``, ``500K``, ``1048576`` (powers of 1024); ValueError otherwise."""
+    match = re.fullmatch(r"\s*([0-9]+)\s*([BKMG]?)(?:I?B)?\s*", text.upper())
+    if not match:
+        raise ValueError(f"{text!r} is not a size (write 64M, 1G, 500K or a number of bytes)")
+    return int(match[1]) * _UNITS[match[2]]
+
+
+def format_size(size: int) -> str:
+    for unit, factor in (("G", 1024**3), ("M", 1024**2), ("K", 1024)):
+        if size >= factor:
+            return f"{size / factor:.4g} {unit}iB"
+    return f"{size} bytes"
+
+
+def load_facts(
+    path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, max_size: int = DEFAULT_MAX_SIZE
+) -> m.FactBook:
     """Load a fact file and check its references; raise :class:`DataError` on the first problem.
 
     With ``use_cache`` (and no ``NORMANDIE_NO_CACHE``), a book cached for this very file
@@ -89,6 +150,7 @@ def load_facts(path: str | os.PathLike[str] | None = None, *, use_cache: bool = 
     from . import cache
 
     file = resolve_data_path(path)
+    check_file(file, max_size)  # the size limit and path checks hold for a cached book too
     use_cache = use_cache and not cache.disabled_by_environment()
     if use_cache:
         cached = cache.read(file)
@@ -96,7 +158,7 @@ def load_facts(path: str | os.PathLike[str] | None = None, *, use_cache: bool = 
             return cached
     from .validate import check_references
 
-    book, problems = read_facts(file)
+    book, problems = read_facts(file, max_size=max_size)
     problems = problems or check_references(book)
     if problems:
         first = min(problems, key=lambda p: (p.line or 0, p.column or 0))
@@ -107,18 +169,73 @@ def load_facts(path: str | os.PathLike[str] | None = None, *, use_cache: bool = 
     return book
 
 
-def read_facts(path: str | os.PathLike[str] | None = None) -> tuple[m.FactBook, list[DataError]]:
+def read_facts(
+    path: str | os.PathLike[str] | None = None, max_size: int = DEFAULT_MAX_SIZE
+) -> tuple[m.FactBook, list[DataError]]:
     """Load a fact file, collecting every record-level problem instead of stopping at the first.
 
     A file that cannot be read or parsed as YAML at all still raises :class:`DataError`.
     Records with problems are left out of the returned book.
     """
     file = resolve_data_path(path)
-    text = read_text(file)
+    text = read_text(file, max_size)
+    _check_depth(str(file), text)
     root = _compose(str(file), text)
     reader = _Reader(str(file))
     book = reader.read_book(root)
     return book, reader.problems
+
+
+def _depth_bound(text: str) -> int:
+    """A quick upper bound on the file's nesting: its deepest flow brackets, plus its longest
+    run of indentation and block indicators at the start of a line (brackets in quoted text
+    only make the bound larger)."""
+    from itertools import accumulate, repeat
+    from operator import sub
+
+    brackets = re.sub(r"[^\[\]{}]+", "", text)
+    flow = 0
+    if len(brackets) > MAX_DEPTH:  # one step per bracket: +1 opening, -1 closing, done in C
+        steps = brackets.translate(str.maketrans("[{]}", "\x02\x02\x00\x00")).encode("latin-1")
+        flow = max(accumulate(map(sub, steps, repeat(1))), default=0)
+    else:
+        flow = brackets.count("[") + brackets.count("{")
+    block = max((len(run) for run in re.findall(r"(?m)^[ \t?:-]+", text)), default=0)
+    return flow + block
+
+
+def _check_depth(name: str, text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before anything is built from the file.
+
+    Most files are cleared by :func:`_depth_bound`; a file that might nest deeper is walked
+    event by event (the parser keeps its own stack; only composing recurses).
+    """
+    if _depth_bound(text) <= MAX_DEPTH:
+        return
+    import yaml
+
+    loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise DataError(name, f"nested deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as err:
+        if "nesting depth" in str(err.problem):  # libyaml's own, larger, limit on flow nesting
+            mark = err.problem_mark
+            raise DataError(name, f"nested deeper than {MAX_DEPTH} levels", mark.line + 1 if mark else None,
+                            mark.column + 1 if mark else None) from None
+        return  # composing reports any other syntax error, with its place
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
 
 
 def _compose(name: str, text: str) -> Any:

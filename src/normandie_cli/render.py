@@ -45,6 +45,31 @@ def use_color(no_color_flag: bool, stream: TextIO) -> bool:
     return is_terminal(stream)
 
 
+#: Characters a terminal would act on rather than show: C0 controls but tab and newline, DEL,
+#: C1 controls, and the bidirectional overrides that reorder what is seen.
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def neutralise(text: str) -> str:
+    """Control characters as visible escapes (``\\x1b``, ``\\u202e``), for what a person reads."""
+    import re
+
+    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                  else f"\\u{ord(m.group()):04x}", text)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(value: Any) -> Any:
+    """``--excel-safe``: text a spreadsheet would run as a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    if isinstance(value, list):
+        return [excel_safe(item) for item in value]
+    return value
+
+
 def flat(value: Any) -> str:
     """A value as one text cell (CSV, TSV, Markdown): lists joined by ``; ``, null empty."""
     if value is None:
@@ -76,6 +101,7 @@ def render_rows(
     color: bool = False,
     notes: Sequence[str] = (),
     highlight: str | None = None,
+    formula_safe: bool = False,
 ) -> None:
     """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
 
@@ -84,6 +110,8 @@ def render_rows(
     """
     out = stdout()
     picked = [{name: row.get(name) for name in columns} for row in rows]
+    if formula_safe and fmt in ("csv", "tsv"):
+        picked = [{name: excel_safe(value) for name, value in item.items()} for item in picked]
     if fmt == "json":
         out.write(json.dumps(picked, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "jsonl":
@@ -206,7 +234,8 @@ def _yaml(rows: Sequence[Row]) -> str:
 
 def _markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
     def cell(value: Any) -> str:
-        return flat(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+        text = flat(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+        return neutralise(text)
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
     lines += ["| " + " | ".join(cell(row[name]) for name in columns) + " |" for row in rows]
@@ -256,7 +285,7 @@ def _table(
         # "fold" wraps a long value over several lines: nothing is ever cut off.
         table.add_column(name, overflow="fold")
     for row in rows:
-        cells = [Text(human_cell(row, name, listing)) for name in columns]
+        cells = [Text(neutralise(human_cell(row, name, listing))) for name in columns]
         if highlight and color:
             from .query import match_spans
 
@@ -266,7 +295,7 @@ def _table(
         table.add_row(*cells)
     console.print(table)
     for note in notes:
-        console.print(Text(note))
+        console.print(Text(neutralise(note)))
 
 
 def fields_markdown(listing: Listing) -> str:

@@ -137,9 +137,11 @@ def check_quotes(book: m.FactBook) -> list[DataError]:
     return problems
 
 
-def validate_file(path: str | os.PathLike[str] | None = None) -> tuple[m.FactBook, list[DataError]]:
+def validate_file(
+    path: str | os.PathLike[str] | None = None, max_size: int | None = None
+) -> tuple[m.FactBook, list[DataError]]:
     """Every problem in a fact file, in file order. Raises DataError only when it cannot be read."""
-    book, problems = read_facts(path)
+    book, problems = read_facts(path) if max_size is None else read_facts(path, max_size)
     problems = problems + check_references(book) + check_quotes(book)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return book, problems

@@ -78,12 +78,25 @@ def _main(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Parse the fact file, neither reading nor writing the parse cache.")
     ] = False,
+    max_size: Annotated[
+        str | None,
+        typer.Option("--max-size", metavar="SIZE", envvar="NORMANDIE_MAX_SIZE",
+                     help="Refuse fact files larger than SIZE (default 64M; K, M, G are powers of 1024)."),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """With no command: a short summary of the fact book and the commands to try."""
-    ctx.obj = State(data=data or None, no_color=no_color, no_cache=no_cache)
+    limit = None
+    if max_size is not None:
+        from ..loader import parse_size
+
+        try:
+            limit = parse_size(max_size)
+        except ValueError as err:
+            raise typer.BadParameter(str(err), param_hint="--max-size") from None
+    ctx.obj = State(data=data or None, no_color=no_color, no_cache=no_cache, max_size=limit)
     if ctx.invoked_subcommand is None:
         from .summary import print_summary
 
@@ -93,7 +106,7 @@ def _main(
 from . import fields, listing, validate  # noqa: E402,F401  (registers the commands)
 
 
-_GLOBAL_WITH_VALUE = ("--data",)
+_GLOBAL_WITH_VALUE = ("--data", "--max-size")
 _FULL_APP_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
 
 
@@ -149,6 +162,14 @@ def app_for_this_run() -> typer.Typer:
 
 def main() -> None:
     """The console script: run the app; a closed pipe at exit is not an error to report."""
+    for stream in (sys.stdout, sys.stderr):
+        # An ASCII-only terminal (LC_ALL=C without UTF-8 mode, PYTHONIOENCODING=ascii) gets
+        # escapes for what it cannot show, never a UnicodeEncodeError.
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            try:
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            except (AttributeError, ValueError):
+                pass
     try:
         try:
             app_for_this_run()(prog_name="normandie")

@@ -96,6 +96,11 @@ _COMMON: dict[str, Any] = {
         Annotated[bool, typer.Option("--cite", help="Add each row's source, its URL and the quote (footnotes in a table).")],
         False,
     ),
+    "excel_safe": (
+        Annotated[bool, typer.Option("--excel-safe",
+                                     help="In csv and tsv, prefix ' to cells starting with = + - @ tab or CR.")],
+        False,
+    ),
 }
 
 
@@ -186,6 +191,7 @@ def emit(
     where: list[str] | None = None,
     query: str | None = None,
     cite: bool = False,
+    excel_safe: bool = False,
     notes: Sequence[str] = (),
     warnings: Sequence[str] = (),
     highlight: str | None = None,
@@ -216,7 +222,7 @@ def emit(
         render_query(shaped, columns, query)
     else:
         render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
-                    notes=notes, highlight=highlight)
+                    notes=notes, highlight=highlight, formula_safe=excel_safe)
     if fmt != "table":
         for warning in warnings:
             typer.echo(f"normandie: {warning}", err=True)

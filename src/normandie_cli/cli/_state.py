@@ -6,12 +6,15 @@ from .. import model
 
 
 class State:
-    """``--data``, ``--no-color`` and ``--no-cache``, and the fact book once loaded."""
+    """The global options (``--data``, ``--no-color``, ``--no-cache``, ``--max-size``) and the book once loaded."""
 
-    def __init__(self, data: str | None = None, no_color: bool = False, no_cache: bool = False) -> None:
+    def __init__(
+        self, data: str | None = None, no_color: bool = False, no_cache: bool = False, max_size: int | None = None
+    ) -> None:
         self.data = data
         self.no_color = no_color
         self.no_cache = no_cache
+        self.max_size = max_size
         self._book: model.FactBook | None = None
 
     def book(self) -> model.FactBook:
@@ -19,5 +22,7 @@ class State:
         if self._book is None:
             from ..loader import load_facts
 
-            self._book = load_facts(self.data, use_cache=not self.no_cache)
+            from ..loader import DEFAULT_MAX_SIZE
+
+            self._book = load_facts(self.data, use_cache=not self.no_cache, max_size=self.max_size or DEFAULT_MAX_SIZE)
         return self._book

@@ -29,7 +29,9 @@ def validate(
     from ..validate import validate_file
 
     state: State = ctx.obj
-    book, problems = validate_file(file or state.data)
+    from ..loader import DEFAULT_MAX_SIZE
+
+    book, problems = validate_file(file or state.data, max_size=state.max_size or DEFAULT_MAX_SIZE)
     for problem in problems:
         typer.echo(str(problem))
     if problems:
