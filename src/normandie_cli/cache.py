@@ -28,6 +28,11 @@ SCHEMA = 1
 _TAG = f"normandie-cache/{SCHEMA}/{__version__}"
 
 
+def _shape() -> str:
+    """The records' field lists: a cache written by code with other records is never read."""
+    return ";".join(f"{name}:{','.join(cls._fields)}" for name, cls in sorted(_RECORDS.items()))  # type: ignore[attr-defined]
+
+
 def cache_dir() -> Path:
     """``$XDG_CACHE_HOME/normandie``, else the platform's usual place."""
     xdg = os.environ.get("XDG_CACHE_HOME")
@@ -53,7 +58,7 @@ def _entry_and_stamp(file: Path) -> tuple[Path, list[Any]]:
     # name only take turns in it). zlib, not hashlib: hashlib costs milliseconds to import.
     raw = absolute.encode("utf-8", "surrogateescape")
     entry = cache_dir() / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.json"
-    return entry, [_TAG, absolute, info.st_size, info.st_mtime_ns]
+    return entry, [_TAG, _SHAPE, absolute, info.st_size, info.st_mtime_ns]
 
 
 # Encoding: every record is the list of its field values, in field order --------------
@@ -65,6 +70,7 @@ _RECORDS: dict[str, type] = {
                  "Discrepancy")
 }
 _RECORDS.update(PartialDate=dates.PartialDate, Point=dates.Point)
+_SHAPE = _shape()
 
 
 def _kinds(cls: type) -> list[tuple[str, type | None]]:
@@ -136,17 +142,20 @@ def _encode(value: Any) -> list[Any]:
 def read(file: Path) -> m.FactBook | None:
     """The cached book of ``file``, or ``None`` when there is none that can be trusted."""
     try:
+        from .loader import gc_paused
+
         entry, stamp = _entry_and_stamp(file)
-        with open(entry, encoding="utf-8") as handle:
+        with open(entry, encoding="utf-8") as handle, gc_paused():
             stored = json.load(handle)
         if not isinstance(stored, dict) or stored.get("stamp") != stamp:
             return None
         sections = stored["book"]
-        book = m.FactBook(
-            str(file),
-            *(tuple(map(_decoder(_RECORDS[type_name]), sections[section]))
-              for (section, _), type_name in zip(m.SECTIONS, _SECTION_TYPES)),
-        )
+        with gc_paused():
+            book = m.FactBook(
+                str(file),
+                *(tuple(map(_decoder(_RECORDS[type_name]), sections[section]))
+                  for (section, _), type_name in zip(m.SECTIONS, _SECTION_TYPES)),
+            )
     except (OSError, RuntimeError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # RuntimeError: pathlib's word for a symlink loop
     return book
