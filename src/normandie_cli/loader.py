@@ -205,8 +205,8 @@ def _refuse_aliases(name: str, root: Any) -> None:
         node = stack.pop()
         if id(node) in seen:
             mark = node.start_mark
-            raise DataError(name, "YAML aliases (*name) are not allowed in a fact file; write the value out",
-                            mark.line + 1, mark.column + 1)
+            raise DataError(name, "YAML aliases (*name) are not allowed in a fact file: the value anchored "
+                            "here is used again through an alias; write it out", mark.line + 1, mark.column + 1)
         seen.add(id(node))
         if isinstance(node.value, list):
             for item in reversed(node.value):

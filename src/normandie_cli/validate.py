@@ -71,7 +71,8 @@ def check_references(book: m.FactBook) -> list[DataError]:
     kinds: dict[str, str] = {}
     for kind, item in book.entities():
         if item.id in kinds:
-            problems.append(_problem(book, item, f"duplicate id (already used by a {kinds[item.id]})"))
+            article = "an" if kinds[item.id][0] in "aeiou" else "a"
+            problems.append(_problem(book, item, f"duplicate id (already used by {article} {kinds[item.id]})"))
         else:
             kinds[item.id] = kind
 
