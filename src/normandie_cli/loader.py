@@ -186,7 +186,7 @@ def read_facts(
     _check_depth(str(file), text)
     with gc_paused():
         root = _compose(str(file), text)
-        reader = _Reader(str(file))
+        reader = _Reader(str(file), text)
         try:
             book = reader.read_book(root)
         except DataError:
@@ -314,11 +314,27 @@ Spec = dict[str, tuple[str, bool]]
 class _Reader:
     """Turns YAML nodes into model records, checking each key's type."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str | None = None) -> None:
         self.path = path
         self.problems: list[DataError] = []
         self.published: dict[str, PartialDate] = {}
         self._visited: set[int] = set()
+        self._specs: dict[str, Any] = {}
+        # Without "&" there is no anchor, so no alias; without "!" no explicit tag: a file
+        # with neither (a large register, typically) skips the per-node checks for both.
+        if text is not None and "&" not in text and "!" not in text:
+            self._visit = self._visit_nothing  # type: ignore[method-assign]
+
+    def _spec(self, name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The key-to-reader table of a kind of record, built once per file."""
+        spec = self._specs.get(name)
+        if spec is None:
+            spec = self._specs[name] = build()
+        return spec
+
+    @staticmethod
+    def _visit_nothing(node: Any) -> None:
+        return None
 
     # -- errors and node access --------------------------------------------------------
 
@@ -339,18 +355,19 @@ class _Reader:
         if node.tag != _MAP:
             raise self.error(node, f"{what} must be a mapping of keys to values, not {self.describe(node)}")
         out: dict[str, Any] = {}
-        lines: dict[str, int] = {}
+        keys: dict[str, Any] = {}
         for key_node, value_node in node.value:
             self._visit(key_node)
             if key_node.tag != _STR:
                 raise self.error(key_node, f"keys must be text, not {self.describe(key_node)}")
             key = key_node.value
             if key in out:
+                first = keys[key].start_mark.line + 1
                 raise self.error(
-                    key_node, f"duplicate key {key!r} (first at line {lines[key]}); one of the values would be lost"
+                    key_node, f"duplicate key {key!r} (first at line {first}); one of the values would be lost"
                 )
             out[key] = value_node
-            lines[key] = key_node.start_mark.line + 1
+            keys[key] = key_node
         return out
 
     def sequence(self, node: Any, what: str) -> list[Any]:
@@ -444,8 +461,8 @@ class _Reader:
                 self._visit(value_node)
                 continue
             out[key] = spec[key](value_node, key)
-        missing = [key for key in spec if key in required and key not in out]
-        if missing:
+        if not required <= out.keys():
+            missing = [key for key in spec if key in required and key not in out]
             raise self.error(node, f"{what}: missing {', '.join(repr(k) for k in missing)}")
         return out
 
@@ -505,26 +522,26 @@ class _Reader:
         return m.FactBook(path=self.path, **sections)
 
     def citations(self, node: Any, key: str) -> tuple[m.Citation, ...]:
-        spec = {"source": self.ident, "quote": self.text, "note": self.text}
+        spec = self._spec("spec-1", lambda: {"source": self.ident, "quote": self.text, "note": self.text})
         return tuple(
             m.Citation(**self.record(item, "a citation", spec, {"source"})) for item in self.sequence(node, key)
         )
 
     def source(self, node: Any) -> m.Source:
-        spec = {
+        spec = self._spec("spec-2", lambda: {
             "id": self.ident, "title": self.text, "description": self.text, "publisher": self.text, "url": self.text,
             "published": self.date, "published_inferred": self.boolean, "published_note": self.text,
             "language": self.text, "primary": self.boolean, "reference": self.boolean, "text": self.text,
-        }
+        })
         fields = self.record(node, "a source", spec, {"id", "publisher", "published", "language"})
         self.published[fields["id"]] = fields["published"]
         return m.Source(**fields, line=node.start_mark.line + 1)
 
     def place(self, node: Any) -> m.Place:
-        spec = {
+        spec = self._spec("spec-3", lambda: {
             "id": self.ident, "name": self.text, "kind": self.text, "department": self.text,
             "region": self.text, "country": self.text, "cite": self.citations,
-        }
+        })
         fields = self.record(node, "a place", spec, {"id", "name", "kind", "country", "cite"})
         return m.Place(**fields, line=node.start_mark.line + 1)
 
@@ -535,51 +552,51 @@ class _Reader:
         return self._check_id(node, key, value)
 
     def organisation(self, node: Any) -> m.Organisation:
-        spec = {
+        spec = self._spec("spec-4", lambda: {
             "id": self.ident, "name": self.text, "kind": self.enum_of(m.ORGANISATION_KINDS),
             "town": self.town, "roles": self.list_of(self.ident), "parent": self.ident,
             "description": self.text, "cite": self.citations,
-        }
+        })
         fields = self.record(node, "an organisation", spec, {"id", "name", "kind", "town", "cite"})
         return m.Organisation(**fields, line=node.start_mark.line + 1)
 
     def person(self, node: Any) -> m.Person:
         def aliases(value: Any, key: str) -> tuple[m.AlsoKnownAs, ...]:
-            spec = {"name": self.text, "source": self.ident}
+            spec = self._spec("spec-5", lambda: {"name": self.text, "source": self.ident})
             return tuple(
                 m.AlsoKnownAs(**self.record(item, "also_known_as", spec, {"name", "source"}))
                 for item in self.sequence(value, key)
             )
 
-        spec = {
+        spec = self._spec("spec-6", lambda: {
             "id": self.ident, "name": self.text, "role": self.text, "organisation": self.ident,
             "also_known_as": aliases, "cite": self.citations,
-        }
+        })
         fields = self.record(node, "a person", spec, {"id", "name", "cite"})
         return m.Person(**fields, line=node.start_mark.line + 1)
 
     def event(self, node: Any) -> m.Event:
         def date_claims(value: Any, key: str) -> tuple[m.DateClaim, ...]:
-            spec = {"date": self.date, "source": self.ident, "quote": self.text, "note": self.text, "as_of": self.date}
+            spec = self._spec("spec-7", lambda: {"date": self.date, "source": self.ident, "quote": self.text, "note": self.text, "as_of": self.date})
             out = []
             for item in self.sequence(value, key):
                 fields = self.record(item, "a date claim", spec, {"date", "source"})
                 out.append(m.DateClaim(as_of=self.as_of(fields), **fields))
             return tuple(out)
 
-        spec = {
+        spec = self._spec("spec-8", lambda: {
             "id": self.ident, "name": self.text, "kind": self.text, "part_of": self.ident,
             "status": self.statuses, "dates": date_claims, "places": self.list_of(self.ident),
             "participants": self.list_of(self.ident), "cite": self.citations,
-        }
+        })
         fields = self.record(node, "an event", spec, {"id", "name", "kind", "cite"})
         return m.Event(**fields, line=node.start_mark.line + 1)
 
     def statuses(self, value: Any, key: str) -> tuple[m.StatusClaim, ...]:
-        spec = {
+        spec = self._spec("spec-9", lambda: {
             "value": self.enum_of(m.STATUSES), "source": self.ident, "as_of": self.date,
             "quote": self.text, "note": self.text,
-        }
+        })
         out = []
         for item in self.sequence(value, key):
             fields = self.record(item, "a status claim", spec, {"value", "source"})
@@ -588,26 +605,26 @@ class _Reader:
 
     def project(self, node: Any) -> m.Project:
         def locations(value: Any, key: str) -> tuple[m.Location, ...]:
-            spec = {"place": self.ident, "source": self.ident, "quote": self.text, "note": self.text}
+            spec = self._spec("spec-10", lambda: {"place": self.ident, "source": self.ident, "quote": self.text, "note": self.text})
             return tuple(
                 m.Location(**self.record(item, "a location", spec, {"place", "source"}))
                 for item in self.sequence(value, key)
             )
 
-        spec = {
+        spec = self._spec("spec-11", lambda: {
             "id": self.ident, "name": self.text, "owner": self.ident, "kind": self.text,
             "locations": locations, "status": self.statuses, "cite": self.citations,
-        }
+        })
         fields = self.record(node, "a project", spec, {"id", "name", "owner", "cite"})
         return m.Project(**fields, line=node.start_mark.line + 1)
 
     def figure(self, node: Any) -> m.Figure:
-        spec = {
+        spec = self._spec("spec-12", lambda: {
             "id": self.ident, "subject": self.ident, "measure": self.ident, "value": self.number,
             "unit": self.text, "qualifier": self.enum_of(m.QUALIFIERS), "planned": self.boolean,
             "period": self.date, "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "scope": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
-        }
+        })
         fields = self.record(node, "a figure", spec, {"id", "subject", "measure", "value", "unit", "qualifier", "source"})
         value, value_text = fields.pop("value")
         return m.Figure(
@@ -615,32 +632,32 @@ class _Reader:
         )
 
     def milestone(self, node: Any) -> m.Milestone:
-        spec = {
+        spec = self._spec("spec-13", lambda: {
             "id": self.ident, "subject": self.ident, "what": self.ident, "date": self.date,
             "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "planned": self.boolean, "scope": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
-        }
+        })
         fields = self.record(node, "a milestone", spec, {"id", "subject", "what", "date", "source"})
         return m.Milestone(as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1)
 
     def statement(self, node: Any) -> m.Statement:
-        spec = {
+        spec = self._spec("spec-14", lambda: {
             "id": self.ident, "subject": self.ident, "topic": self.ident, "text": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
-        }
+        })
         fields = self.record(node, "a statement", spec, {"id", "subject", "topic", "text", "source"})
         return m.Statement(as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1)
 
     def discrepancy(self, node: Any) -> m.Discrepancy:
         def sides(value: Any, key: str) -> tuple[m.Side, ...]:
-            spec = {"value": self.text, "source": self.ident, "quote": self.text, "note": self.text}
+            spec = self._spec("spec-15", lambda: {"value": self.text, "source": self.ident, "quote": self.text, "note": self.text})
             return tuple(
                 m.Side(**self.record(item, "a side", spec, {"value", "source"})) for item in self.sequence(value, key)
             )
 
-        spec = {
+        spec = self._spec("spec-16", lambda: {
             "id": self.ident, "subject": self.ident, "about": self.text,
             "kind": self.enum_of(m.DISCREPANCY_KINDS), "sides": sides, "note": self.text,
-        }
+        })
         fields = self.record(node, "a discrepancy", spec, {"id", "subject", "about", "kind", "sides"})
         return m.Discrepancy(**fields, line=node.start_mark.line + 1)

@@ -346,13 +346,37 @@ def company_rows(
     role: str | None = None,
     search: str | None = None,
 ) -> list[Row]:
+    """Companies, filtered case- and accent-insensitively. What a filter compares against is
+    folded once per place or role, not once per company: a register has few towns and many
+    companies."""
     places = {p.id: p for p in book.places}
+    towns = None if town is None else {
+        p.id for p in book.places if fold(town) in (fold(p.id), fold(p.name))
+    }
+    departments = None if department is None else {
+        p.id for p in book.places if p.department and fold(p.department) == fold(department)
+    }
+    wanted_role = None if role is None else fold(role)
+    folded_roles: dict[str, str] = {}
+    needle = None if search is None else fold(search)
     rows = []
     for org in book.organisations:
         if org.kind != "company":
             continue
+        if towns is not None and org.town not in towns:
+            continue
+        if departments is not None and org.town not in departments:
+            continue
+        if wanted_role is not None and not any(
+            folded_roles.setdefault(r, fold(r)) == wanted_role for r in org.roles
+        ):
+            continue
         place = places.get(org.town) if org.town else None
-        row: Row = {
+        if needle is not None:
+            haystack = fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description) if v))
+            if needle not in haystack:
+                continue
+        rows.append({
             "id": org.id,
             "name": org.name,
             "town": place.name if place else None,
@@ -362,18 +386,7 @@ def company_rows(
             "roles": list(org.roles),
             "description": org.description,
             "source": _sources(org.cite),
-        }
-        if town is not None and fold(town) not in {fold(org.town or ""), fold(row["town"] or "")}:
-            continue
-        if department is not None and fold(department) != fold(row["department"] or ""):
-            continue
-        if role is not None and fold(role) not in {fold(r) for r in org.roles}:
-            continue
-        if search is not None:
-            haystack = fold(" ".join(str(v) for v in (org.id, org.name, row["town"], org.description) if v))
-            if fold(search) not in haystack:
-                continue
-        rows.append(row)
+        })
     return rows
 
 

