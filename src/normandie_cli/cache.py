@@ -197,6 +197,52 @@ def entries() -> list[Path]:
         return []
 
 
+def entry_rows() -> list[dict[str, Any]]:
+    """One row per cache entry: the fact file it is for, and whether it can still be used."""
+    rows = []
+    for path in entries():
+        row: dict[str, Any] = {"entry": str(path), "fact_file": None, "status": "unreadable",
+                               "size": None, "directory": str(cache_dir())}
+        try:
+            row["size"] = path.stat().st_size
+            with open(path, encoding="utf-8") as handle:
+                stamp = json.load(handle)["stamp"]
+            if not (isinstance(stamp, list) and len(stamp) == 5 and stamp[0] == _TAG and stamp[1] == _SHAPE):
+                row["status"] = "other version"  # written by another version of normandie: never read
+            else:
+                row["fact_file"] = stamp[2]
+                current = _entry_and_stamp(Path(stamp[2]))[1] if Path(stamp[2]).exists() else None
+                row["status"] = "fresh" if current == stamp else "stale" if current else "file gone"
+        except (OSError, RuntimeError, ValueError, KeyError, TypeError, IndexError):
+            pass
+        rows.append(row)
+    return rows
+
+
+def _info_listing() -> Any:
+    from .query import Field, Listing
+
+    return Listing(
+        "cache",
+        "The parse cache's entries.",
+        (
+            Field("entry", "text", "the cache file"),
+            Field("fact_file", "text", "the fact file it is for"),
+            Field("status", "text", "fresh (used), stale (the file changed: rebuilt on next use), file gone, "
+                  "other version (written by another normandie: never read), unreadable"),
+            Field("size", "number", "bytes"),
+            Field("directory", "text", "the cache directory"),
+        ),
+        ("fact_file", "status", "size", "entry"),
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CACHE_INFO":  # built on demand: query's listing types are not needed to read a cache
+        return _info_listing()
+    raise AttributeError(name)
+
+
 def clear() -> int:
     """Remove every cache file; return how many were removed."""
     removed = 0

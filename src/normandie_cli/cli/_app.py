@@ -103,7 +103,7 @@ def _main(
         print_summary(ctx.obj)
 
 
-from . import fields, listing, validate  # noqa: E402,F401  (registers the commands)
+from . import cache, fields, listing, validate  # noqa: E402,F401  (registers the commands)
 
 
 _GLOBAL_WITH_VALUE = ("--data", "--max-size")

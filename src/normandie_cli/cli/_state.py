@@ -22,9 +22,14 @@ class State:
         if self._book is None:
             from ..loader import load_facts
 
-            from ..loader import DEFAULT_MAX_SIZE
+            from ..loader import DEFAULT_MAX_SIZE, resolve_data_path
+            from ._progress import slow_work
 
-            self._book = load_facts(self.data, use_cache=not self.no_cache, max_size=self.max_size or DEFAULT_MAX_SIZE)
+            with slow_work(f"Reading {resolve_data_path(self.data)} (a large file is parsed once, "
+                           "then read from the parse cache)"):
+                self._book = load_facts(
+                    self.data, use_cache=not self.no_cache, max_size=self.max_size or DEFAULT_MAX_SIZE
+                )
             # The book lives until the process ends: move it out of the cyclic collector's sight,
             # so that building rows from a large book does not make it walk the book again and again.
             import gc

@@ -1,0 +1,115 @@
+"""Large files: make_facts.py writes valid files, a cache hit answers exactly as a parse does for
+every command and format, `cache info` / `cache clear`, and the progress spinner (a terminal
+only)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from normandie_cli import cache
+from normandie_cli.query import LISTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(sys.executable).with_name("normandie")
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
+
+
+def make_facts(n: int, path: Path, seed: int = 7) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_facts.py"), str(n), str(path), "--seed", str(seed)],
+                   check=True, capture_output=True, timeout=120)
+    return path
+
+
+@pytest.mark.parametrize("n", [1, 10, 500])
+def test_make_facts_writes_a_valid_file(run, tmp_path: Path, n: int) -> None:  # type: ignore[no-untyped-def]
+    path = make_facts(n, tmp_path / "facts.yaml")
+    assert run("validate", str(path)).exit_code == 0
+    companies = json.loads(run("--data", str(path), "companies", "-f", "json").stdout)
+    assert len(companies) == n
+    assert json.loads(run("--data", str(path), "companies", "--town", "Rouen", "-f", "json").stdout)
+
+
+def test_make_facts_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+    first = make_facts(200, tmp_path / "a.yaml").read_bytes()
+    assert first == make_facts(200, tmp_path / "b.yaml").read_bytes()
+    assert first != make_facts(200, tmp_path / "c.yaml", seed=8).read_bytes()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_cache_hit_answers_exactly_as_a_parse_for_every_command(run, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    commands = [[name] for name in LISTINGS] + [
+        ["search", "eastman"], ["show", "eastman-port-jerome"], ["history", "eastman-port-jerome"], ["conflicts"],
+        ["timeline", "eastman-port-jerome"],
+    ]
+    for args in commands:
+        parsed = run(*args, "-f", fmt, env={"NORMANDIE_NO_CACHE": "1"})
+        run(*args, "-f", fmt)  # writes the cache if it is not there yet
+        assert cache.entries()
+        cached = run(*args, "-f", fmt)
+        assert (cached.exit_code, cached.stdout) == (parsed.exit_code, parsed.stdout), args
+
+
+def test_cache_info_and_clear(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("companies")
+    rows = json.loads(run("cache", "info", "-f", "json").stdout)
+    assert [r["status"] for r in rows] == ["fresh"]
+    assert rows[0]["fact_file"].endswith("facts.yaml")
+    assert rows[0]["directory"] == str(cache.cache_dir())
+    result = run("cache", "clear")
+    assert result.stdout == f"removed 1 cache entry from {cache.cache_dir()}\n"
+    assert cache.entries() == []
+    assert json.loads(run("cache", "info", "-f", "json").stdout) == []
+
+
+def test_cache_info_says_when_an_entry_is_stale(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = make_facts(5, tmp_path / "f.yaml")
+    run("--data", str(path), "companies")
+    os.utime(path, ns=(1, 1))
+    [row] = json.loads(run("cache", "info", "-f", "json").stdout)
+    assert row["status"] == "stale"
+
+
+def _run_with_terminal_stderr(args: list[str]) -> tuple[int, bytes]:
+    master, slave = pty.openpty()
+    process = subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.DEVNULL, stderr=slave,
+                               env={**os.environ, "TERM": "xterm"})
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    return process.wait(timeout=30), seen
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="needs the installed normandie script")
+def test_a_slow_parse_shows_progress_on_a_terminal_and_never_on_a_pipe(tmp_path: Path) -> None:
+    path = make_facts(20_000, tmp_path / "big.yaml")
+    args = ["--no-cache", "--data", str(path), "companies", "--limit", "1", "--format", "tsv"]
+    started = time.monotonic()
+    code, seen = _run_with_terminal_stderr(args)
+    if time.monotonic() - started < 1.5:
+        pytest.skip("the parse took under a second here: no progress is due")
+    assert code == 0
+    assert b"Reading " in seen
+    piped = subprocess.run([str(SCRIPT), *args], capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == b""
