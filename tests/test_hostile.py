@@ -30,25 +30,11 @@ from hypothesis import strategies as st
 from normandie_cli.errors import DataError
 from normandie_cli.loader import load_facts
 
+from .test_core import MINIMAL  # the smallest valid fact file
+
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 SCRIPT = Path(sys.executable).with_name("normandie")
 
-MINIMAL = """\
-format: normandie-facts/1
-sources:
-  - id: s1
-    title: "A page"
-    publisher: "Someone"
-    published: "2023-03"
-    language: en
-places:
-  - id: rouen
-    name: Rouen
-    kind: town
-    department: Seine-Maritime
-    country: France
-    cite: [{source: s1}]
-"""
 
 #: The listing commands (those ``normandie fields`` describes).
 LISTINGS = ("companies", "jobs", "timeline", "projects", "sources", "figures", "statements", "people", "places",

@@ -219,30 +219,6 @@ def entry_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def _info_listing() -> Any:
-    from .query import Field, Listing
-
-    return Listing(
-        "cache",
-        "The parse cache's entries.",
-        (
-            Field("entry", "text", "the cache file"),
-            Field("fact_file", "text", "the fact file it is for"),
-            Field("status", "text", "fresh (used), stale (the file changed: rebuilt on next use), file gone, "
-                  "other version (written by another normandie: never read), unreadable"),
-            Field("size", "number", "bytes"),
-            Field("directory", "text", "the cache directory"),
-        ),
-        ("fact_file", "status", "size", "entry"),
-    )
-
-
-def __getattr__(name: str) -> Any:
-    if name == "CACHE_INFO":  # built on demand: query's listing types are not needed to read a cache
-        return _info_listing()
-    raise AttributeError(name)
-
-
 def clear() -> int:
     """Remove every cache file; return how many were removed."""
     removed = 0

@@ -359,15 +359,5 @@ def footnote(book: m.FactBook, source_id: str, quote: str | None) -> str:
     return f"{source_id}: {text}"
 
 
-def sources_in(rows: Sequence[Row]) -> list[str]:
-    return list(dict.fromkeys(s for row in rows for s in (_as_list(row.get("source")))))
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
-
-
 __all__ = ["CONFLICTS", "HISTORY", "book_as_of", "cite_rows", "claims_of", "conflict_rows", "footnote",
            "history_rows", "strips"]

@@ -522,13 +522,13 @@ class _Reader:
         return m.FactBook(path=self.path, **sections)
 
     def citations(self, node: Any, key: str) -> tuple[m.Citation, ...]:
-        spec = self._spec("spec-1", lambda: {"source": self.ident, "quote": self.text, "note": self.text})
+        spec = self._spec("citation", lambda: {"source": self.ident, "quote": self.text, "note": self.text})
         return tuple(
             m.Citation(**self.record(item, "a citation", spec, {"source"})) for item in self.sequence(node, key)
         )
 
     def source(self, node: Any) -> m.Source:
-        spec = self._spec("spec-2", lambda: {
+        spec = self._spec("source", lambda: {
             "id": self.ident, "title": self.text, "description": self.text, "publisher": self.text, "url": self.text,
             "published": self.date, "published_inferred": self.boolean, "published_note": self.text,
             "language": self.text, "primary": self.boolean, "reference": self.boolean, "text": self.text,
@@ -538,7 +538,7 @@ class _Reader:
         return m.Source(**fields, line=node.start_mark.line + 1)
 
     def place(self, node: Any) -> m.Place:
-        spec = self._spec("spec-3", lambda: {
+        spec = self._spec("place", lambda: {
             "id": self.ident, "name": self.text, "kind": self.text, "department": self.text,
             "region": self.text, "country": self.text, "cite": self.citations,
         })
@@ -552,7 +552,7 @@ class _Reader:
         return self._check_id(node, key, value)
 
     def organisation(self, node: Any) -> m.Organisation:
-        spec = self._spec("spec-4", lambda: {
+        spec = self._spec("organisation", lambda: {
             "id": self.ident, "name": self.text, "kind": self.enum_of(m.ORGANISATION_KINDS),
             "town": self.town, "roles": self.list_of(self.ident), "parent": self.ident,
             "description": self.text, "cite": self.citations,
@@ -562,13 +562,13 @@ class _Reader:
 
     def person(self, node: Any) -> m.Person:
         def aliases(value: Any, key: str) -> tuple[m.AlsoKnownAs, ...]:
-            spec = self._spec("spec-5", lambda: {"name": self.text, "source": self.ident})
+            spec = self._spec("also_known_as", lambda: {"name": self.text, "source": self.ident})
             return tuple(
                 m.AlsoKnownAs(**self.record(item, "also_known_as", spec, {"name", "source"}))
                 for item in self.sequence(value, key)
             )
 
-        spec = self._spec("spec-6", lambda: {
+        spec = self._spec("person", lambda: {
             "id": self.ident, "name": self.text, "role": self.text, "organisation": self.ident,
             "also_known_as": aliases, "cite": self.citations,
         })
@@ -577,14 +577,16 @@ class _Reader:
 
     def event(self, node: Any) -> m.Event:
         def date_claims(value: Any, key: str) -> tuple[m.DateClaim, ...]:
-            spec = self._spec("spec-7", lambda: {"date": self.date, "source": self.ident, "quote": self.text, "note": self.text, "as_of": self.date})
+            spec = self._spec("date_claim", lambda: {
+                "date": self.date, "source": self.ident, "quote": self.text, "note": self.text, "as_of": self.date,
+            })
             out = []
             for item in self.sequence(value, key):
                 fields = self.record(item, "a date claim", spec, {"date", "source"})
                 out.append(m.DateClaim(as_of=self.as_of(fields), **fields))
             return tuple(out)
 
-        spec = self._spec("spec-8", lambda: {
+        spec = self._spec("event", lambda: {
             "id": self.ident, "name": self.text, "kind": self.text, "part_of": self.ident,
             "status": self.statuses, "dates": date_claims, "places": self.list_of(self.ident),
             "participants": self.list_of(self.ident), "cite": self.citations,
@@ -593,7 +595,7 @@ class _Reader:
         return m.Event(**fields, line=node.start_mark.line + 1)
 
     def statuses(self, value: Any, key: str) -> tuple[m.StatusClaim, ...]:
-        spec = self._spec("spec-9", lambda: {
+        spec = self._spec("status_claim", lambda: {
             "value": self.enum_of(m.STATUSES), "source": self.ident, "as_of": self.date,
             "quote": self.text, "note": self.text,
         })
@@ -605,13 +607,15 @@ class _Reader:
 
     def project(self, node: Any) -> m.Project:
         def locations(value: Any, key: str) -> tuple[m.Location, ...]:
-            spec = self._spec("spec-10", lambda: {"place": self.ident, "source": self.ident, "quote": self.text, "note": self.text})
+            spec = self._spec("location", lambda: {
+                "place": self.ident, "source": self.ident, "quote": self.text, "note": self.text,
+            })
             return tuple(
                 m.Location(**self.record(item, "a location", spec, {"place", "source"}))
                 for item in self.sequence(value, key)
             )
 
-        spec = self._spec("spec-11", lambda: {
+        spec = self._spec("project", lambda: {
             "id": self.ident, "name": self.text, "owner": self.ident, "kind": self.text,
             "locations": locations, "status": self.statuses, "cite": self.citations,
         })
@@ -619,7 +623,7 @@ class _Reader:
         return m.Project(**fields, line=node.start_mark.line + 1)
 
     def figure(self, node: Any) -> m.Figure:
-        spec = self._spec("spec-12", lambda: {
+        spec = self._spec("figure", lambda: {
             "id": self.ident, "subject": self.ident, "measure": self.ident, "value": self.number,
             "unit": self.text, "qualifier": self.enum_of(m.QUALIFIERS), "planned": self.boolean,
             "period": self.date, "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "scope": self.text,
@@ -632,7 +636,7 @@ class _Reader:
         )
 
     def milestone(self, node: Any) -> m.Milestone:
-        spec = self._spec("spec-13", lambda: {
+        spec = self._spec("milestone", lambda: {
             "id": self.ident, "subject": self.ident, "what": self.ident, "date": self.date,
             "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "planned": self.boolean, "scope": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
@@ -641,7 +645,7 @@ class _Reader:
         return m.Milestone(as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1)
 
     def statement(self, node: Any) -> m.Statement:
-        spec = self._spec("spec-14", lambda: {
+        spec = self._spec("statement", lambda: {
             "id": self.ident, "subject": self.ident, "topic": self.ident, "text": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
         })
@@ -650,12 +654,14 @@ class _Reader:
 
     def discrepancy(self, node: Any) -> m.Discrepancy:
         def sides(value: Any, key: str) -> tuple[m.Side, ...]:
-            spec = self._spec("spec-15", lambda: {"value": self.text, "source": self.ident, "quote": self.text, "note": self.text})
+            spec = self._spec("side", lambda: {
+                "value": self.text, "source": self.ident, "quote": self.text, "note": self.text,
+            })
             return tuple(
                 m.Side(**self.record(item, "a side", spec, {"value", "source"})) for item in self.sequence(value, key)
             )
 
-        spec = self._spec("spec-16", lambda: {
+        spec = self._spec("discrepancy", lambda: {
             "id": self.ident, "subject": self.ident, "about": self.text,
             "kind": self.enum_of(m.DISCREPANCY_KINDS), "sides": sides, "note": self.text,
         })

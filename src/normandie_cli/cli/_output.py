@@ -33,18 +33,12 @@ class OutputFormat(str, enum.Enum):
     markdown = "markdown"
 
 
-class SourceFormat(str, enum.Enum):
-    """``normandie sources`` also writes citations a writer can paste into a bibliography."""
-
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-    yaml = "yaml"
-    markdown = "markdown"
-    bibtex = "bibtex"
-    csl_json = "csl-json"
+#: ``normandie sources`` also writes citations a writer can paste into a bibliography.
+SourceFormat = enum.Enum(  # type: ignore[misc]
+    "SourceFormat",
+    {**{f.name: f.value for f in OutputFormat}, "bibtex": "bibtex", "csl_json": "csl-json"},
+    type=str,
+)
 
 
 def _format_option(choices: type[enum.Enum]) -> Any:

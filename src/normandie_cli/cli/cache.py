@@ -32,10 +32,24 @@ def info(
 
     Example: normandie cache info --format json
     """
-    from ..cache import CACHE_INFO, entry_rows
+    from ..cache import entry_rows
+    from ..query import Field, Listing
 
+    listing = Listing(
+        "cache",
+        "The parse cache's entries.",
+        (
+            Field("entry", "text", "the cache file"),
+            Field("fact_file", "text", "the fact file it is for"),
+            Field("status", "text", "fresh (used), stale (the file changed: rebuilt on next use), file gone, "
+                  "other version (written by another normandie: never read), unreadable"),
+            Field("size", "number", "bytes"),
+            Field("directory", "text", "the cache directory"),
+        ),
+        ("fact_file", "status", "size", "entry"),
+    )
     state: State = ctx.find_root().obj
-    emit(state, CACHE_INFO, entry_rows(), format=format)
+    emit(state, listing, entry_rows(), format=format)
 
 
 @cache_app.command("clear")
