@@ -30,3 +30,13 @@ def test_readme_opens_with_the_two_set_up_commands_and_ci_runs_the_test_one() ->
     assert block[1].endswith("pip install -e '.[test]' && pytest")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install --quiet --disable-pip-version-check -e '.[test]'\npytest\n" in ci
+
+
+def test_readme_examples_show_the_current_output() -> None:
+    """``python tools/readme_examples.py`` rewrites them; this fails when one is stale."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "readme_examples.py"), "--check"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
