@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from normandie_cli import cache
+from normandie_cli.errors import DataError
 from normandie_cli.loader import bundled_path, load_facts
 
 from .conftest import write
@@ -85,7 +86,7 @@ def test_no_cache_environment_variable_bypasses_it(tmp_path: Path, monkeypatch: 
 
 def test_a_file_with_problems_is_never_cached(tmp_path: Path) -> None:
     path = write(tmp_path, SMALL.replace("source: s1}", "source: nobody}"))
-    with pytest.raises(Exception):
+    with pytest.raises(DataError, match="unknown id 'nobody'"):
         load_facts(path)
     assert cache.entries() == []
 

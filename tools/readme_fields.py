@@ -1,9 +1,8 @@
 """Rewrite the README's field tables from the code (run from the repo root)."""
-import re
-from normandie_cli import query, render, history
+from normandie_cli import explore, history, query, render
 p = "README.md"
 s = open(p).read()
-listings = {**query.LISTINGS, "search": query.SEARCH, "show": query.SHOW, "fields": query.FIELDS,
+listings = {**query.LISTINGS, "search": explore.SEARCH, "show": explore.SHOW, "fields": query.FIELDS,
             "history": history.HISTORY, "conflicts": history.CONFLICTS}
 for name, l in listings.items():
     head = f"### `normandie {name}`\n\n{l.summary}\n\n"

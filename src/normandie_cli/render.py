@@ -292,7 +292,7 @@ def _table(
     for row in rows:
         cells = [Text(neutralise(human_cell(row, name, listing))) for name in columns]
         if highlight and color:
-            from .query import match_spans
+            from .explore import match_spans
 
             for cell in cells:
                 for start, end in match_spans(cell.plain, highlight):

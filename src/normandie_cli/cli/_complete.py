@@ -128,7 +128,7 @@ def subjects(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
 
 @_safely
 def kinds(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    from ..query import KINDS
+    from ..explore import KINDS
 
     for kind in KINDS:
         yield kind, "kind of record"
@@ -159,7 +159,8 @@ def formats(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
 
 
 def _listing(ctx: Any) -> Any:
-    from ..query import LISTINGS, SEARCH, SHOW
+    from ..explore import SEARCH, SHOW
+    from ..query import LISTINGS
 
     name = ctx.command.name
     return {"search": SEARCH, "show": SHOW}.get(name) or LISTINGS[name]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .. import history, humanize, query
+from .. import explore, history, humanize, query
 from ..errors import ExitCode
 from .. import model as m
 from ..query import Row
@@ -137,7 +137,7 @@ def discrepancies(book: m.FactBook) -> list[Row]:
     return query.discrepancy_rows(book)
 
 
-@listing_command(app, query.SEARCH, 'normandie search "pres de 1500"')
+@listing_command(app, explore.SEARCH, 'normandie search "pres de 1500"')
 def search(
     book: m.FactBook,
     text: Annotated[str, typer.Argument(help="What to look for (case-, accent- and hyphen-insensitive).")],
@@ -149,10 +149,10 @@ def search(
     Results are grouped by kind, with the record's id, the field that matched and its
     source; on a colour terminal the match is highlighted.
     """
-    return Output(query.search_rows(book, text, kind), highlight=text)
+    return Output(explore.search_rows(book, text, kind), highlight=text)
 
 
-@listing_command(app, query.SHOW, "normandie show eastman-port-jerome")
+@listing_command(app, explore.SHOW, "normandie show eastman-port-jerome")
 def show(
     book: m.FactBook,
     entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
@@ -163,7 +163,7 @@ def show(
 
     An unknown id is an error that suggests the closest ones.
     """
-    return query.show_rows(book, entity)
+    return explore.show_rows(book, entity)
 
 
 @listing_command(app, history.HISTORY, "normandie history eastman-port-jerome investment")

@@ -1,0 +1,255 @@
+"""search and show: every text of the book matched loosely, and everything about one entity.
+Standard library only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from . import humanize
+from . import model as m
+from .dates import parse_date
+from .errors import UsageError
+from .query import _SEPARATORS, Field, Listing, Row, _as_of, _sources, fold, resolve_any, suggest
+
+SEARCH = Listing(
+    "search",
+    "Every fact whose text matches, grouped by kind, with the matched field and its source.",
+    (
+        Field("kind", "text", "source, place, organisation, person, event, project, figure, milestone, statement, discrepancy"),
+        Field("id", "id", "the record's id (see `normandie show ID`)"),
+        Field("field", "text", "the field that matched (name, quote, text, note, ...)"),
+        Field("text", "text", "the matched field's whole text"),
+        Field("source", "list", "the source(s) behind that text"),
+    ),
+)
+
+KINDS = tuple(kind for _, kind in m.SECTIONS)
+
+
+def _searchable(kind: str, item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, list[str]]]:
+    """(field, text, sources) for every piece of text a record holds."""
+    own: list[str]
+    if isinstance(item, m.Source):
+        own = [item.id]
+    elif hasattr(item, "cite"):
+        own = _sources(item.cite)
+    else:
+        own = [item.source] if hasattr(item, "source") else []
+    if isinstance(item, m.Discrepancy):
+        own = list(dict.fromkeys(side.source for side in item.sides))
+    for name in ("id", "name", "title", "description", "publisher", "url", "published_note", "role", "about",
+                 "text", "topic", "what", "measure", "scope", "unit", "kind", "note", "quote", "department",
+                 "region", "country", "subject", "owner", "organisation"):
+        value = getattr(item, name, None)
+        if isinstance(value, str) and value:
+            yield name, value, own
+    if isinstance(item, m.Figure):
+        yield "value", item.value_text or humanize.number(item.value), own
+        if item.value_text is None and isinstance(item.value, int):
+            yield "value", str(item.value), own
+    if isinstance(item, m.Organisation):
+        if item.town:
+            yield "town", places.get(item.town, item.town), own
+        for role in item.roles:
+            yield "roles", role, own
+    for alias in getattr(item, "also_known_as", ()):
+        yield "also_known_as", alias.name, [alias.source]
+    for cite in getattr(item, "cite", ()):
+        for name in ("quote", "note"):
+            value = getattr(cite, name)
+            if value:
+                yield f"cite.{name}", value, [cite.source]
+    for group in ("dates", "status", "locations", "sides"):
+        for claim in getattr(item, group, ()):
+            for name in ("quote", "note", "value"):
+                value = getattr(claim, name, None)
+                if isinstance(value, str) and value:
+                    yield f"{group}.{name}", value, [claim.source]
+
+
+def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Row]:
+    """Every text in the book containing ``text`` (case-, accent- and hyphen-insensitive)."""
+    needle = fold(text)
+    if not needle:
+        raise UsageError("search: give some text to look for")
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}{suggest(kind, KINDS)}")
+    places = {p.id: p.name for p in book.places}
+    rows = []
+    for record_kind in KINDS:
+        if kind is not None and record_kind != kind:
+            continue
+        for entity_kind, item in book.entities():
+            if entity_kind != record_kind:
+                continue
+            seen: set[tuple[str, str]] = set()
+            for field_name, value, sources in _searchable(entity_kind, item, places):
+                if needle in fold(value) and (field_name, value) not in seen:
+                    seen.add((field_name, value))
+                    rows.append({"kind": entity_kind, "id": item.id, "field": field_name, "text": value,
+                                 "source": sources})
+    return rows
+
+
+def match_spans(text: str, needle: str) -> list[tuple[int, int]]:
+    """Where ``needle`` occurs in ``text``, matched as :func:`fold` does, as spans of ``text``."""
+    import unicodedata
+
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).casefold()
+        if re.fullmatch(_SEPARATORS, char):
+            bare = " "
+        for piece in bare:
+            folded.append(piece)
+            origin.append(index)
+    haystack, target = "".join(folded), fold(needle)
+    spans, start = [], haystack.find(target) if target else -1
+    while start != -1:
+        end = start + len(target)
+        spans.append((origin[start], origin[end - 1] + 1))
+        start = haystack.find(target, end)
+    return spans
+
+
+SHOW = Listing(
+    "show",
+    "Everything known about one entity: fields, claims, related entities and quotes.",
+    (
+        Field("section", "text", "fields, claims (figures, dates, status, statements), related, citations, discrepancies"),
+        Field("field", "text", "the field, measure, milestone or relation"),
+        Field("value", "text", "the value as stated (numbers stay numbers in JSON)",
+              lambda r: humanize.quantity(r["value"], r["qualifier"], r["unit"]) if isinstance(r["value"], (int, float))
+              and not isinstance(r["value"], bool) else humanize_value(r)),
+        Field("qualifier", "text", "exact, about, more-than, at-least, up-to; for dates: by, before, early, ..."),
+        Field("unit", "text", "the unit of a figure"),
+        Field("status", "text", "planned or happened/actual, for claims"),
+        Field("scope", "text", "what part a claim covers"),
+        _as_of(),
+        Field("source", "list", "the source(s)"),
+        Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("note", "text", "a remark"),
+    ),
+    ("section", "field", "value", "status", "as_of", "source", "quote"),
+)
+
+
+def humanize_value(row: Row) -> str:
+    value = row.get("value")
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if row.get("field") in ("date", "published") or row.get("section") in ("dates", "milestones"):
+        try:
+            shown = parse_date(str(value)).human()
+        except ValueError:
+            shown = str(value)
+        qualifier = row.get("qualifier")
+        return f"{qualifier.replace('-', ' ')} {shown}" if qualifier and qualifier != "exact" else shown
+    return str(value)
+
+
+def _row(section: str, field: str, value: Any, **extra: Any) -> Row:
+    row: Row = {name: None for name in SHOW.field_names()}
+    row.update(section=section, field=field, value=value)
+    row.update({k: v for k, v in extra.items() if k in row})
+    if isinstance(row["source"], str):
+        row["source"] = [row["source"]]
+    return row
+
+
+def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
+    """Everything about one entity, as rows: its fields, its claims, what relates to it."""
+    entity_id = resolve_any(book, wanted)
+    item = book.index()[entity_id]
+    kind = next(k for k, i in book.entities() if i is item)
+    names = {i.id: getattr(i, "name", None) or getattr(i, "title", None) for _, i in book.entities()}
+    rows: list[Row] = [_row("fields", "record", kind)]
+    skip = {"cite", "dates", "status", "locations", "sides", "also_known_as", "line", "quote", "source", "note"}
+    for name in item._fields:
+        value = getattr(item, name)
+        if name in skip or value in (None, (), ""):
+            continue
+        if hasattr(value, "text") and hasattr(value, "precision"):
+            value = value.text
+        elif isinstance(value, tuple):
+            value = list(value)
+        extra: dict[str, Any] = {}  # an entity's sources are its citations, listed last
+        if isinstance(item, (m.Figure, m.Milestone, m.Statement)):
+            extra = {"source": item.source}
+        rows.append(_row("fields", name, value, **extra))
+    if isinstance(item, (m.Figure, m.Milestone, m.Statement)):
+        rows[-1].update(quote=item.quote, note=item.note)
+    if isinstance(item, m.Organisation) and item.town is None:
+        rows.append(_row("fields", "town", "not stated"))
+    for alias in getattr(item, "also_known_as", ()):
+        rows.append(_row("fields", "also_known_as", alias.name, source=alias.source))
+    for claim in getattr(item, "dates", ()):
+        rows.append(_row("dates", "date", claim.date.text, as_of=claim.as_of.text, source=claim.source,
+                         quote=claim.quote, note=claim.note))
+    for claim in getattr(item, "status", ()):
+        rows.append(_row("status", "status", claim.value, as_of=claim.as_of.text, source=claim.source,
+                         quote=claim.quote, note=claim.note))
+    for loc in getattr(item, "locations", ()):
+        rows.append(_row("locations", "place", loc.place, source=loc.source, quote=loc.quote, note=loc.note))
+    for side in getattr(item, "sides", ()):
+        rows.append(_row("sides", "value", side.value, source=side.source, quote=side.quote, note=side.note))
+    for figure in book.figures:
+        if figure.subject == entity_id:
+            rows.append(_row("figures", figure.measure, figure.value, qualifier=figure.qualifier, unit=figure.unit,
+                             status="planned" if figure.planned else "actual", scope=figure.scope,
+                             as_of=figure.as_of.text, source=figure.source, quote=figure.quote, note=figure.note))
+    for stone in book.milestones:
+        if stone.subject == entity_id:
+            rows.append(_row("milestones", stone.what, stone.date.text, qualifier=stone.date_qualifier,
+                             status="planned" if stone.planned else "happened", scope=stone.scope,
+                             as_of=stone.as_of.text, source=stone.source, quote=stone.quote, note=stone.note))
+    for statement in book.statements:
+        if statement.subject == entity_id:
+            rows.append(_row("statements", statement.topic, statement.text, as_of=statement.as_of.text,
+                             source=statement.source, quote=statement.quote, note=statement.note))
+    for relation, target in _relations(book, item, entity_id):
+        rows.append(_row("related", relation, target, note=names.get(target)))
+    for discrepancy in book.discrepancies:
+        if discrepancy.subject == entity_id:
+            rows.append(_row("discrepancies", discrepancy.kind, discrepancy.about,
+                             source=[s.source for s in discrepancy.sides],
+                             note="; ".join(f"{s.value} [{s.source}]" for s in discrepancy.sides)))
+    for cite in getattr(item, "cite", ()):
+        rows.append(_row("citations", "source", cite.source, source=cite.source, quote=cite.quote, note=cite.note))
+    return rows
+
+
+def _relations(book: m.FactBook, item: Any, entity_id: str) -> Iterable[tuple[str, str]]:
+    """(relation, other id) for what the entity points at and what points at it."""
+    for name in ("town", "parent", "organisation", "owner", "part_of", "subject"):
+        target = getattr(item, name, None)
+        if isinstance(target, str) and target:
+            yield name, target
+    for name in ("places", "participants"):
+        for target in getattr(item, name, ()):
+            yield name, target
+    for org in book.organisations:
+        if org.town == entity_id:
+            yield "organisation here", org.id
+        if org.parent == entity_id:
+            yield "subsidiary", org.id
+    for person in book.people:
+        if person.organisation == entity_id:
+            yield "person", person.id
+    for project in book.projects:
+        if project.owner == entity_id:
+            yield "project", project.id
+        if any(loc.place == entity_id for loc in project.locations):
+            yield "project here", project.id
+    for event in book.events:
+        if entity_id in event.participants:
+            yield "took part in", event.id
+        if entity_id in event.places:
+            yield "event here", event.id
+        if event.part_of == entity_id:
+            yield "part", event.id
