@@ -41,7 +41,8 @@ def test_core_imports_neither_typer_nor_rich() -> None:
     code = (
         "import sys\n"
         "import normandie_cli.model, normandie_cli.loader, normandie_cli.validate, normandie_cli.query\n"
-        "import normandie_cli.dates, normandie_cli.errors, normandie_cli.humanize\n"
+        "import normandie_cli.dates, normandie_cli.errors, normandie_cli.humanize, normandie_cli.record\n"
+        "import normandie_cli.history, normandie_cli.explore, normandie_cli.cache, normandie_cli.render\n"
         "normandie_cli.loader.load_facts()\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click'))\n"
         "print(bad)\n"
