@@ -92,11 +92,13 @@ def test_the_completion_path_imports_no_heavy_module() -> None:
     code = (
         "import sys\nfrom normandie_cli.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = {'rich', 'yaml', 'jmespath', 'pydantic', 'click'}\n"
+        "heavy = {'rich', 'yaml', 'jmespath', 'pydantic', 'click', 'json'}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)\n"
     )
     env = {**os.environ, "_NORMANDIE_COMPLETE": "complete_bash", "COMP_WORDS": "normandie\ntimeline\n", "COMP_CWORD": "2"}
-    subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)  # fills the cache
+    # The first press parses the file and leaves the cache and its completion side file; the
+    # next ones read the side file: no YAML, no JSON, no book.
+    subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert "eastman-port-jerome" in result.stdout
     assert result.stderr.strip() == "[]"
@@ -136,3 +138,12 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
     lines = result.stdout.splitlines()
     assert lines[:2] == ["eastman-port-jerome", "cryopak-second-site"]
     assert lines[-1] == "herouville-saint-clair"
+
+
+def test_completion_follows_an_edited_file(tmp_path: Path) -> None:
+    source = (Path(__file__).parent.parent / "data" / "facts.yaml").read_text(encoding="utf-8")
+    path = write(tmp_path, source)
+    assert complete("bash", f"normandie --data {path} timeline cry") == ["cryopak-second-site"]
+    path.write_text(source.replace("id: cryopak-second-site", "id: cryopak-site-two"), encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a new stamp, whatever the clock's resolution
+    assert complete("bash", f"normandie --data {path} timeline cry") == ["cryopak-site-two"]

@@ -10,7 +10,6 @@ file renamed into place, so two processes writing at once leave one whole file.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import zlib
@@ -132,6 +131,53 @@ def _many(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda values: tuple(map(convert, values))
 
 
+# Side files: small derived data (completion candidates) kept beside an entry, valid under the
+# same stamp, in plain lines so that reading one needs neither json nor the book.
+
+def _side_path(entry: Path, name: str) -> Path:
+    return entry.with_name(f"{entry.stem}.{name}.txt")
+
+
+def read_side(file: Path, name: str) -> list[str] | None:
+    """The lines stored under ``name`` for this very file, or ``None``."""
+    try:
+        entry, stamp = _entry_and_stamp(file)
+        with open(_side_path(entry, name), encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    first, _, rest = text.partition("\n")
+    if first != repr(stamp) or not text.endswith("\n"):
+        return None  # another file's, a stale one, or a half-written one
+    return rest.splitlines()
+
+
+def write_side(file: Path, name: str, lines: list[str]) -> None:
+    """Store ``lines`` under ``name`` for this file; silently nothing on failure."""
+    try:
+        entry, stamp = _entry_and_stamp(file)
+        _atomic_write(_side_path(entry, name), "".join(f"{line}\n" for line in [repr(stamp), *lines]))
+    except (OSError, RuntimeError, ValueError):
+        return
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
 def _encode(value: Any) -> list[Any]:
     """A record as the list of its values, in field order (``_decoder`` reverses it)."""
     if isinstance(value, Record):
@@ -142,6 +188,8 @@ def _encode(value: Any) -> list[Any]:
 def read(file: Path) -> m.FactBook | None:
     """The cached book of ``file``, or ``None`` when there is none that can be trusted."""
     try:
+        import json
+
         from .loader import gc_paused
 
         entry, stamp = _entry_and_stamp(file)
@@ -168,29 +216,18 @@ _SECTION_TYPES = ("Source", "Place", "Organisation", "Person", "Event", "Project
 def write(file: Path, book: m.FactBook) -> None:
     """Store ``book`` for ``file``; any failure leaves things as they were, silently."""
     try:
+        import json
+
         entry, stamp = _entry_and_stamp(file)
         payload = {"stamp": stamp, "book": {section: list(getattr(book, section)) for section, _ in m.SECTIONS}}
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_encode)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=entry.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temp, entry)
-        except BaseException:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-            raise
+        _atomic_write(entry, text)
     except (OSError, RuntimeError, ValueError, TypeError):
         return
 
 
 def entries() -> list[Path]:
-    """The cache files there are now."""
+    """The cache entries there are now (side files not counted)."""
     try:
         return sorted(p for p in cache_dir().glob("*.json") if p.is_file())
     except OSError:
@@ -199,6 +236,8 @@ def entries() -> list[Path]:
 
 def entry_rows() -> list[dict[str, Any]]:
     """One row per cache entry: the fact file it is for, and whether it can still be used."""
+    import json
+
     rows = []
     for path in entries():
         row: dict[str, Any] = {"entry": str(path), "fact_file": None, "status": "unreadable",
@@ -228,4 +267,9 @@ def clear() -> int:
             removed += 1
         except OSError:
             pass
+        for side in path.parent.glob(f"{path.stem}.*.txt"):
+            try:
+                side.unlink()
+            except OSError:
+                pass
     return removed

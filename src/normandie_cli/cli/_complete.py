@@ -16,12 +16,60 @@ from typing import Any
 Candidates = list[tuple[str, str]]
 
 
-def _book(ctx: Any) -> Any:
-    from ..loader import DATA_ENV, load_facts
+def _data_file(ctx: Any) -> tuple[Any, bool]:
+    from ..loader import resolve_data_path
 
-    root = ctx.find_root()
-    data = (root.params or {}).get("data") or os.environ.get(DATA_ENV) or None
-    return load_facts(data, use_cache=not (root.params or {}).get("no_cache", False))
+    params = ctx.find_root().params or {}
+    return resolve_data_path(params.get("data") or None), not params.get("no_cache", False)
+
+
+def index_lines(book: Any) -> list[str]:
+    """Every value a callback offers, as ``kind<TAB>value<TAB>help`` lines (one pass over the book)."""
+    lines: list[tuple[str, str, str]] = []
+    for kind, item in book.entities():
+        lines.append(("id", item.id, f"{kind}: {getattr(item, 'name', None) or getattr(item, 'title', None) or item.id}"))
+    for org in book.organisations:
+        lines.append(("id", org.name, f"organisation: {org.id}"))
+    for project in book.projects:
+        lines.append(("project", project.id, project.name))
+    for event in book.events:
+        lines.append(("project", event.id, event.name))
+    for place in book.places:
+        if place.kind == "town":
+            where = ", ".join(x for x in (place.department, place.region, place.country) if x)
+            lines.append(("town", place.id, f"{place.name} ({where})"))
+    for name in sorted({p.department for p in book.places if p.department}):
+        lines.append(("department", name, "département"))
+    for role in sorted({r for org in book.organisations for r in org.roles}):
+        lines.append(("role", role, "role"))
+    for measure in sorted({f.measure for f in book.figures}):
+        lines.append(("measure", measure, "measure"))
+    for topic in sorted({s.topic for s in book.statements}):
+        lines.append(("topic", topic, "topic"))
+    index = book.index()
+    for subject in dict.fromkeys(c.subject for c in (*book.figures, *book.milestones, *book.statements)):
+        lines.append(("subject", subject, getattr(index.get(subject), "name", None) or subject))
+    clean = lambda text: " ".join(str(text).split())  # noqa: E731 - one line per candidate
+    return [f"{kind}\t{clean(value)}\t{clean(help_text)}" for kind, value, help_text in lines]
+
+
+def _values(ctx: Any, wanted: str) -> Iterable[tuple[str, str]]:
+    """The candidates of one kind for the data file in use: from the cache's small side file
+    when it is fresh (no json, no book to build: every Tab press pays for this), else from the
+    book, leaving the side file for the next press."""
+    from .. import cache
+    from ..loader import load_facts
+
+    file, use_cache = _data_file(ctx)
+    lines = cache.read_side(file, "completion") if use_cache and not cache.disabled_by_environment() else None
+    if lines is None:
+        lines = index_lines(load_facts(file, use_cache=use_cache))
+        if use_cache:
+            cache.write_side(file, "completion", lines)
+    for line in lines:
+        kind, value, help_text = line.split("\t")
+        if kind == wanted:
+            yield value, help_text
 
 
 def _prefixed(incomplete: str, value: str) -> str | None:
@@ -68,62 +116,43 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
 
 @_safely
 def entity_ids(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    """Every id in the book, and organisation names (``show``)."""
-    book = _book(ctx)
-    for kind, item in book.entities():
-        yield item.id, f"{kind}: {getattr(item, 'name', None) or getattr(item, 'title', None) or item.id}"
-    for org in book.organisations:
-        yield org.name, f"organisation: {org.id}"
+    """Every id in the book, and organisation names (``show``, ``history``)."""
+    return _values(ctx, "id")
 
 
 @_safely
 def project_ids(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    book = _book(ctx)
-    for project in book.projects:
-        yield project.id, project.name
-    for event in book.events:
-        yield event.id, event.name
+    return _values(ctx, "project")
 
 
 @_safely
 def towns(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    for place in _book(ctx).places:
-        if place.kind == "town":
-            where = ", ".join(x for x in (place.department, place.region, place.country) if x)
-            yield place.id, f"{place.name} ({where})"
+    return _values(ctx, "town")
 
 
 @_safely
 def departments(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    for name in sorted({p.department for p in _book(ctx).places if p.department}):
-        yield name, "département"
+    return _values(ctx, "department")
 
 
 @_safely
 def roles(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    for role in sorted({r for org in _book(ctx).organisations for r in org.roles}):
-        yield role, "role"
+    return _values(ctx, "role")
 
 
 @_safely
 def measures(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    for measure in sorted({f.measure for f in _book(ctx).figures}):
-        yield measure, "measure"
+    return _values(ctx, "measure")
 
 
 @_safely
 def topics(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    for topic in sorted({s.topic for s in _book(ctx).statements}):
-        yield topic, "topic"
+    return _values(ctx, "topic")
 
 
 @_safely
 def subjects(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    book = _book(ctx)
-    used = dict.fromkeys(c.subject for c in (*book.figures, *book.milestones, *book.statements))
-    index = book.index()
-    for subject in used:
-        yield subject, getattr(index.get(subject), "name", None) or subject
+    return _values(ctx, "subject")
 
 
 @_safely
