@@ -9,7 +9,6 @@ be read it completes nothing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -114,45 +113,24 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
     return complete
 
 
-@_safely
-def entity_ids(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    """Every id in the book, and organisation names (``show``, ``history``)."""
-    return _values(ctx, "id")
+def _from_data(kind: str) -> Callable[[Any, str], Candidates]:
+    """A callback offering the data file's values of one kind (see :func:`index_lines`)."""
+
+    def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
+        return _values(ctx, kind)
+
+    build.__name__ = f"complete_{kind}"
+    return _safely(build)
 
 
-@_safely
-def project_ids(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    return _values(ctx, "project")
-
-
-@_safely
-def towns(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    return _values(ctx, "town")
-
-
-@_safely
-def departments(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    return _values(ctx, "department")
-
-
-@_safely
-def roles(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    return _values(ctx, "role")
-
-
-@_safely
-def measures(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    return _values(ctx, "measure")
-
-
-@_safely
-def topics(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    return _values(ctx, "topic")
-
-
-@_safely
-def subjects(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    return _values(ctx, "subject")
+entity_ids = _from_data("id")  # every id in the book, and organisation names (show, history)
+project_ids = _from_data("project")  # projects and events (timeline, --project)
+towns = _from_data("town")
+departments = _from_data("department")
+roles = _from_data("role")
+measures = _from_data("measure")
+topics = _from_data("topic")
+subjects = _from_data("subject")
 
 
 @_safely
