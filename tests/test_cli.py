@@ -14,12 +14,13 @@ import yaml
 from normandie_cli import __version__
 from normandie_cli.errors import ExitCode
 from normandie_cli.loader import bundled_path
-from normandie_cli.query import LISTINGS
+from normandie_cli import registry
+from normandie_cli.registry import FACT_LISTINGS
 
 from .conftest import write
 
-COMMANDS = sorted(LISTINGS)
-FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
+COMMANDS = sorted(FACT_LISTINGS)
+FORMATS = tuple(f.name for f in registry.FORMATS if not f.only_for)  # what every listing offers
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -226,7 +227,7 @@ def test_colour_only_when_forced(run) -> None:  # type: ignore[no-untyped-def]
     ],
 )
 def test_only_the_command_about_to_run_is_built(words: list[str], name: str | None) -> None:
-    from normandie_cli.cli._app import command_name
+    from normandie_cli.cli.run import command_name
 
     assert command_name(words) == name
 

@@ -11,11 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normandie_cli import query
+from normandie_cli import text
+from normandie_cli.query import rows as query
 from normandie_cli.dates import DateFormatError, compare_dates, parse_date
 from normandie_cli.errors import DataError
-from normandie_cli.loader import load_facts, read_facts
-from normandie_cli.validate import check_quotes, validate_file
+from normandie_cli.book import load_facts, validate_file
+from normandie_cli.loader import read_facts
+from normandie_cli.validate import check_quotes
 
 from .conftest import write
 
@@ -35,20 +37,6 @@ places:
     country: France
     cite: [{source: s1}]
 """
-
-
-def test_core_imports_neither_typer_nor_rich() -> None:
-    code = (
-        "import sys\n"
-        "import normandie_cli.model, normandie_cli.loader, normandie_cli.validate, normandie_cli.query\n"
-        "import normandie_cli.dates, normandie_cli.errors, normandie_cli.humanize, normandie_cli.record\n"
-        "import normandie_cli.history, normandie_cli.explore, normandie_cli.cache, normandie_cli.render\n"
-        "normandie_cli.loader.load_facts()\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click'))\n"
-        "print(bad)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
 
 
 # Dates ---------------------------------------------------------------------------------
@@ -243,7 +231,7 @@ def test_quotes_are_checked_against_the_source_text(tmp_path: Path) -> None:
 # Queries -------------------------------------------------------------------------------
 
 def test_fold_ignores_case_accents_and_hyphens() -> None:
-    assert query.fold("Hérouville-Saint-Clair") == query.fold("herouville saint clair") == "herouville saint clair"
+    assert text.fold("Hérouville-Saint-Clair") == text.fold("herouville saint clair") == "herouville saint clair"
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli.history import CONFLICTS, HISTORY
-from normandie_cli.explore import SEARCH, SHOW
-from normandie_cli.query import FIELDS, LISTINGS
+from normandie_cli.registry import CONFLICTS, FIELDS, HISTORY, LISTINGS, SEARCH, SHOW
 from normandie_cli.render import fields_markdown
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli import query
-from normandie_cli.loader import bundled_path, load_facts
-from normandie_cli.validate import validate_file
+from normandie_cli.query import rows as query
+from normandie_cli.book import load_facts
+from normandie_cli.loader import bundled_path
+from normandie_cli.book import validate_file
 
 ARTICLE = Path(__file__).resolve().parent.parent / "data" / "sources" / "article-gazette-2023-03.fr.txt"
 

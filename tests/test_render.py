@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from normandie_cli import render
-from normandie_cli.query import Field, Listing
+from normandie_cli.registry import Field, Listing
 
 LISTING = Listing("things", "test rows", (Field("id", "id", "an id"), Field("text", "text", "any text")))
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)

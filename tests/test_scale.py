@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from normandie_cli import cache
-from normandie_cli.query import LISTINGS
+from normandie_cli import registry
+from normandie_cli.registry import FACT_LISTINGS as LISTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).with_name("normandie")
-FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
+FORMATS = tuple(f.name for f in registry.FORMATS if not f.only_for)  # what every listing offers
 
 
 def make_facts(n: int, path: Path, seed: int = 7) -> Path:

@@ -1,9 +1,8 @@
 """Rewrite the README's field tables from the code (run from the repo root)."""
-from normandie_cli import explore, history, query, render
+from normandie_cli import registry, render
 p = "README.md"
 s = open(p).read()
-listings = {**query.LISTINGS, "search": explore.SEARCH, "show": explore.SHOW, "fields": query.FIELDS,
-            "history": history.HISTORY, "conflicts": history.CONFLICTS}
+listings = {name: listing for name, listing in registry.LISTINGS.items() if name != "cache"}
 for name, l in listings.items():
     head = f"### `normandie {name}`\n\n{l.summary}\n\n"
     table = render.fields_markdown(l)

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from . import dates
+from . import __version__, dates
 from . import model as m
+from .memory import gc_paused
 from .record import Record
 
 NO_CACHE_ENV = "NORMANDIE_NO_CACHE"
@@ -62,13 +62,14 @@ def _entry_and_stamp(file: Path) -> tuple[Path, list[Any]]:
 
 # Encoding: every record is the list of its field values, in field order --------------
 
+#: Every record type a book can hold, by name (the model's records and the dates'): what the
+#: annotations name, so a field of a record type is rebuilt as that record.
 _RECORDS: dict[str, type] = {
-    name: getattr(m, name)
-    for name in ("Citation", "Source", "Place", "Organisation", "AlsoKnownAs", "Person", "StatusClaim",
-                 "DateClaim", "Event", "Location", "Project", "Figure", "Milestone", "Statement", "Side",
-                 "Discrepancy")
+    name: value
+    for module in (m, dates)
+    for name, value in vars(module).items()
+    if isinstance(value, type) and issubclass(value, Record) and value is not Record
 }
-_RECORDS.update(PartialDate=dates.PartialDate, Point=dates.Point)
 _SHAPE = _shape()
 
 
@@ -190,8 +191,6 @@ def read(file: Path) -> m.FactBook | None:
     try:
         import json
 
-        from .loader import gc_paused
-
         entry, stamp = _entry_and_stamp(file)
         with open(entry, encoding="utf-8") as handle, gc_paused():
             stored = json.load(handle)
@@ -200,17 +199,13 @@ def read(file: Path) -> m.FactBook | None:
         sections = stored["book"]
         with gc_paused():
             book = m.FactBook(
-                str(file),
-                *(tuple(map(_decoder(_RECORDS[type_name]), sections[section]))
-                  for (section, _), type_name in zip(m.SECTIONS, _SECTION_TYPES)),
+                path=str(file),
+                **{section.name: tuple(map(_decoder(section.record), sections[section.name]))
+                   for section in m.SECTIONS},
             )
     except (OSError, RuntimeError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # RuntimeError: pathlib's word for a symlink loop
     return book
-
-
-_SECTION_TYPES = ("Source", "Place", "Organisation", "Person", "Event", "Project", "Figure", "Milestone",
-                  "Statement", "Discrepancy")
 
 
 def write(file: Path, book: m.FactBook) -> None:
@@ -219,7 +214,7 @@ def write(file: Path, book: m.FactBook) -> None:
         import json
 
         entry, stamp = _entry_and_stamp(file)
-        payload = {"stamp": stamp, "book": {section: list(getattr(book, section)) for section, _ in m.SECTIONS}}
+        payload = {"stamp": stamp, "book": {section.name: list(getattr(book, section.name)) for section in m.SECTIONS}}
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_encode)
         _atomic_write(entry, text)
     except (OSError, RuntimeError, ValueError, TypeError):

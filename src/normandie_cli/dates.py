@@ -129,17 +129,6 @@ class PartialDate(Record):
             rank += 0.5
         return (group, *self.start.first(), rank)
 
-    def bounds(self) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
-        """First and last (year, month, day) covered, for dates with a year; else ``None``."""
-        if self.start is None or self.start.year is None:
-            return None
-        last = self.end or self.start
-        if last.year is None:
-            return None
-        y, m, d = last.year, last.month, last.day
-        end = (y, m or 12, d or (_DAYS_IN_MONTH[(m or 12) - 1] if not (m == 2 and not _is_leap(y)) else 28))
-        return self.start.first(), end
-
     def human(self) -> str:
         """How a person reads it: ``14–19 Mar 2023``, ``Mar 2023``, ``2026``."""
         if self.start is None:

@@ -3,29 +3,16 @@ Standard library only."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from . import humanize
 from . import model as m
-from .dates import parse_date
 from .errors import UsageError
-from .query import _SEPARATORS, Field, Listing, Row, _as_of, _sources, fold, resolve_any, suggest
-
-SEARCH = Listing(
-    "search",
-    "Every fact whose text matches, grouped by kind, with the matched field and its source.",
-    (
-        Field("kind", "text", "source, place, organisation, person, event, project, figure, milestone, statement, discrepancy"),
-        Field("id", "id", "the record's id (see `normandie show ID`)"),
-        Field("field", "text", "the field that matched (name, quote, text, note, ...)"),
-        Field("text", "text", "the matched field's whole text"),
-        Field("source", "list", "the source(s) behind that text"),
-    ),
-)
-
-KINDS = tuple(kind for _, kind in m.SECTIONS)
+from .lookup import resolve_any
+from .query.rows import cited_sources
+from .registry import SHOW, Row
+from .text import fold, suggest
 
 
 def _searchable(kind: str, item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, list[str]]]:
@@ -34,7 +21,7 @@ def _searchable(kind: str, item: Any, places: dict[str, str]) -> Iterable[tuple[
     if isinstance(item, m.Source):
         own = [item.id]
     elif hasattr(item, "cite"):
-        own = _sources(item.cite)
+        own = cited_sources(item.cite)
     else:
         own = [item.source] if hasattr(item, "source") else []
     if isinstance(item, m.Discrepancy):
@@ -74,11 +61,11 @@ def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Ro
     needle = fold(text)
     if not needle:
         raise UsageError("search: give some text to look for")
-    if kind is not None and kind not in KINDS:
-        raise UsageError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}{suggest(kind, KINDS)}")
+    if kind is not None and kind not in m.KINDS:
+        raise UsageError(f"--kind: {kind!r} is not one of {', '.join(m.KINDS)}{suggest(kind, m.KINDS)}")
     places = {p.id: p.name for p in book.places}
     rows = []
-    for record_kind in KINDS:
+    for record_kind in m.KINDS:
         if kind is not None and record_kind != kind:
             continue
         for entity_kind, item in book.entities():
@@ -91,66 +78,6 @@ def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Ro
                     rows.append({"kind": entity_kind, "id": item.id, "field": field_name, "text": value,
                                  "source": sources})
     return rows
-
-
-def match_spans(text: str, needle: str) -> list[tuple[int, int]]:
-    """Where ``needle`` occurs in ``text``, matched as :func:`fold` does, as spans of ``text``."""
-    import unicodedata
-
-    folded: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)).casefold()
-        if re.fullmatch(_SEPARATORS, char):
-            bare = " "
-        for piece in bare:
-            folded.append(piece)
-            origin.append(index)
-    haystack, target = "".join(folded), fold(needle)
-    spans, start = [], haystack.find(target) if target else -1
-    while start != -1:
-        end = start + len(target)
-        spans.append((origin[start], origin[end - 1] + 1))
-        start = haystack.find(target, end)
-    return spans
-
-
-SHOW = Listing(
-    "show",
-    "Everything known about one entity: fields, claims, related entities and quotes.",
-    (
-        Field("section", "text", "fields, claims (figures, dates, status, statements), related, citations, discrepancies"),
-        Field("field", "text", "the field, measure, milestone or relation"),
-        Field("value", "text", "the value as stated (numbers stay numbers in JSON)",
-              lambda r: humanize.quantity(r["value"], r["qualifier"], r["unit"]) if isinstance(r["value"], (int, float))
-              and not isinstance(r["value"], bool) else humanize_value(r)),
-        Field("qualifier", "text", "exact, about, more-than, at-least, up-to; for dates: by, before, early, ..."),
-        Field("unit", "text", "the unit of a figure"),
-        Field("status", "text", "planned or happened/actual, for claims"),
-        Field("scope", "text", "what part a claim covers"),
-        _as_of(),
-        Field("source", "list", "the source(s)"),
-        Field("quote", "text", "the source's exact words, for the primary article"),
-        Field("note", "text", "a remark"),
-    ),
-    ("section", "field", "value", "status", "as_of", "source", "quote"),
-)
-
-
-def humanize_value(row: Row) -> str:
-    value = row.get("value")
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(map(str, value))
-    if row.get("field") in ("date", "published") or row.get("section") in ("dates", "milestones"):
-        try:
-            shown = parse_date(str(value)).human()
-        except ValueError:
-            shown = str(value)
-        qualifier = row.get("qualifier")
-        return f"{qualifier.replace('-', ' ')} {shown}" if qualifier and qualifier != "exact" else shown
-    return str(value)
 
 
 def _row(section: str, field: str, value: Any, **extra: Any) -> Row:

@@ -1,18 +1,19 @@
-"""Facts over time: each entity's claims in as-of order, disagreements between sources, the
-book as it stood at a date, and citations. Standard library only.
-"""
+"""Facts over time: each entity's claims in as-of order, and where sources disagree.
+Standard library only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from . import humanize
 from . import model as m
 from .dates import PartialDate, compare_dates
-from .query import OPENING, Field, Listing, Row, _as_of, resolve_any
+from .errors import UsageError
+from .lookup import resolve_any
+from .query.rows import OPENING
 from .record import Record
-
+from .registry import Row
 
 
 class Claim(Record):
@@ -103,37 +104,12 @@ def _change(previous: Claim | None, claim: Claim) -> str | None:
     return "no change"
 
 
-HISTORY = Listing(
-    "history",
-    "How each figure and date of an entity changed across sources and time.",
-    (
-        Field("field", "text", "investment, jobs-direct, opening, status, dates, ..."),
-        Field("value", "text", "the claim as stated (numbers stay numbers; dates are ISO text)",
-              lambda r: r["shown"]),
-        Field("qualifier", "text", "exact, about, more-than, at-least, up-to; for dates: by, before, early, ..."),
-        Field("unit", "text", "the unit of a figure"),
-        Field("scope", "text", "what part it covers"),
-        Field("what", "text", "the milestone or measure as the source names it"),
-        _as_of(),
-        Field("dated", "bool", "false when the claim's date is not known (listed last)"),
-        Field("change", "text", "the change from the previous dated claim of the field (and unit)"),
-        Field("source", "id", "the source"),
-        Field("id", "id", "the figure's or milestone's id"),
-        Field("quote", "text", "the source's exact words, for the primary article"),
-        Field("shown", "text", "the value as a person reads it"),
-    ),
-    ("field", "value", "scope", "as_of", "change", "source"),
-)
-
-
 def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> list[Row]:
     entity_id = resolve_any(book, wanted)
     claims = claims_of(book, entity_id)
     fields = list(dict.fromkeys(c.field for c in claims))
     if field is not None:
         if field not in fields:
-            from .errors import UsageError
-
             raise UsageError(f"history: {entity_id} has no field {field!r}; its fields: {', '.join(fields) or 'none'}")
         fields = [field]
     rows: list[Row] = []
@@ -155,68 +131,7 @@ def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> lis
     return rows
 
 
-def strips(rows: Sequence[Row], width: int = 40) -> list[tuple[str, str, str, str]]:
-    """Per field (and unit): (label, first date, a line of block characters on a time axis, last
-    date). A block's position is when the claim was made, its height the value (numbers or
-    years) against the field's range."""
-    from .dates import parse_date
-
-    blocks = "▁▂▃▄▅▆▇█"
-    out = []
-    groups: dict[tuple[str, Any], list[Row]] = {}
-    for row in rows:
-        if row["dated"]:
-            groups.setdefault((row["field"], row["unit"]), []).append(row)
-    for (field, unit), items in groups.items():
-        points = []
-        for row in items:
-            when = parse_date(row["as_of"]).start
-            month = when.year * 12 + (when.month or 1) - 1  # type: ignore[union-attr,operator]
-            value = row["value"]
-            if isinstance(value, str):
-                if row["field"] == "status":
-                    continue
-                date = parse_date(value)
-                if not date.has_year:
-                    continue
-                value = date.start.year  # type: ignore[union-attr]
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                points.append((month, float(value)))
-        if len(points) < 2 or len({p[0] for p in points}) < 2:
-            continue  # one date: nothing to draw over time
-        first, last = min(p[0] for p in points), max(p[0] for p in points)
-        low, high = min(p[1] for p in points), max(p[1] for p in points)
-        cells = [" "] * width
-        for month, value in points:
-            at = 0 if last == first else round((month - first) * (width - 1) / (last - first))
-            level = 0 if high == low else round((value - low) * (len(blocks) - 1) / (high - low))
-            if cells[at] == " " or blocks.index(cells[at]) < level:
-                cells[at] = blocks[level]
-        label = f"{field} ({unit})" if unit else field
-        start_text = f"{first // 12}-{first % 12 + 1:02d}"
-        end_text = f"{last // 12}-{last % 12 + 1:02d}"
-        out.append((label, start_text, "".join(cells), end_text))
-    return out
-
-
 # conflicts ------------------------------------------------------------------------------
-
-CONFLICTS = Listing(
-    "conflicts",
-    "Every place where sources disagree about the same thing.",
-    (
-        Field("subject", "id", "what it is about"),
-        Field("field", "text", "the figure (measure, unit, scope), milestone, or dates in dispute"),
-        Field("kind", "text", "disagreement (sources of the same date differ), revision (changed over time), "
-              "disagreement+revision, or a recorded kind: internal, between-sources"),
-        Field("sides", "list", "each claim: value [source, as-of]"),
-        Field("undated", "list", "sources whose claim has no known date (so neither kind can be told)"),
-        Field("origin", "text", "computed from the claims, or recorded in the fact file"),
-        Field("note", "text", "a remark"),
-    ),
-    ("subject", "field", "kind", "sides"),
-)
-
 
 def _groups(book: m.FactBook) -> Iterable[tuple[str, str, list[Claim]]]:
     subjects = [item.id for kind, item in book.entities() if kind in ("event", "project", "organisation", "person",
@@ -269,95 +184,3 @@ def conflict_rows(book: m.FactBook) -> list[Row]:
                 "origin": "recorded", "note": record.note,
             })
     return rows
-
-
-# --as-of ---------------------------------------------------------------------------------
-
-def _kept(date: PartialDate, when: PartialDate) -> bool:
-    order = compare_dates(date, when)
-    return order is not None and order <= 0
-
-
-def book_as_of(book: m.FactBook, when: PartialDate) -> tuple[m.FactBook, list[str]]:
-    """The book as the sources published up to ``when`` would give it, and the ids of the
-    sources left out because their date is unknown. Reference sources are always kept."""
-    sources = [s for s in book.sources if s.reference or _kept(s.published, when)]
-    kept = {s.id for s in sources}
-    unknown = [s.id for s in book.sources if not s.reference and not s.published.has_year]
-
-    def claim_ok(source: str, as_of: PartialDate) -> bool:
-        return source in kept and _kept(as_of, when)
-
-    def cites(item: Any) -> tuple[m.Citation, ...]:
-        return tuple(c for c in item.cite if c.source in kept)
-
-    places = tuple(p._replace(cite=cites(p)) for p in book.places if cites(p))
-    organisations = tuple(o._replace(cite=cites(o)) for o in book.organisations if cites(o))
-    people = tuple(
-        p._replace(cite=cites(p), also_known_as=tuple(a for a in p.also_known_as if a.source in kept))
-        for p in book.people if cites(p)
-    )
-    events = tuple(
-        e._replace(cite=cites(e), dates=tuple(d for d in e.dates if claim_ok(d.source, d.as_of)),
-                   status=tuple(s for s in e.status if claim_ok(s.source, s.as_of)))
-        for e in book.events if cites(e)
-    )
-    projects = tuple(
-        p._replace(cite=cites(p), locations=tuple(loc for loc in p.locations if loc.source in kept),
-                   status=tuple(s for s in p.status if claim_ok(s.source, s.as_of)))
-        for p in book.projects if cites(p)
-    )
-    present = {x.id for x in (*places, *organisations, *people, *events, *projects)}
-    figures = tuple(f for f in book.figures if claim_ok(f.source, f.as_of) and f.subject in present)
-    milestones = tuple(s for s in book.milestones if claim_ok(s.source, s.as_of) and s.subject in present)
-    statements = tuple(s for s in book.statements if claim_ok(s.source, s.as_of) and s.subject in present)
-    discrepancies = []
-    for d in book.discrepancies:
-        sides = tuple(s for s in d.sides if s.source in kept)
-        if len(sides) >= 2 and d.subject in present:
-            discrepancies.append(d._replace(sides=sides))
-    organisations = tuple(o._replace(town=o.town if o.town in present or o.town is None else None,
-                                     parent=o.parent if o.parent in present else None) for o in organisations)
-    people = tuple(p._replace(organisation=p.organisation if p.organisation in present else None) for p in people)
-    return m.FactBook(book.path, tuple(sources), places, organisations, people, events, projects, figures,
-                      milestones, statements, tuple(discrepancies)), unknown
-
-
-# --cite ------------------------------------------------------------------------------------
-
-def cite_rows(book: m.FactBook, rows: Sequence[Row]) -> list[Row]:
-    """Each row with ``source`` (ids), ``source_url`` and ``quote`` (the primary source's words)."""
-    sources = {s.id: s for s in book.sources}
-    index = book.index()
-    out = []
-    for row in rows:
-        ids = row.get("source")
-        ids = [ids] if isinstance(ids, str) else list(ids or [])
-        quote = row.get("quote")
-        if quote is None and isinstance(row.get("id"), str):
-            entity = index.get(row["id"])
-            quote = next((c.quote for c in getattr(entity, "cite", ()) if c.quote and sources.get(c.source)
-                          and sources[c.source].primary), None)
-        out.append({**row, "source": ids, "source_url": [sources[i].url for i in ids if i in sources and sources[i].url],
-                    "quote": quote})
-    return out
-
-
-def footnote(book: m.FactBook, source_id: str, quote: str | None) -> str:
-    """A citation as a person writes it under a table."""
-    source = next((s for s in book.sources if s.id == source_id), None)
-    if source is None:
-        return source_id
-    title = f"“{source.title}”" if source.title else f"[{source.description or source.id}]"
-    date = source.published.human() + (" (inferred)" if source.published_inferred else "")
-    parts = [f"{source.publisher}, {title}", date if source.published.known else "date unknown"]
-    if source.url:
-        parts.append(source.url)
-    text = ", ".join(parts) + "."
-    if quote:
-        text += f" « {quote} »"
-    return f"{source_id}: {text}"
-
-
-__all__ = ["CONFLICTS", "HISTORY", "book_as_of", "cite_rows", "claims_of", "conflict_rows", "footnote",
-           "history_rows", "strips"]

@@ -9,17 +9,16 @@ the file, the line and the column. ``yaml`` is imported only when a file is read
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import model as m
 from .dates import UNKNOWN_DATE, DateFormatError, PartialDate, parse_date
 from .errors import DataError
+from .memory import gc_paused
 
 DATA_ENV = "NORMANDIE_DATA"
 FORMAT_TAG = "normandie-facts/1"
@@ -139,40 +138,6 @@ def format_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def load_facts(
-    path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, max_size: int = DEFAULT_MAX_SIZE
-) -> m.FactBook:
-    """Load a fact file and check its references; raise :class:`DataError` on the first problem.
-
-    With ``use_cache`` (and no ``NORMANDIE_NO_CACHE``), a book cached for this very file
-    (same path, size, modification time, program version) is used instead of parsing, and a
-    freshly parsed clean book is cached. Quotes are not checked here (that reads the source
-    texts): ``normandie validate`` does.
-    """
-    from . import cache
-
-    file = resolve_data_path(path)
-    check_file(file, max_size)  # the size limit and path checks hold for a cached book too
-    use_cache = use_cache and not cache.disabled_by_environment()
-    if use_cache:
-        cached = cache.read(file)
-        if cached is not None:
-            return cached
-    from .validate import check_references
-
-    book, problems = read_facts(file, max_size=max_size)
-    with gc_paused():
-        problems = problems or check_references(book)
-    if problems:
-        first = min(problems, key=lambda p: (p.line or 0, p.column or 0))
-        more = f" (and {len(problems) - 1} more problems; run 'normandie validate')" if len(problems) > 1 else ""
-        raise DataError(first.path, first.message + more, first.line, first.column)
-    if use_cache:
-        with gc_paused():
-            cache.write(file, book)
-    return book
-
-
 def read_facts(
     path: str | os.PathLike[str] | None = None, max_size: int = DEFAULT_MAX_SIZE
 ) -> tuple[m.FactBook, list[DataError]]:
@@ -211,21 +176,6 @@ def _refuse_aliases(name: str, root: Any) -> None:
         if isinstance(node.value, list):
             for item in reversed(node.value):
                 stack.extend(reversed(item) if isinstance(item, tuple) else (item,))
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of objects that all stay alive are
-    built: it would otherwise walk them again and again (composing a 10,000-company file took
-    1.9 s with it, 0.5 s without). Reference counting still frees what dies."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _depth_bound(text: str) -> int:
@@ -304,11 +254,6 @@ def _compose(name: str, text: str) -> Any:
     if node is None:
         raise DataError(name, "the file is empty (no YAML document)")
     return node
-
-
-# Field kinds ---------------------------------------------------------------------------
-
-Spec = dict[str, tuple[str, bool]]
 
 
 class _Reader:
@@ -493,7 +438,7 @@ class _Reader:
 
     def read_book(self, root: Any) -> m.FactBook:
         top = self.mapping(root, "the fact file")
-        known = {"format"} | {section for section, _ in m.SECTIONS}
+        known = {"format"} | {section.name for section in m.SECTIONS}
         for key, value in top.items():
             if key not in known:
                 raise self.error(value, f"unknown top-level key {key!r} (known: {', '.join(sorted(known))})")
@@ -504,21 +449,10 @@ class _Reader:
         if "sources" not in top:
             raise self.error(root, "the fact file has no 'sources' list; every fact needs a source")
         sections: dict[str, tuple[Any, ...]] = {}
-        readers = {
-            "sources": self.source,
-            "places": self.place,
-            "organisations": self.organisation,
-            "people": self.person,
-            "events": self.event,
-            "projects": self.project,
-            "figures": self.figure,
-            "milestones": self.milestone,
-            "statements": self.statement,
-            "discrepancies": self.discrepancy,
-        }
-        for section, _ in m.SECTIONS:  # sources first: claims take their as-of from them
-            if section in top:
-                sections[section] = self.records(top[section], section, readers[section])
+        for section in m.SECTIONS:  # sources first: claims take their as-of from them
+            if section.name in top:
+                # Each kind of record is read by the method of its kind's name (source, place, ...).
+                sections[section.name] = self.records(top[section.name], section.name, getattr(self, section.kind))
         return m.FactBook(path=self.path, **sections)
 
     def citations(self, node: Any, key: str) -> tuple[m.Citation, ...]:

@@ -10,10 +10,16 @@ gives the 1-based line in the fact file where the record starts, for messages.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Union
 
 from .dates import PartialDate
 from .record import Record
+
+#: What a record cites: (source id, the quote or ``None``, what kind of backing it is).
+Cited = tuple[str, Union[str, None], str]
+#: What a record refers to: (its key, the id, the kinds of record that id may name).
+Reference = tuple[str, Union[str, None], tuple[str, ...]]
 
 QUALIFIERS = ("exact", "about", "more-than", "at-least", "up-to")
 DATE_QUALIFIERS = ("exact", "about", "by", "before", "early", "end-of", "after")
@@ -48,6 +54,12 @@ class Source(Record):
     text: str | None = None
     line: int = 0
 
+    def cited(self) -> Iterator[Cited]:
+        return iter(())
+
+    def refers(self) -> Iterator[Reference]:
+        return iter(())
+
 
 class Place(Record):
     id: str
@@ -58,6 +70,12 @@ class Place(Record):
     department: str | None = None
     region: str | None = None
     line: int = 0
+
+    def cited(self) -> Iterator[Cited]:
+        return _citations(self.cite)
+
+    def refers(self) -> Iterator[Reference]:
+        return iter(())
 
 
 class Organisation(Record):
@@ -71,6 +89,13 @@ class Organisation(Record):
     parent: str | None = None
     description: str | None = None
     line: int = 0
+
+    def cited(self) -> Iterator[Cited]:
+        return _citations(self.cite)
+
+    def refers(self) -> Iterator[Reference]:
+        yield "town", self.town, ("place",)
+        yield "parent", self.parent, ("organisation",)
 
 
 class AlsoKnownAs(Record):
@@ -86,6 +111,14 @@ class Person(Record):
     organisation: str | None = None
     also_known_as: tuple[AlsoKnownAs, ...] = ()
     line: int = 0
+
+    def cited(self) -> Iterator[Cited]:
+        yield from _citations(self.cite)
+        for alias in self.also_known_as:
+            yield alias.source, None, "also_known_as"
+
+    def refers(self) -> Iterator[Reference]:
+        yield "organisation", self.organisation, ("organisation",)
 
 
 class DateClaim(Record):
@@ -118,6 +151,20 @@ class Event(Record):
     participants: tuple[str, ...] = ()
     line: int = 0
 
+    def cited(self) -> Iterator[Cited]:
+        yield from _citations(self.cite)
+        for claim in self.dates:
+            yield claim.source, claim.quote, "date claim"
+        for status in self.status:
+            yield status.source, status.quote, "status claim"
+
+    def refers(self) -> Iterator[Reference]:
+        yield "part_of", self.part_of, ("event",)
+        for place in self.places:
+            yield "places", place, ("place",)
+        for participant in self.participants:
+            yield "participants", participant, ("organisation", "person")
+
 
 class Location(Record):
     place: str
@@ -135,6 +182,18 @@ class Project(Record):
     locations: tuple[Location, ...] = ()
     status: tuple[StatusClaim, ...] = ()
     line: int = 0
+
+    def cited(self) -> Iterator[Cited]:
+        yield from _citations(self.cite)
+        for loc in self.locations:
+            yield loc.source, loc.quote, "location"
+        for status in self.status:
+            yield status.source, status.quote, "status claim"
+
+    def refers(self) -> Iterator[Reference]:
+        yield "owner", self.owner, ("organisation",)
+        for loc in self.locations:
+            yield "location", loc.place, ("place",)
 
 
 class Figure(Record):
@@ -158,6 +217,12 @@ class Figure(Record):
     note: str | None = None
     line: int = 0
 
+    def cited(self) -> Iterator[Cited]:
+        yield self.source, self.quote, "claim"
+
+    def refers(self) -> Iterator[Reference]:
+        yield "subject", self.subject, SUBJECT_KINDS
+
 
 class Milestone(Record):
     """A dated step, planned or done."""
@@ -175,6 +240,12 @@ class Milestone(Record):
     note: str | None = None
     line: int = 0
 
+    def cited(self) -> Iterator[Cited]:
+        yield self.source, self.quote, "claim"
+
+    def refers(self) -> Iterator[Reference]:
+        yield "subject", self.subject, SUBJECT_KINDS
+
 
 class Statement(Record):
     """A fact that is not a number or a date, in our words."""
@@ -188,6 +259,12 @@ class Statement(Record):
     quote: str | None = None
     note: str | None = None
     line: int = 0
+
+    def cited(self) -> Iterator[Cited]:
+        yield self.source, self.quote, "claim"
+
+    def refers(self) -> Iterator[Reference]:
+        yield "subject", self.subject, SUBJECT_KINDS
 
 
 class Side(Record):
@@ -206,22 +283,47 @@ class Discrepancy(Record):
     note: str | None = None
     line: int = 0
 
+    def cited(self) -> Iterator[Cited]:
+        for side in self.sides:
+            yield side.source, side.quote, "side"
+
+    def refers(self) -> Iterator[Reference]:
+        yield "subject", self.subject, SUBJECT_KINDS
+
 
 Entity = Union[Source, Place, Organisation, Person, Event, Project, Figure, Milestone, Statement, Discrepancy]
 
-#: The top-level lists of a fact file, in file order, and the kind name of their records.
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("sources", "source"),
-    ("places", "place"),
-    ("organisations", "organisation"),
-    ("people", "person"),
-    ("events", "event"),
-    ("projects", "project"),
-    ("figures", "figure"),
-    ("milestones", "milestone"),
-    ("statements", "statement"),
-    ("discrepancies", "discrepancy"),
+
+class Section(Record):
+    """One top-level list of a fact file: its key, the kind name of its records, their class."""
+
+    name: str
+    kind: str
+    record: type
+
+
+#: The one table of fact kinds, in file order (sources first: claims take their as-of date
+#: from them). The reader, the cache, validation and the ``--as-of`` snapshot derive from it.
+SECTIONS: tuple[Section, ...] = (
+    Section("sources", "source", Source),
+    Section("places", "place", Place),
+    Section("organisations", "organisation", Organisation),
+    Section("people", "person", Person),
+    Section("events", "event", Event),
+    Section("projects", "project", Project),
+    Section("figures", "figure", Figure),
+    Section("milestones", "milestone", Milestone),
+    Section("statements", "statement", Statement),
+    Section("discrepancies", "discrepancy", Discrepancy),
 )
+
+#: What a claim (figure, milestone, statement, discrepancy) may be about.
+SUBJECT_KINDS = ("place", "organisation", "person", "event", "project")
+
+
+def _citations(cite: tuple[Citation, ...]) -> Iterator[Cited]:
+    for c in cite:
+        yield c.source, c.quote, "citation"
 
 
 class FactBook(Record):
@@ -242,8 +344,8 @@ class FactBook(Record):
     def entities(self) -> list[tuple[str, Entity]]:
         """Every record with its kind name, in file section order."""
         out: list[tuple[str, Entity]] = []
-        for section, kind in SECTIONS:
-            out.extend((kind, item) for item in getattr(self, section))
+        for section in SECTIONS:
+            out.extend((section.kind, item) for item in getattr(self, section.name))
         return out
 
     def index(self) -> dict[str, Entity]:
@@ -252,3 +354,7 @@ class FactBook(Record):
         for _, item in self.entities():
             out.setdefault(item.id, item)
         return out
+
+
+#: The kind names of records, in file section order (``search --kind``).
+KINDS: tuple[str, ...] = tuple(section.kind for section in SECTIONS)

@@ -6,14 +6,12 @@ prints or exits. Standard library only.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from . import model as m
 from .errors import DataError
-from .loader import read_facts
 
 _SPACE = r"\s+"  # compiled on first use
 _PUNCT = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "«": '"', "»": '"', "“": '"', "”": '"', "\u00a0": " "})
@@ -29,28 +27,8 @@ def normalise_quote(text: str) -> str:
 def _sourced(book: m.FactBook) -> Iterator[tuple[m.Entity, str, str | None, str]]:
     """Every (record, source id, quote, what) in the book: citations and claims alike."""
     for _, item in book.entities():
-        if isinstance(item, m.Source):
-            continue
-        for cite in getattr(item, "cite", ()):
-            yield item, cite.source, cite.quote, "citation"
-        if isinstance(item, (m.Figure, m.Milestone, m.Statement)):
-            yield item, item.source, item.quote, "claim"
-        elif isinstance(item, m.Event):
-            for claim in item.dates:
-                yield item, claim.source, claim.quote, "date claim"
-            for status in item.status:
-                yield item, status.source, status.quote, "status claim"
-        elif isinstance(item, m.Project):
-            for loc in item.locations:
-                yield item, loc.source, loc.quote, "location"
-            for status in item.status:
-                yield item, status.source, status.quote, "status claim"
-        elif isinstance(item, m.Person):
-            for alias in item.also_known_as:
-                yield item, alias.source, None, "also_known_as"
-        elif isinstance(item, m.Discrepancy):
-            for side in item.sides:
-                yield item, side.source, side.quote, "side"
+        for source, quote, what in item.cited():
+            yield item, source, quote, what
 
 
 def facts_per_source(book: m.FactBook) -> dict[str, int]:
@@ -85,26 +63,11 @@ def check_references(book: m.FactBook) -> list[DataError]:
         elif wanted and found not in wanted:
             problems.append(_problem(book, item, f"{key}: {ref!r} is a {found}, expected a {' or '.join(wanted)}"))
 
-    for item, source, _, what in _sourced(book):
-        expect(item, f"{what} source", source, "source")
-    for org in book.organisations:
-        expect(org, "town", org.town, "place")
-        expect(org, "parent", org.parent, "organisation")
-    for person in book.people:
-        expect(person, "organisation", person.organisation, "organisation")
-    for event in book.events:
-        expect(event, "part_of", event.part_of, "event")
-        for place in event.places:
-            expect(event, "places", place, "place")
-        for participant in event.participants:
-            expect(event, "participants", participant, "organisation", "person")
-    for project in book.projects:
-        expect(project, "owner", project.owner, "organisation")
-        for loc in project.locations:
-            expect(project, "location", loc.place, "place")
-    subjects = ("place", "organisation", "person", "event", "project")
-    for claim in (*book.figures, *book.milestones, *book.statements, *book.discrepancies):
-        expect(claim, "subject", claim.subject, *subjects)
+    for _, item in book.entities():
+        for source, _, what in item.cited():
+            expect(item, f"{what} source", source, "source")
+        for key, ref, wanted in item.refers():
+            expect(item, key, ref, *wanted)
     return problems
 
 
@@ -136,13 +99,3 @@ def check_quotes(book: m.FactBook) -> list[DataError]:
         if text is not None and normalise_quote(quote) not in text:
             problems.append(_problem(book, item, f"quote not found in {source_id!r}: {quote!r}"))
     return problems
-
-
-def validate_file(
-    path: str | os.PathLike[str] | None = None, max_size: int | None = None
-) -> tuple[m.FactBook, list[DataError]]:
-    """Every problem in a fact file, in file order. Raises DataError only when it cannot be read."""
-    book, problems = read_facts(path) if max_size is None else read_facts(path, max_size)
-    problems = problems + check_references(book) + check_quotes(book)
-    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-    return book, problems

@@ -1,5 +1,5 @@
 """The command-line interface: a Typer app whose commands are thin calls into the core."""
 
-from ._app import app, main
+from .run import app, main
 
 __all__ = ["app", "main"]

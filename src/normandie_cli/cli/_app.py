@@ -1,4 +1,5 @@
-"""The Typer app, its global options, and the one error boundary.
+"""The Typer app, its global options, and the one error boundary (commands register
+themselves on ``app`` from their own modules; :mod:`.run` imports them all and runs it).
 
 Every command runs inside :class:`_Group.invoke`, which turns the project's own errors into
 one line on stderr and a documented exit code (``errors.ExitCode``). Nothing else is caught:
@@ -19,7 +20,7 @@ from ..errors import ExitCode, NormandieError
 from ._state import State
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
     """After a reader closed the pipe: send what is left in the buffer nowhere."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -36,14 +37,14 @@ class _Group(TyperGroup):
             typer.echo(f"normandie: {err}", err=True)
             raise typer.Exit(err.exit_code) from None
         except BrokenPipeError:
-            _quiet_stdout()
+            quiet_stdout()
             raise typer.Exit(ExitCode.BROKEN_PIPE) from None
         except KeyboardInterrupt:
             typer.echo("normandie: interrupted", err=True)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
-def _new_app() -> typer.Typer:
+def new_app() -> typer.Typer:
     return typer.Typer(
         cls=_Group,
         name="normandie",
@@ -57,7 +58,7 @@ def _new_app() -> typer.Typer:
 
 
 #: The whole app: every command registered (tests, help, and completion of command names).
-app = _new_app()
+app = new_app()
 
 
 def _version(value: bool) -> None:
@@ -101,80 +102,3 @@ def _main(
         from .summary import print_summary
 
         print_summary(ctx.obj)
-
-
-from . import cache, fields, listing, validate  # noqa: E402,F401  (registers the commands)
-
-
-_GLOBAL_WITH_VALUE = ("--data", "--max-size")
-_FULL_APP_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
-
-
-def command_name(words: list[str]) -> str | None:
-    """The subcommand these (complete) words run, or ``None`` when they need the whole app."""
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word in _GLOBAL_WITH_VALUE:
-            skip = True
-        elif word in _FULL_APP_OPTIONS:
-            return None
-        elif not word.startswith("-"):
-            return word
-    return None
-
-
-def _complete_words() -> list[str] | None:
-    """The words already complete on a command line being Tab-completed (Typer's variables)."""
-    import shlex
-
-    try:
-        if "COMP_WORDS" in os.environ:  # bash: the words, and the index of the one being completed
-            words = shlex.split(os.environ["COMP_WORDS"])
-            return words[1 : int(os.environ.get("COMP_CWORD", len(words)))]
-        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")  # zsh and fish: the whole line
-        words = shlex.split(line)
-        return words[1:] if line[-1:].isspace() else words[1:-1]
-    except ValueError:
-        return None
-
-
-def app_for_this_run() -> typer.Typer:
-    """The whole app, or one with only the command about to run.
-
-    Typer builds every registered command's parameters before it parses anything, which
-    costs start-up on every run and every Tab press; the command line says which one will
-    run (as click's documented "lazy group" does), so only that one is built. Help, version,
-    completion of a command's name and unknown commands get the whole app.
-    """
-    completing = "_NORMANDIE_COMPLETE" in os.environ
-    words = _complete_words() if completing else sys.argv[1:]
-    name = command_name(words) if words is not None else None
-    chosen = [info for info in app.registered_commands if info.name == name]
-    if not chosen:
-        return app
-    slim = _new_app()
-    slim.registered_callback = app.registered_callback
-    slim.registered_commands = chosen
-    return slim
-
-
-def main() -> None:
-    """The console script: run the app; a closed pipe at exit is not an error to report."""
-    for stream in (sys.stdout, sys.stderr):
-        # An ASCII-only terminal (LC_ALL=C without UTF-8 mode, PYTHONIOENCODING=ascii) gets
-        # escapes for what it cannot show, never a UnicodeEncodeError.
-        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
-            try:
-                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
-            except (AttributeError, ValueError):
-                pass
-    try:
-        try:
-            app_for_this_run()(prog_name="normandie")
-        finally:
-            sys.stdout.flush()
-    except BrokenPipeError:
-        _quiet_stdout()
-        sys.exit(ExitCode.BROKEN_PIPE)

@@ -57,7 +57,7 @@ def _values(ctx: Any, wanted: str) -> Iterable[tuple[str, str]]:
     when it is fresh (no json, no book to build: every Tab press pays for this), else from the
     book, leaving the side file for the next press."""
     from .. import cache
-    from ..loader import load_facts
+    from ..book import load_facts
 
     file, use_cache = _data_file(ctx)
     lines = cache.read_side(file, "completion") if use_cache and not cache.disabled_by_environment() else None
@@ -73,9 +73,9 @@ def _values(ctx: Any, wanted: str) -> Iterable[tuple[str, str]]:
 
 def _prefixed(incomplete: str, value: str) -> str | None:
     """``value`` made to start with what was typed, when it matches it loosely; else ``None``."""
-    from ..query import fold
-
     import unicodedata
+
+    from ..text import fold
 
     if value.startswith(incomplete):
         return value
@@ -135,7 +135,7 @@ subjects = _from_data("subject")
 
 @_safely
 def kinds(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    from ..explore import KINDS
+    from ..model import KINDS
 
     for kind in KINDS:
         yield kind, "kind of record"
@@ -143,34 +143,27 @@ def kinds(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
 
 @_safely
 def commands(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    from ..query import LISTINGS
+    from ..registry import LISTINGS
 
     for name, listing in LISTINGS.items():
         yield name, listing.summary
 
 
-FORMAT_HELP = {
-    "table": "a table, for a person",
-    "json": "a JSON list of objects",
-    "jsonl": "one JSON object per line",
-    "csv": "comma-separated values",
-    "tsv": "tab-separated values",
-    "yaml": "YAML",
-    "markdown": "a Markdown table",
-}
-
-
 @_safely
 def formats(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    return FORMAT_HELP.items()
+    from ..registry import formats_for
+
+    for fmt in formats_for(_listing(ctx).name):
+        yield fmt.name, fmt.help
 
 
 def _listing(ctx: Any) -> Any:
-    from ..explore import SEARCH, SHOW
-    from ..query import LISTINGS
+    """The listing of the command being completed (``cache info`` is the ``cache`` listing)."""
+    from ..registry import LISTINGS
 
     name = ctx.command.name
-    return {"search": SEARCH, "show": SHOW}.get(name) or LISTINGS[name]
+    parent = ctx.parent.command.name if ctx.parent is not None else None
+    return LISTINGS.get(name) or LISTINGS[parent]
 
 
 @_safely

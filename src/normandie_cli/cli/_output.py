@@ -18,27 +18,17 @@ import typer
 
 from .. import model as m
 from ..errors import UsageError
-from ..query import Listing, Row, shape_rows
+from ..query.shape import shape_rows
+from ..registry import Listing, Row, formats_for
 from . import _complete
 from ._state import State
 
 
-class OutputFormat(str, enum.Enum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-    yaml = "yaml"
-    markdown = "markdown"
-
-
-#: ``normandie sources`` also writes citations a writer can paste into a bibliography.
-SourceFormat = enum.Enum(  # type: ignore[misc]
-    "SourceFormat",
-    {**{f.name: f.value for f in OutputFormat}, "bibtex": "bibtex", "csl_json": "csl-json"},
-    type=str,
-)
+def format_choices(listing: str) -> type[enum.Enum]:
+    """The ``--format`` choices of a listing, as the enum Typer needs, from the registry."""
+    return enum.Enum(  # type: ignore[return-value]
+        f"{listing.title()}Format", {f.name.replace("-", "_"): f.name for f in formats_for(listing)}, type=str
+    )
 
 
 def _format_option(choices: type[enum.Enum]) -> Any:
@@ -52,7 +42,7 @@ def _format_option(choices: type[enum.Enum]) -> Any:
 
 
 _COMMON: dict[str, Any] = {
-    "format": (_format_option(OutputFormat), None),
+    "format": (None, None),  # the listing's own choices: see listing_command
     "fields": (
         Annotated[str | None, typer.Option("--fields", autocompletion=_complete.field_lists,
                                            help="Comma-separated fields to show, in this order.")],
@@ -114,22 +104,28 @@ Rows = list[Row] | Output
 
 
 def listing_command(
-    app: typer.Typer, listing: Listing, example: str, formats: type[enum.Enum] = OutputFormat
+    app: typer.Typer, listing: Listing, example: str, *, name: str | None = None, needs_book: bool = True
 ) -> Callable[[Callable[..., Rows]], Callable[..., None]]:
-    """Register ``func(book, **filters) -> rows`` (or an :class:`Output`) as a listing command."""
+    """Register ``func(book, **filters) -> rows`` (or an :class:`Output`) as a listing command,
+    with every shared option. ``needs_book=False``: ``func(**filters)``, for listings that are
+    not about the fact book (``fields``, ``cache info``)."""
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
         own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
         params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
         params += own
-        for name, (annotation, default) in _COMMON.items():
-            if name == "format" and formats is not OutputFormat:
-                annotation = _format_option(formats)
-            params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
+        for option, (annotation, default) in _COMMON.items():
+            if option == "format":
+                annotation = _format_option(format_choices(listing.name))
+            params.append(inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
 
         def command(ctx: typer.Context, **kwargs: Any) -> None:
-            options = {name: kwargs.pop(name) for name in _COMMON}
-            state: State = ctx.obj
+            options = {option: kwargs.pop(option) for option in _COMMON}
+            state: State = ctx.find_root().obj
+            if not needs_book:
+                options.pop("as_of")
+                emit(state, listing, func(**kwargs), **options)
+                return
             book, warnings = book_as_of(state.book(), options.pop("as_of"))
             result = func(book, **kwargs)
             if isinstance(result, Output):
@@ -144,7 +140,7 @@ def listing_command(
         command.__annotations__ = {p.name: p.annotation for p in params}
         command.__name__ = func.__name__
         doc = (func.__doc__ or listing.summary).strip()
-        app.command(listing.name, help=f"{doc}\n\nExample: {example}")(command)
+        app.command(name or listing.name, help=f"{doc}\n\nExample: {example}")(command)
         return command
 
     return decorate
@@ -155,7 +151,7 @@ def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[st
     if as_of is None:
         return book, []
     from ..dates import parse_date
-    from ..history import book_as_of as restrict
+    from ..snapshot import book_as_of as restrict
 
     try:
         when = parse_date(as_of)
@@ -195,7 +191,13 @@ def emit(
     ``notes`` are read under a table and left out of machine formats; ``warnings`` (what
     ``--as-of`` left out) go under a table, or to stderr beside a machine format.
     """
-    from ..render import choose_format, render_citations, render_query, render_rows, use_color
+    from ..render import (
+        choose_format,
+        render_citations,
+        render_query,
+        render_rows,
+        use_color,
+    )
 
     out = sys.stdout
     requested = format.value if format is not None else None
@@ -210,7 +212,9 @@ def emit(
         return
     notes = [*notes, *warnings]
     if cite and book is not None:
-        shaped, columns, cite_notes = _cite(book, shaped, columns, table=fmt == "table")
+        from ..citations import add_citations
+
+        shaped, columns, cite_notes = add_citations(book, shaped, columns, table=fmt == "table")
         notes += cite_notes
     if query is not None:
         render_query(shaped, columns, query)
@@ -220,28 +224,3 @@ def emit(
     if fmt != "table":
         for warning in warnings:
             typer.echo(f"normandie: {warning}", err=True)
-
-
-def _cite(book: m.FactBook, rows: list[Row], columns: list[str], table: bool) -> tuple[list[Row], list[str], list[str]]:
-    """``--cite``: source, source_url and quote columns; at a table, numbered footnotes instead."""
-    from ..history import cite_rows, footnote
-
-    cited = cite_rows(book, rows)
-    if not table:
-        extra = [name for name in ("source", "source_url", "quote") if name not in columns]
-        return cited, [*columns, *extra], []
-    numbers: dict[tuple[str, str | None], int] = {}
-    out = []
-    for row in cited:
-        marks = []
-        for source in row["source"]:
-            key = (source, row["quote"] if book_source_is_primary(book, source) else None)
-            numbers.setdefault(key, len(numbers) + 1)
-            marks.append(f"{source} [{numbers[key]}]")
-        out.append({**row, "source": marks})
-    notes = [f"[{n}] {footnote(book, source, quote)}" for (source, quote), n in numbers.items()]
-    return out, columns if "source" in columns else [*columns, "source"], notes
-
-
-def book_source_is_primary(book: m.FactBook, source_id: str) -> bool:
-    return any(s.id == source_id and s.primary for s in book.sources)

@@ -20,8 +20,7 @@ class State:
     def book(self) -> model.FactBook:
         """The fact book from ``--data`` / ``NORMANDIE_DATA`` / the bundled file, loaded once."""
         if self._book is None:
-            from ..loader import load_facts
-
+            from ..book import load_facts
             from ..loader import DEFAULT_MAX_SIZE, resolve_data_path
             from ._progress import slow_work
 

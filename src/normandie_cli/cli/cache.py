@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from . import _complete
+from .. import registry
+from ..registry import Row
 from ._app import app
-from ._output import OutputFormat, emit
-from ._state import State
+from ._output import listing_command
 
 cache_app = typer.Typer(
     name="cache",
@@ -21,35 +19,12 @@ cache_app = typer.Typer(
 app.add_typer(cache_app)
 
 
-@cache_app.command("info")
-def info(
-    ctx: typer.Context,
-    format: Annotated[OutputFormat | None, typer.Option(
-        "--format", "-f", case_sensitive=False, show_default=False, autocompletion=_complete.formats,
-        help="Output format. Default: table on a terminal, tsv when piped.")] = None,
-) -> None:
-    """Where the cache is, and each entry: the fact file it is for, whether it is still fresh, its size.
-
-    Example: normandie cache info --format json
-    """
+@listing_command(cache_app, registry.CACHE, "normandie cache info --format json", name="info", needs_book=False)
+def info() -> list[Row]:
+    """Where the cache is, and each entry: the fact file it is for, whether it is still fresh, its size."""
     from ..cache import entry_rows
-    from ..query import Field, Listing
 
-    listing = Listing(
-        "cache",
-        "The parse cache's entries.",
-        (
-            Field("entry", "text", "the cache file"),
-            Field("fact_file", "text", "the fact file it is for"),
-            Field("status", "text", "fresh (used), stale (the file changed: rebuilt on next use), file gone, "
-                  "other version (written by another normandie: never read), unreadable"),
-            Field("size", "number", "bytes"),
-            Field("directory", "text", "the cache directory"),
-        ),
-        ("fact_file", "status", "size", "entry"),
-    )
-    state: State = ctx.find_root().obj
-    emit(state, listing, entry_rows(), format=format)
+    return entry_rows()
 
 
 @cache_app.command("clear")

@@ -1,31 +1,24 @@
 """``normandie fields [COMMAND]``: what ``--fields``, ``--sort`` and ``--where`` accept."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": listing_command reads these annotations as objects.
 
 from typing import Annotated
 
 import typer
 
+from .. import registry
+from ..registry import Row
 from . import _complete as complete
 from ._app import app
-from ._output import OutputFormat, emit
-from ._state import State
+from ._output import listing_command
 
 
-@app.command("fields")
+@listing_command(app, registry.FIELDS, "normandie fields companies", needs_book=False)
 def fields(
-    ctx: typer.Context,
     command: Annotated[str | None, typer.Argument(help="Only this command's fields.", show_default=False,
                                                   autocompletion=complete.commands)] = None,
-    format: Annotated[OutputFormat | None, typer.Option(
-        "--format", "-f", case_sensitive=False, show_default=False, autocompletion=complete.formats,
-        help="Output format. Default: table on a terminal, tsv when piped.")] = None,
-) -> None:
-    """Each listing command's fields, with type and a one-line description.
+) -> list[Row]:
+    """Each listing command's fields, with type and a one-line description."""
+    from ..query.rows import field_rows
 
-    Example: normandie fields companies
-    """
-    from ..query import FIELDS, field_rows
-
-    state: State = ctx.obj
-    emit(state, FIELDS, field_rows(command), format=format)
+    return field_rows(command)

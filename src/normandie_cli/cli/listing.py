@@ -7,16 +7,18 @@ from typing import Annotated
 
 import typer
 
-from .. import explore, history, humanize, query
-from ..errors import ExitCode
+from .. import explore, history, humanize, registry
 from .. import model as m
-from ..query import Row
+from ..errors import ExitCode
+from ..lookup import resolve_id
+from ..query import rows as query
+from ..registry import Row
 from . import _complete as complete
 from ._app import app
-from ._output import Output, SourceFormat, listing_command
+from ._output import Output, listing_command
 
 
-@listing_command(app, query.COMPANIES, "normandie companies --town herouville-saint-clair")
+@listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair")
 def companies(
     book: m.FactBook,
     town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).", autocompletion=complete.towns)] = None,
@@ -51,7 +53,7 @@ def _total_notes(book: m.FactBook, project: str | None) -> list[str]:
     return notes
 
 
-@listing_command(app, query.JOBS, "normandie jobs --project eastman-port-jerome --format json")
+@listing_command(app, registry.JOBS, "normandie jobs --project eastman-port-jerome --format json")
 def jobs(
     book: m.FactBook,
     project: Annotated[str | None, typer.Option(help="Only the figures about this project (or organisation) id.", autocompletion=complete.project_ids)] = None,
@@ -62,11 +64,11 @@ def jobs(
     their qualifiers honest (a sum with an "about" figure is "about").
     """
     if project is not None:
-        project = query.resolve_id(book, project, (m.Project, m.Organisation))
+        project = resolve_id(book, project, (m.Project, m.Organisation))
     return Output(query.job_rows(book, project), notes=_total_notes(book, project))
 
 
-@listing_command(app, query.TIMELINE, "normandie timeline eastman-port-jerome")
+@listing_command(app, registry.TIMELINE, "normandie timeline eastman-port-jerome")
 def timeline(
     book: m.FactBook,
     project: Annotated[str | None, typer.Argument(help="Only this project's (or event's) dates.", show_default=False, autocompletion=complete.project_ids)] = None,
@@ -77,11 +79,11 @@ def timeline(
     after the day it starts on. Dates with no year sort with their event.
     """
     if project is not None:
-        project = query.resolve_id(book, project, (m.Project, m.Event))
+        project = resolve_id(book, project, (m.Project, m.Event))
     return query.timeline_rows(book, project)
 
 
-@listing_command(app, query.PROJECTS, "normandie projects --format json")
+@listing_command(app, registry.PROJECTS, "normandie projects --format json")
 def projects(book: m.FactBook) -> list[Row]:
     """One row per project: owner, place, status, and its latest investment and job claims.
 
@@ -90,7 +92,7 @@ def projects(book: m.FactBook) -> list[Row]:
     return query.project_rows(book)
 
 
-@listing_command(app, query.SOURCES, "normandie sources --format bibtex", formats=SourceFormat)
+@listing_command(app, registry.SOURCES, "normandie sources --format bibtex")
 def sources(book: m.FactBook) -> list[Row]:
     """The sources: publisher, date (inferred dates marked), URL, and how many facts each backs.
 
@@ -99,7 +101,7 @@ def sources(book: m.FactBook) -> list[Row]:
     return query.source_rows(book)
 
 
-@listing_command(app, query.FIGURES, "normandie figures --subject eastman-port-jerome --measure investment")
+@listing_command(app, registry.FIGURES, "normandie figures --subject eastman-port-jerome --measure investment")
 def figures(
     book: m.FactBook,
     subject: Annotated[str | None, typer.Option(help="Only figures about this id.", autocompletion=complete.subjects)] = None,
@@ -109,7 +111,7 @@ def figures(
     return query.figure_rows(book, subject, measure)
 
 
-@listing_command(app, query.STATEMENTS, "normandie statements --topic asset")
+@listing_command(app, registry.STATEMENTS, "normandie statements --topic asset")
 def statements(
     book: m.FactBook,
     subject: Annotated[str | None, typer.Option(help="Only statements about this id.", autocompletion=complete.subjects)] = None,
@@ -119,25 +121,25 @@ def statements(
     return query.statement_rows(book, subject, topic)
 
 
-@listing_command(app, query.PEOPLE, "normandie people")
+@listing_command(app, registry.PEOPLE, "normandie people")
 def people(book: m.FactBook) -> list[Row]:
     """The people the sources name, with their role and organisation."""
     return query.people_rows(book)
 
 
-@listing_command(app, query.PLACES, "normandie places --format csv")
+@listing_command(app, registry.PLACES, "normandie places --format csv")
 def places(book: m.FactBook) -> list[Row]:
     """Towns and areas, with département, region and country."""
     return query.place_rows(book)
 
 
-@listing_command(app, query.DISCREPANCIES, "normandie discrepancies")
+@listing_command(app, registry.DISCREPANCIES, "normandie discrepancies")
 def discrepancies(book: m.FactBook) -> list[Row]:
     """Recorded disagreements: a source with itself, sources with each other, figures revised over time."""
     return query.discrepancy_rows(book)
 
 
-@listing_command(app, explore.SEARCH, 'normandie search "pres de 1500"')
+@listing_command(app, registry.SEARCH, 'normandie search "pres de 1500"')
 def search(
     book: m.FactBook,
     text: Annotated[str, typer.Argument(help="What to look for (case-, accent- and hyphen-insensitive).")],
@@ -152,7 +154,7 @@ def search(
     return Output(explore.search_rows(book, text, kind), highlight=text)
 
 
-@listing_command(app, explore.SHOW, "normandie show eastman-port-jerome")
+@listing_command(app, registry.SHOW, "normandie show eastman-port-jerome")
 def show(
     book: m.FactBook,
     entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
@@ -166,7 +168,7 @@ def show(
     return explore.show_rows(book, entity)
 
 
-@listing_command(app, history.HISTORY, "normandie history eastman-port-jerome investment")
+@listing_command(app, registry.HISTORY, "normandie history eastman-port-jerome investment")
 def history_(
     book: m.FactBook,
     entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
@@ -182,7 +184,9 @@ def history_(
     """
     rows = history.history_rows(book, entity, field)
     notes = []
-    for label, first, line, last in history.strips(rows):
+    from ..render.strips import strips
+
+    for label, first, line, last in strips(rows):
         notes.append(f"{label:<26} {first} {line} {last}")
     undated = sorted({r["source"] for r in rows if not r["dated"]})
     if undated:
@@ -190,7 +194,7 @@ def history_(
     return Output(rows, notes=notes)
 
 
-@listing_command(app, history.CONFLICTS, "normandie conflicts --strict")
+@listing_command(app, registry.CONFLICTS, "normandie conflicts --strict")
 def conflicts(
     book: m.FactBook,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 4 when there is any conflict (for CI).")] = False,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from .. import humanize, query
+from .. import humanize
+from ..query import rows as query
 from ._state import State
 
 

@@ -26,7 +26,7 @@ def validate(
 
     Example: normandie validate my-facts.yaml
     """
-    from ..validate import validate_file
+    from ..book import validate_file
 
     state: State = ctx.obj
     from ..loader import DEFAULT_MAX_SIZE

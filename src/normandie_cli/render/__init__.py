@@ -1,6 +1,6 @@
 """Every output format in one place. Machine formats use the standard library and write to
-``sys.stdout`` (looked up at call time); only the terminal table imports Rich, and only when
-it draws one. ``yaml`` is imported only for ``--format yaml``.
+``sys.stdout`` (looked up at call time); only the terminal table (:mod:`.table`) imports Rich,
+and only when it draws one. ``yaml`` is imported only for ``--format yaml``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from .query import Listing, Row
-
-FORMATS = ("table", "json", "jsonl", "csv", "tsv", "yaml", "markdown")
+from ..registry import Listing, Row
 
 
 def stdout() -> TextIO:
@@ -140,7 +138,9 @@ def render_rows(
     elif fmt == "markdown":
         out.write(_markdown(picked, columns))
     else:
-        _table(rows, columns, listing, out, color=color, notes=notes, highlight=highlight)
+        from .table import print_table
+
+        print_table(rows, columns, listing, out, color=color, notes=notes, highlight=highlight)
 
 
 def render_citations(sources: Sequence[Any], fmt: str) -> None:
@@ -205,7 +205,7 @@ def render_query(rows: Sequence[Row], columns: Sequence[str], expression: str) -
     import jmespath
     from jmespath.exceptions import JMESPathError
 
-    from .errors import UsageError
+    from ..errors import UsageError
 
     picked = [{name: row.get(name) for name in columns} for row in rows]
     try:
@@ -245,62 +245,6 @@ def _markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
     lines += ["| " + " | ".join(cell(row[name]) for name in columns) + " |" for row in rows]
     return "\n".join(lines) + "\n"
-
-
-def human_cell(row: Row, name: str, listing: Listing) -> str:
-    """A cell as a person reads it: the field's own display, or the flat value."""
-    try:
-        field = listing.field(name)
-    except KeyError:
-        return flat(row.get(name))
-    if field.human is not None:
-        return field.human(row)
-    if isinstance(row.get(name), bool):
-        return "yes" if row[name] else "no"
-    return flat(row.get(name))
-
-
-def make_console(out: TextIO, color: bool) -> Any:
-    from rich.console import Console
-
-    return Console(
-        file=out, no_color=not color, force_terminal=color or None, highlight=False, markup=False, emoji=False
-    )
-
-
-def _table(
-    rows: Sequence[Row],
-    columns: Sequence[str],
-    listing: Listing,
-    out: TextIO,
-    *,
-    color: bool,
-    notes: Sequence[str],
-    highlight: str | None = None,
-) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    console = make_console(out, color)
-    table = Table(
-        title=f"{listing.name} ({len(rows)})", title_justify="left", header_style="bold" if color else "",
-        title_style="bold" if color else "",
-    )
-    for name in columns:
-        # "fold" wraps a long value over several lines: nothing is ever cut off.
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        cells = [Text(neutralise(human_cell(row, name, listing))) for name in columns]
-        if highlight and color:
-            from .explore import match_spans
-
-            for cell in cells:
-                for start, end in match_spans(cell.plain, highlight):
-                    cell.stylize("bold reverse", start, end)
-        table.add_row(*cells)
-    console.print(table)
-    for note in notes:
-        console.print(Text(neutralise(note)))
 
 
 def fields_markdown(listing: Listing) -> str:

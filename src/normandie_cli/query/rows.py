@@ -1,0 +1,329 @@
+"""Row builders: one function per listing, from the fact book to rows of JSON-ready values
+(text, numbers, booleans, lists, ``None``; dates are ISO strings of their own precision).
+Standard library only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from .. import model as m
+from ..errors import UsageError
+from ..record import Record
+from ..registry import LISTINGS, Row
+from ..text import fold, suggest
+from ..validate import facts_per_source
+
+
+def cited_sources(cite: Iterable[m.Citation]) -> list[str]:
+    """The distinct source ids of citations, in order."""
+    out: list[str] = []
+    for c in cite:
+        if c.source not in out:
+            out.append(c.source)
+    return out
+
+
+def latest(claims: Sequence[Any], rank: Callable[[Any], int] | None = None) -> Any | None:
+    """The claim with the latest ``as_of`` date; among claims of the same date, the highest
+    ``rank`` (when given), then the first in file order.
+
+    Claims with an unknown or year-less ``as_of`` are used only when no claim is dated.
+    """
+    dated = [c for c in claims if c.as_of.has_year]
+    pool = dated or list(claims)
+    if not pool:
+        return None
+
+    def key(claim: Any) -> tuple[Any, ...]:
+        return (claim.as_of.sort_key()[:4], rank(claim) if rank else 0)
+
+    best = pool[0]
+    for claim in pool[1:]:
+        if key(claim) > key(best):
+            best = claim
+    return best
+
+
+def status_rank(claim: m.StatusClaim) -> int:
+    """Of two status claims made on the same date, the further one on the way wins."""
+    return m.STATUSES.index(claim.value)
+
+
+def company_rows(
+    book: m.FactBook,
+    town: str | None = None,
+    department: str | None = None,
+    role: str | None = None,
+    search: str | None = None,
+) -> list[Row]:
+    """Companies, filtered case- and accent-insensitively. What a filter compares against is
+    folded once per place or role, not once per company: a register has few towns and many
+    companies."""
+    places = {p.id: p for p in book.places}
+    towns = None if town is None else {
+        p.id for p in book.places if fold(town) in (fold(p.id), fold(p.name))
+    }
+    departments = None if department is None else {
+        p.id for p in book.places if p.department and fold(p.department) == fold(department)
+    }
+    wanted_role = None if role is None else fold(role)
+    folded_roles: dict[str, str] = {}
+    needle = None if search is None else fold(search)
+    rows = []
+    for org in book.organisations:
+        if org.kind != "company":
+            continue
+        if towns is not None and org.town not in towns:
+            continue
+        if departments is not None and org.town not in departments:
+            continue
+        if wanted_role is not None and not any(
+            folded_roles.setdefault(r, fold(r)) == wanted_role for r in org.roles
+        ):
+            continue
+        place = places.get(org.town) if org.town else None
+        if needle is not None:
+            haystack = fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description) if v))
+            if needle not in haystack:
+                continue
+        rows.append({
+            "id": org.id,
+            "name": org.name,
+            "town": place.name if place else None,
+            "town_id": org.town,
+            "department": place.department if place else None,
+            "country": place.country if place else None,
+            "roles": list(org.roles),
+            "description": org.description,
+            "source": cited_sources(org.cite),
+        })
+    return rows
+
+
+#: Milestones that all say when a plant starts working: their history is one story, "opening".
+OPENING = ("commissioning", "operational", "delivery", "phase-1-complete")
+
+_JOB_KINDS = {"jobs-direct": "direct", "jobs-indirect": "indirect", "jobs-construction": "construction"}
+
+
+def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
+    return [
+        {
+            "id": f.id,
+            "project": f.subject,
+            "kind": _JOB_KINDS[f.measure],
+            "value": f.value,
+            "qualifier": f.qualifier,
+            "planned": f.planned,
+            "scope": f.scope,
+            "as_of": f.as_of.text,
+            "source": f.source,
+            "quote": f.quote,
+        }
+        for f in book.figures
+        if f.measure in _JOB_KINDS and (project is None or f.subject == project)
+    ]
+
+
+class Total(Record):
+    """A sum of the latest claims, with the qualifier the sum honestly carries."""
+
+    subject: str
+    value: int | float
+    qualifier: str | None  # None: the parts' bounds point both ways; the sum has no honest qualifier
+    parts: tuple[m.Figure, ...]
+    ties: tuple[m.Figure, ...]  # other claims made on the same latest date, with another value
+
+
+def combine_qualifiers(qualifiers: Iterable[str]) -> str | None:
+    """The qualifier of a sum: any ``about`` makes it about; lower bounds and upper bounds do
+    not mix (``None``); ``more-than`` wins over ``at-least``; all exact stays exact."""
+    found = set(qualifiers)
+    if "about" in found:
+        return "about"
+    lower = found & {"more-than", "at-least"}
+    if lower and "up-to" in found:
+        return None
+    if "more-than" in found:
+        return "more-than"
+    if "at-least" in found:
+        return "at-least"
+    if "up-to" in found:
+        return "up-to"
+    return "exact"
+
+
+def job_totals(book: m.FactBook) -> list[Total]:
+    """Per subject, direct plus indirect jobs from the latest claim of each kind.
+
+    Construction jobs are not added: the sources give them as part of the others ("of which").
+    """
+    totals = []
+    subjects = list(dict.fromkeys(f.subject for f in book.figures if f.measure in ("jobs-direct", "jobs-indirect")))
+    for subject in subjects:
+        parts, ties = [], []
+        for measure in ("jobs-direct", "jobs-indirect"):
+            claims = [f for f in book.figures if f.subject == subject and f.measure == measure and f.scope is None]
+            claims = claims or [f for f in book.figures if f.subject == subject and f.measure == measure]
+            best = latest(claims)
+            if best is None:
+                continue
+            parts.append(best)
+            ties.extend(
+                c for c in claims
+                if c is not best and c.as_of.text == best.as_of.text and (c.value, c.qualifier) != (best.value, best.qualifier)
+            )
+        if parts:
+            totals.append(Total(subject, sum(p.value for p in parts), combine_qualifiers(p.qualifier for p in parts),
+                                tuple(parts), tuple(ties)))
+    return totals
+
+
+def _event_status(event: m.Event) -> str:
+    """``happened`` when the latest status claim says done, else ``planned``."""
+    status = latest(event.status, status_rank)
+    return "happened" if status is not None and status.value == "done" else "planned"
+
+
+def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
+    """Event date claims and milestones, sorted by date (docs/facts-format.md, "Ordering").
+
+    A date with no year sorts just after the latest-starting dated claim of the same event.
+    """
+    keyed: list[tuple[tuple[Any, ...], Row]] = []
+    for event in book.events:
+        if subject is not None and subject not in (event.id, event.part_of):
+            continue
+        anchor = max((c.date.sort_key() for c in event.dates if c.date.has_year), default=None)
+        for claim in event.dates:
+            key = claim.date.sort_key() if claim.date.has_year or anchor is None else (*anchor[:4], 9.0)
+            keyed.append((key, {
+                "date": claim.date.text, "date_precision": claim.date.precision, "date_qualifier": None,
+                "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
+                "as_of": claim.as_of.text, "source": claim.source, "id": event.id, "quote": claim.quote,
+            }))
+    for stone in book.milestones:
+        if subject is not None and stone.subject != subject:
+            continue
+        keyed.append((stone.date.sort_key(), {
+            "date": stone.date.text, "date_precision": stone.date.precision, "date_qualifier": stone.date_qualifier,
+            "status": "planned" if stone.planned else "happened", "subject": stone.subject, "what": stone.what,
+            "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source, "id": stone.id,
+            "quote": stone.quote,
+        }))
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _, row in keyed]
+
+
+def project_rows(book: m.FactBook) -> list[Row]:
+    places = {p.id: p.name for p in book.places}
+    rows = []
+    for project in book.projects:
+        figures = [f for f in book.figures if f.subject == project.id]
+        status = latest(project.status, status_rank)
+        row: Row = {
+            "id": project.id,
+            "name": project.name,
+            "owner": project.owner,
+            "place": list(dict.fromkeys(places.get(loc.place, loc.place) for loc in project.locations)),
+            "status": status.value if status else None,
+            "status_as_of": status.as_of.text if status else None,
+        }
+        money = latest([f for f in figures if f.measure == "investment" and f.unit == "EUR"]) or latest(
+            [f for f in figures if f.measure == "investment"]
+        )
+        row.update({
+            "investment": money.value if money else None,
+            "investment_unit": money.unit if money else None,
+            "investment_qualifier": money.qualifier if money else None,
+            "investment_scope": money.scope if money else None,
+            "investment_as_of": money.as_of.text if money else None,
+            "investment_source": money.source if money else None,
+        })
+        for measure, prefix in (("jobs-direct", "jobs_direct"), ("jobs-indirect", "jobs_indirect")):
+            claim = latest([f for f in figures if f.measure == measure])
+            row[prefix] = claim.value if claim else None
+            row[f"{prefix}_qualifier"] = claim.qualifier if claim else None
+            row[f"{prefix}_as_of"] = claim.as_of.text if claim else None
+        opening = latest([s for s in book.milestones if s.subject == project.id and s.what in OPENING])
+        row.update({
+            "opening": opening.date.text if opening else None,
+            "opening_qualifier": opening.date_qualifier if opening else None,
+            "opening_as_of": opening.as_of.text if opening else None,
+            "opening_source": opening.source if opening else None,
+        })
+        row["claims"] = len(figures) + sum(1 for s in book.milestones if s.subject == project.id)
+        rows.append(row)
+    return rows
+
+
+def source_rows(book: m.FactBook) -> list[Row]:
+    counts = facts_per_source(book)
+    return [
+        {
+            "id": s.id, "publisher": s.publisher, "title": s.title, "description": s.description,
+            "published": s.published.text,
+            "published_inferred": s.published_inferred, "published_note": s.published_note,
+            "language": s.language, "url": s.url, "facts": counts.get(s.id, 0),
+        }
+        for s in book.sources
+    ]
+
+
+def figure_rows(book: m.FactBook, subject: str | None = None, measure: str | None = None) -> list[Row]:
+    return [
+        {
+            "id": f.id, "subject": f.subject, "measure": f.measure, "value": f.value, "value_text": f.value_text,
+            "unit": f.unit, "qualifier": f.qualifier, "planned": f.planned,
+            "period": f.period.text if f.period else None, "scope": f.scope, "as_of": f.as_of.text,
+            "source": f.source, "quote": f.quote, "note": f.note,
+        }
+        for f in book.figures
+        if (subject is None or f.subject == subject) and (measure is None or f.measure == measure)
+    ]
+
+
+def statement_rows(book: m.FactBook, subject: str | None = None, topic: str | None = None) -> list[Row]:
+    return [
+        {"id": s.id, "subject": s.subject, "topic": s.topic, "text": s.text, "as_of": s.as_of.text,
+         "source": s.source, "quote": s.quote}
+        for s in book.statements
+        if (subject is None or s.subject == subject) and (topic is None or s.topic == topic)
+    ]
+
+
+def people_rows(book: m.FactBook) -> list[Row]:
+    return [
+        {"id": p.id, "name": p.name, "role": p.role, "organisation": p.organisation,
+         "also_known_as": [a.name for a in p.also_known_as], "source": cited_sources(p.cite)}
+        for p in book.people
+    ]
+
+
+def place_rows(book: m.FactBook) -> list[Row]:
+    return [
+        {"id": p.id, "name": p.name, "kind": p.kind, "department": p.department, "region": p.region,
+         "country": p.country, "source": cited_sources(p.cite)}
+        for p in book.places
+    ]
+
+
+def discrepancy_rows(book: m.FactBook) -> list[Row]:
+    return [
+        {"id": d.id, "subject": d.subject, "kind": d.kind, "about": d.about,
+         "sides": [f"{s.value} [{s.source}]" for s in d.sides], "note": d.note}
+        for d in book.discrepancies
+    ]
+
+
+def field_rows(command: str | None = None) -> list[Row]:
+    names = [command] if command else list(LISTINGS)
+    for name in names:
+        if name not in LISTINGS:
+            raise UsageError(f"fields: unknown command {name!r}{suggest(name, LISTINGS)}; commands: {', '.join(LISTINGS)}")
+    return [
+        {"command": name, "field": f.name, "type": f.type, "description": f.description}
+        for name in names
+        for f in LISTINGS[name].fields
+    ]

@@ -1,0 +1,87 @@
+"""Shaping rows by the shared options: ``--fields``, ``--sort``, ``--limit`` (and ``--where``
+through :mod:`.where`). Standard library only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..dates import parse_date
+from ..errors import UsageError
+from ..registry import Listing, Row
+from ..text import fold, suggest
+from .where import filter_rows
+
+
+def parse_field_list(text: str | None, listing: Listing, option: str = "--fields") -> list[str] | None:
+    """``"a,b"`` → ``["a", "b"]``, each checked against the listing's fields."""
+    if text is None:
+        return None
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    valid = listing.field_names()
+    for name in names:
+        bare = name[1:] if option == "--sort" and name.startswith("-") else name
+        if bare not in valid:
+            raise UsageError(
+                f"{option}: unknown field {bare!r} for {listing.name}{suggest(bare, valid)}; valid fields: {', '.join(valid)}"
+            )
+    if not names:
+        raise UsageError(f"{option}: give at least one field; valid fields: {', '.join(valid)}")
+    return names
+
+
+def _sort_value(value: Any, kind: str) -> tuple[int, Any]:
+    if value is None:
+        return (2, 0)
+    if kind == "date":
+        return (0, parse_date(value).sort_key())
+    if kind == "number" or kind == "bool":
+        return (0, value)
+    if kind == "list":
+        return (1, fold("; ".join(map(str, value))))
+    return (1, fold(str(value)))
+
+
+def _sortable(value: Any, kind: str) -> bool:
+    if value is None:
+        return False
+    return kind != "date" or parse_date(value).has_year
+
+
+def sort_rows(rows: list[Row], keys: Sequence[str], listing: Listing) -> list[Row]:
+    """Stable sort on several keys; ``-key`` descending. Nulls, unknown dates and dates
+    without a year sort last either way."""
+    out = list(rows)
+    for key in reversed(keys):
+        descending = key.startswith("-")
+        name = key.lstrip("-")
+        kind = listing.field(name).type
+        present = [r for r in out if _sortable(r.get(name), kind)]
+        absent = [r for r in out if not _sortable(r.get(name), kind)]
+        present.sort(key=lambda r: _sort_value(r[name], kind), reverse=descending)
+        out = present + absent
+    return out
+
+
+def shape_rows(
+    rows: list[Row],
+    listing: Listing,
+    fields: str | None,
+    sort: str | None,
+    limit: int | None,
+    table: bool,
+    where: Sequence[str] | None = None,
+) -> tuple[list[Row], list[str]]:
+    """Apply ``--where``, ``--sort``, ``--limit`` and ``--fields``; return the rows and the column names."""
+    rows = filter_rows(rows, where, listing)
+    columns = parse_field_list(fields, listing)
+    if columns is None:
+        columns = list(listing.table_fields) if table and listing.table_fields else listing.field_names()
+    keys = parse_field_list(sort, listing, "--sort")
+    if keys:
+        rows = sort_rows(rows, keys, listing)
+    if limit is not None:
+        if limit < 0:
+            raise UsageError("--limit: must be 0 or more")
+        rows = rows[:limit]
+    return rows, columns
