@@ -1,19 +1,16 @@
 """End to end: the installed ``normandie`` command in a subprocess, its stdout a pipe, as a
-user's shell runs it; and the wheel, with the bundled data inside it."""
+user's shell runs it. What the wheel and the sdist hold: test_packaging.py."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).with_name("normandie")
 
 
@@ -77,20 +74,3 @@ def test_ascii_locale_prints_without_encoding_errors(tmp_path: Path) -> None:
     result = sh("normandie companies --format table", tmp_path, LC_ALL="C", LANG="C", PYTHONIOENCODING="")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-
-
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git to copy the tracked tree")
-def test_the_wheel_ships_the_bundled_data(tmp_path: Path) -> None:
-    source = tmp_path / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".venv", "dist"))
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path / "dist"), str(source)],
-        check=True, capture_output=True, text=True, timeout=300,
-    )
-    [wheel] = (tmp_path / "dist").glob("normandie-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "normandie_cli/data/facts.yaml" in names
-    assert "normandie_cli/data/sources/article-gazette-2023-03.fr.txt" in names
-    assert "normandie_cli/cli/_app.py" in names
-    bundled = zipfile.ZipFile(wheel).read("normandie_cli/data/facts.yaml")
-    assert bundled == (ROOT / "data" / "facts.yaml").read_bytes()

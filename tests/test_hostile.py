@@ -19,7 +19,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -456,24 +455,28 @@ def test_every_listing_command_takes_excel_safe(command: str) -> None:
 # Signals, pipes, locales -------------------------------------------------------------------
 
 def test_ctrl_c_exits_130_with_one_line(big_file: Path, tmp_path: Path) -> None:
+    # NORMANDIE_TEST_READY_FD (cli/_state.py): the command writes one byte to this pipe just
+    # before it reads the fact file, so Ctrl-C lands during the parse (about a second for
+    # 20,000 organisations without the cache), never before the error boundary is in place.
+    ready_read, ready_write = os.pipe()
     with open(tmp_path / "out", "wb") as out:
         proc = subprocess.Popen([str(SCRIPT), "--no-cache", "--data", str(big_file), "companies"], stdout=out,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_env())
-        time.sleep(0.3)
-        if proc.poll() is not None:
-            proc.communicate()
-            pytest.skip("the command finished within 0.3 s, before Ctrl-C could be sent")
-        proc.send_signal(signal.SIGINT)
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, pass_fds=(ready_write,),
+                                env=_env(NORMANDIE_TEST_READY_FD=str(ready_write)))
+        os.close(ready_write)
         try:
-            _, err = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            pytest.fail("still running 20 s after SIGINT")
-    if proc.returncode == 0:
-        pytest.skip("the command finished before SIGINT arrived")
+            with os.fdopen(ready_read, "rb") as ready:
+                said = ready.read(1)  # returns at the byte, or at EOF if the command ended without it
+            assert said == b"r", "the command ended without saying it was ready"
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
     assert proc.returncode == 130, err
     assert err == b"normandie: interrupted\n"
+    assert b"Traceback" not in err
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "json"])  # a 20,000-row table takes ~25 s to lay out

@@ -1,16 +1,12 @@
 """Large files: make_facts.py writes valid files, a cache hit answers exactly as a parse does for
-every command and format, `cache info` / `cache clear`, and the progress spinner (a terminal
-only)."""
+every command and format, `cache info` / `cache clear`, and no progress spinner on a pipe."""
 
 from __future__ import annotations
 
 import json
 import os
-import pty
-import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -79,38 +75,11 @@ def test_cache_info_says_when_an_entry_is_stale(run, tmp_path: Path) -> None:  #
     assert row["status"] == "stale"
 
 
-def _run_with_terminal_stderr(args: list[str]) -> tuple[int, bytes]:
-    master, slave = pty.openpty()
-    process = subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.DEVNULL, stderr=slave,
-                               env={**os.environ, "TERM": "xterm"})
-    os.close(slave)
-    seen = b""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elif process.poll() is not None:
-            break
-    os.close(master)
-    return process.wait(timeout=30), seen
-
-
 @pytest.mark.skipif(not SCRIPT.exists(), reason="needs the installed normandie script")
-def test_a_slow_parse_shows_progress_on_a_terminal_and_never_on_a_pipe(tmp_path: Path) -> None:
+def test_a_slow_parse_never_shows_progress_on_a_pipe(tmp_path: Path) -> None:
+    # On a terminal the spinner shows once the parse has taken a second: tests/test_progress.py
+    # checks that threshold with a fake clock. A pipe never gets it, however long the parse.
     path = make_facts(20_000, tmp_path / "big.yaml")
     args = ["--no-cache", "--data", str(path), "companies", "--limit", "1", "--format", "tsv"]
-    started = time.monotonic()
-    code, seen = _run_with_terminal_stderr(args)
-    if time.monotonic() - started < 1.5:
-        pytest.skip("the parse took under a second here: no progress is due")
-    assert code == 0
-    assert b"Reading " in seen
     piped = subprocess.run([str(SCRIPT), *args], capture_output=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == b""

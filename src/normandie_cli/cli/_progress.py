@@ -6,6 +6,18 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import threading
+
+
+def _wait(done: threading.Event, seconds: float) -> bool:
+    """Wait until ``done`` is set or ``seconds`` have passed; true if it was set.
+
+    The clock of :func:`slow_work`, in one place so that tests replace it with a fake clock
+    (tests/test_progress.py) and check the threshold without sleeping."""
+    return done.wait(seconds)
 
 
 @contextlib.contextmanager
@@ -24,7 +36,7 @@ def slow_work(label: str, delay: float = 1.0) -> Iterator[None]:
     done = threading.Event()
 
     def show() -> None:
-        if done.wait(delay):
+        if _wait(done, delay):
             return
         from rich.console import Console
 

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import os
+
 from .. import model
+
+
+def _tell_test_ready() -> None:
+    """A hook for tests only: with ``NORMANDIE_TEST_READY_FD`` set to the number of a file
+    descriptor the process inherited (the write end of a pipe), write one byte to it and close it,
+    just before the fact file is read. A test waits for that byte before it sends Ctrl-C
+    (tests/test_hostile.py), instead of sleeping and hoping. Unset (always, outside tests), it
+    costs one dictionary look-up; a bad value is ignored."""
+    fd = os.environ.get("NORMANDIE_TEST_READY_FD")
+    if fd is None:
+        return
+    try:
+        os.write(int(fd), b"r")
+        os.close(int(fd))
+    except (OSError, ValueError):
+        pass
 
 
 class State:
@@ -26,6 +44,7 @@ class State:
 
             with slow_work(f"Reading {resolve_data_path(self.data)} (a large file is parsed once, "
                            "then read from the parse cache)"):
+                _tell_test_ready()
                 self._book = load_facts(
                     self.data, use_cache=not self.no_cache, max_size=self.max_size or DEFAULT_MAX_SIZE
                 )
