@@ -65,8 +65,10 @@ def _same_value(a: Claim, b: Claim) -> bool:
         if a.value.has_year and b.value.has_year:
             return a.value.text == b.value.text
         # A date without a year agrees with one that has it when month and day agree.
-        strip = lambda d: d.text.replace("--", "").split("/")  # noqa: E731
-        return [p[-5:] for p in strip(a.value)] == [p[-5:] for p in strip(b.value)]
+        def month_days(date: PartialDate) -> list[str]:
+            return [part[-5:] for part in date.text.replace("--", "").split("/")]
+
+        return month_days(a.value) == month_days(b.value)
     return a.value == b.value
 
 

@@ -88,11 +88,11 @@ def check_quotes(book: m.FactBook) -> list[DataError]:
                     DataError(book.path, f"{source.id}: text file {source.text!r} cannot be read", source.line or None)
                 )
     for item, source_id, quote, what in _sourced(book):
-        source = sources.get(source_id)
-        if source is None or what == "also_known_as":
+        found = sources.get(source_id)
+        if found is None or what == "also_known_as":
             continue
         if quote is None:
-            if source.primary:
+            if found.primary:
                 problems.append(_problem(book, item, f"{what} from the primary source {source_id!r} has no quote"))
             continue
         text = texts.get(source_id)

@@ -1,5 +1,6 @@
 """The command-line interface: a Typer app whose commands are thin calls into the core."""
 
-from .run import app, main
+from ._app import app
+from .run import main  # importing run registers every command on app
 
 __all__ = ["app", "main"]

@@ -48,7 +48,9 @@ def index_lines(book: Any) -> list[str]:
     index = book.index()
     for subject in dict.fromkeys(c.subject for c in (*book.figures, *book.milestones, *book.statements)):
         lines.append(("subject", subject, getattr(index.get(subject), "name", None) or subject))
-    clean = lambda text: " ".join(str(text).split())  # noqa: E731 - one line per candidate
+    def clean(text: object) -> str:  # one line per candidate
+        return " ".join(str(text).split())
+
     return [f"{kind}\t{clean(value)}\t{clean(help_text)}" for kind, value, help_text in lines]
 
 
@@ -162,7 +164,7 @@ def _listing(ctx: Any) -> Any:
     from ..registry import LISTINGS
 
     name = ctx.command.name
-    parent = ctx.parent.command.name if ctx.parent is not None else None
+    parent = ctx.parent.command.name if ctx.parent is not None else ""
     return LISTINGS.get(name) or LISTINGS[parent]
 
 

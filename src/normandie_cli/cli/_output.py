@@ -33,7 +33,7 @@ def format_choices(listing: str) -> type[enum.Enum]:
 
 def _format_option(choices: type[enum.Enum]) -> Any:
     return Annotated[
-        choices | None,  # type: ignore[valid-type]
+        choices | None,
         typer.Option(
             "--format", "-f", case_sensitive=False, show_default=False, autocompletion=_complete.formats,
             help="Output format. Default: table on a terminal, tsv when piped.",
@@ -124,7 +124,8 @@ def listing_command(
             state: State = ctx.find_root().obj
             if not needs_book:
                 options.pop("as_of")
-                emit(state, listing, func(**kwargs), **options)
+                plain = func(**kwargs)
+                emit(state, listing, plain.rows if isinstance(plain, Output) else plain, **options)
                 return
             book, warnings = book_as_of(state.book(), options.pop("as_of"))
             result = func(book, **kwargs)

@@ -162,7 +162,8 @@ def job_totals(book: m.FactBook) -> list[Total]:
     totals = []
     subjects = list(dict.fromkeys(f.subject for f in book.figures if f.measure in ("jobs-direct", "jobs-indirect")))
     for subject in subjects:
-        parts, ties = [], []
+        parts: list[m.Figure] = []
+        ties: list[m.Figure] = []
         for measure in ("jobs-direct", "jobs-indirect"):
             claims = [f for f in book.figures if f.subject == subject and f.measure == measure and f.scope is None]
             claims = claims or [f for f in book.figures if f.subject == subject and f.measure == measure]

@@ -64,7 +64,7 @@ def _compare(actual: Any, condition: Condition) -> int | None:
     """-1, 0 or 1 comparing the row's value with the condition's; ``None`` when not comparable."""
     if condition.kind == "number":
         wanted = _typed(condition.value, "number", condition.field)
-        return (actual > wanted) - (actual < wanted)
+        return int(actual > wanted) - int(actual < wanted)
     if condition.kind == "date":
         return compare_dates(parse_date(actual), _typed(condition.value, "date", condition.field))
     if condition.kind == "bool":
