@@ -201,12 +201,6 @@ def test_every_command_has_help_with_an_example(run, command: str) -> None:  # t
     assert "Example: normandie " in result.stdout
 
 
-@pytest.mark.parametrize("command", EVERY_COMMAND)
-def test_every_command_is_in_the_readme(command: str) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    assert f"normandie {command}" in readme
-
-
 def test_colour_only_when_forced(run) -> None:  # type: ignore[no-untyped-def]
     assert "\x1b[" not in run("companies", "-f", "table").stdout
     forced = run("companies", "-f", "table", env={"NO_COLOR": "", "FORCE_COLOR": "1", "TERM": "xterm"}).stdout

@@ -88,6 +88,12 @@ _COMMON: dict[str, Any] = {
 }
 
 
+#: The names of the options every listing shares (the command reference lists them once).
+SHARED_OPTIONS = frozenset(_COMMON)
+#: The shared options that are about the fact book (not offered by ``fields`` and ``cache info``).
+_BOOK_OPTIONS = ("as_of", "cite")
+
+
 class Output:
     """What a command returns when it has more than rows: notes under a table, text to highlight."""
 
@@ -115,15 +121,16 @@ def listing_command(
         params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
         params += own
         for option, (annotation, default) in _COMMON.items():
+            if not needs_book and option in _BOOK_OPTIONS:
+                continue
             if option == "format":
                 annotation = _format_option(format_choices(listing.name))
             params.append(inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
 
         def command(ctx: typer.Context, **kwargs: Any) -> None:
-            options = {option: kwargs.pop(option) for option in _COMMON}
+            options = {option: kwargs.pop(option) for option in _COMMON if option in kwargs}
             state: State = ctx.find_root().obj
             if not needs_book:
-                options.pop("as_of")
                 plain = func(**kwargs)
                 emit(state, listing, plain.rows if isinstance(plain, Output) else plain, **options)
                 return
@@ -140,7 +147,7 @@ def listing_command(
         command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in params}
         command.__name__ = func.__name__
-        doc = (func.__doc__ or listing.summary).strip()
+        doc = inspect.cleandoc(func.__doc__ or listing.summary)
         app.command(name or listing.name, help=f"{doc}\n\nExample: {example}")(command)
         return command
 
