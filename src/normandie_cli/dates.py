@@ -182,3 +182,39 @@ def compare_dates(left: PartialDate, right: PartialDate) -> int | None:
     a = left.start.first()[: depth + 1]
     b = right.start.first()[: depth + 1]
     return (a > b) - (a < b)
+
+
+_HUMAN = r"^(?:(?P<day>\d{1,2})\s+)?(?P<month>[A-Za-z]{3,9})\.?\s+(?P<year>\d{4})$"
+
+
+def parse_query_date(text: str) -> PartialDate:
+    """A date typed on the command line (``--as-of``, ``--where``): the file's forms with a
+    year (``2023``, ``2023-03``, ``2023-03-14``) or the forms the tables show (``Mar 2023``,
+    ``14 Mar 2023``, ``March 2023``). Raise :class:`DateFormatError` naming the forms."""
+    forms = "write 2023, 2023-03, 2023-03-14, Mar 2023 or 14 Mar 2023"
+    text = " ".join(text.split())
+    human = re.match(_HUMAN, text)
+    if human:
+        word = human["month"].lower()
+        name = word[:3].title()
+        if name not in _MONTHS or (len(word) > 3 and word not in _MONTH_NAMES):
+            raise DateFormatError(f"{text!r} is not a date: {forms}")
+        iso = f"{human['year']}-{_MONTHS.index(name) + 1:02d}"
+        if human["day"]:
+            iso += f"-{int(human['day']):02d}"
+        text = iso
+    try:
+        date = parse_date(text)
+    except DateFormatError as err:
+        if "is not a date" in str(err):
+            raise DateFormatError(f"{text!r} is not a date: {forms}") from None
+        raise
+    if not date.has_year:
+        raise DateFormatError(f"{text!r} needs a year: {forms}")
+    return date
+
+
+#: Full English month names, for ``March 2023`` (their first three letters are ``_MONTHS``).
+_MONTH_NAMES = {name.lower(): name for name in (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December")}

@@ -1,8 +1,9 @@
 """Exit codes and the project's exceptions (standard library only).
 
 Every error the user can meet is a ``NormandieError``: it carries its own one-line message
-and the exit code it maps to. The command-line edge turns it into ``normandie: <message>``
-on stderr; nothing else is caught there.
+and the exit code it maps to. The command-line edge turns it into one line on stderr
+(``normandie: error: <message>`` for usage errors, with at most one hint line;
+``normandie: <file>:<line>:<column>: <message>`` for a fact file); nothing else is caught there.
 """
 
 from __future__ import annotations
@@ -59,7 +60,14 @@ class DataError(NormandieError):
 
 
 class UsageError(NormandieError):
-    """A command-line value the program cannot use (unknown field, id, expression)."""
+    """A command-line value the program cannot use (unknown field, id, expression).
+
+    ``hint``, when given, is one more line telling what would work.
+    """
 
     exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 

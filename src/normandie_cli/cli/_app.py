@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ExitCode, NormandieError
+from ..errors import ExitCode, NormandieError, UsageError
 from ._state import State
 
 
@@ -29,10 +29,49 @@ def quiet_stdout() -> None:
         pass
 
 
+def usage_error(message: str, hint: str | None = None) -> None:
+    """The one style of a usage error: one line, and at most one hint line."""
+    typer.echo(f"normandie: error: {' '.join(message.split())}", err=True)
+    if hint:
+        typer.echo(hint, err=True)
+
+
 class _Group(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args, self.params))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's own usage errors (unknown option or command, a bad value) in the project's
+        one-line style, exit 2."""
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs) if not standalone else \
+                self._run_standalone(*args, **kwargs)
+        except typer.TyperException as err:  # Click's exceptions derive from it
+            if standalone is False:
+                raise
+            raise SystemExit(self._report(err)) from None
+
+    def _run_standalone(self, *args: Any, **kwargs: Any) -> Any:
+        code = super().main(*args, standalone_mode=False, **kwargs)
+        raise SystemExit(code if isinstance(code, int) else 0)
+
+    @staticmethod
+    def _report(err: Any) -> int:
+        if type(err).__name__ == "NoArgsIsHelpError" or not hasattr(err, "format_message"):
+            err.show()
+            return int(getattr(err, "exit_code", ExitCode.USAGE))
+        ctx = getattr(err, "ctx", None)
+        hint = f"Try '{ctx.command_path} --help'." if ctx is not None else None
+        usage_error(err.format_message(), hint)
+        return int(getattr(err, "exit_code", ExitCode.USAGE))
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as err:
+            usage_error(str(err), err.hint)
+            raise typer.Exit(err.exit_code) from None
         except NormandieError as err:
             typer.echo(f"normandie: {err}", err=True)
             raise typer.Exit(err.exit_code) from None
@@ -42,6 +81,40 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("normandie: interrupted", err=True)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
+def hoist_global_options(args: list[str], params: list[Any]) -> list[str]:
+    """The global options given after the command moved before it (``normandie companies
+    --no-color`` as ``normandie --no-color companies``), as gh takes flags anywhere. Which
+    options are global, and which take a value, is read off the app's own parameters."""
+    flags = {opt for p in params if getattr(p, "is_flag", False) and not p.is_eager for opt in p.opts}
+    valued = {opt for p in params if not getattr(p, "is_flag", False) and not p.is_eager for opt in p.opts}
+    index = 0
+    while index < len(args):  # the command's place: the first word that no global option takes
+        word = args[index]
+        if word == "--" or not word.startswith("-"):
+            break
+        index += 2 if word in valued else 1
+    if index >= len(args) or args[index] == "--":
+        return args
+    head, tail = args[: index + 1], args[index + 1 :]
+    moved: list[str] = []
+    kept: list[str] = []
+    position = 0
+    while position < len(tail):
+        word = tail[position]
+        if word == "--":
+            kept += tail[position:]
+            break
+        if word in flags or word.split("=", 1)[0] in valued and "=" in word:
+            moved.append(word)
+        elif word in valued and position + 1 < len(tail):
+            moved += tail[position : position + 2]
+            position += 1
+        else:
+            kept.append(word)
+        position += 1
+    return head[:-1] + moved + head[-1:] + kept
 
 
 def new_app() -> typer.Typer:

@@ -58,7 +58,8 @@ _COMMON: dict[str, Any] = {
     "where": (
         Annotated[list[str] | None, typer.Option(
             "--where", autocompletion=_complete.where_fields, metavar="EXPR",
-            help="Keep rows where EXPR holds: FIELD=V, !=, >, >=, <, <=, ~ (contains), !~. Repeatable: all must hold.",
+            help="Keep rows where EXPR holds: FIELD OP VALUE, OP one of = == != < <= > >= ~ (contains) !~. "
+            "Repeatable: all must hold.",
         )],
         None,
     ),
@@ -72,7 +73,7 @@ _COMMON: dict[str, Any] = {
     "as_of": (
         Annotated[str | None, typer.Option(
             "--as-of", metavar="DATE",
-            help="Answer as the sources published up to DATE would (YYYY, YYYY-MM or YYYY-MM-DD).",
+            help="Answer as the sources published up to DATE would (2023, 2023-03, 2023-03-14, Mar 2023).",
         )],
         None,
     ),
@@ -158,15 +159,13 @@ def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[st
     """``--as-of``: the book as of that date, and a note naming the undated sources left out."""
     if as_of is None:
         return book, []
-    from ..dates import parse_date
+    from ..dates import parse_query_date
     from ..snapshot import book_as_of as restrict
 
     try:
-        when = parse_date(as_of)
+        when = parse_query_date(as_of)
     except ValueError as err:
         raise UsageError(f"--as-of: {err}") from None
-    if not when.has_year:
-        raise UsageError(f"--as-of: {as_of!r} needs a year")
     restricted, undated = restrict(book, when)
     notes = []
     if undated:

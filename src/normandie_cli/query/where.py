@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..dates import compare_dates, parse_date
+from ..dates import compare_dates, parse_date, parse_query_date
 from ..errors import UsageError
 from ..record import Record
 from ..registry import Listing, Row
 from ..text import fold, suggest
 
-_OPERATORS = ("!=", ">=", "<=", "!~", "=", ">", "<", "~")
+#: The operators, as people know them from SQL, Datasette and jq: = and == are the same test.
+OPERATORS = ("=", "==", "!=", "<", "<=", ">", ">=", "~", "!~")
+_OPERATOR_CHARS = "=!<>~"
+_HINT = "write FIELD OP VALUE, OP one of = == != < <= > >= ~ (contains) !~ (does not contain)"
 
 
 class Condition(Record):
-    """One ``--where`` test: ``field op value``."""
+    """One ``--where`` test: ``field op value`` (``==`` is read as ``=``)."""
 
     field: str
     op: str
@@ -24,22 +27,35 @@ class Condition(Record):
 
 
 def parse_where(expr: str, listing: Listing) -> Condition:
-    """``town=Rouen``, ``value>=350``, ``as_of>=2023``, ``name~plasma`` (contains), ``!=``, ``!~``."""
+    """``town=Rouen``, ``town == Rouen``, ``value>=350``, ``as_of >= Mar 2023``, ``name~plasma``
+    (contains, case- and accent-insensitive), ``!=``, ``!~``. Spaces around the operator are
+    allowed; a value in matching quotes loses them."""
     valid = listing.field_names()
+    text = expr.strip()
     index = 0
-    while index < len(expr) and (expr[index].isalnum() or expr[index] == "_"):
+    while index < len(text) and (text[index].isalnum() or text[index] == "_"):
         index += 1
-    name = expr[:index].strip()
-    op = next((o for o in _OPERATORS if expr.startswith(o, index)), None)
-    if not name or op is None:
-        raise UsageError(
-            f"--where: {expr!r} is not FIELD OP VALUE (OP one of {' '.join(_OPERATORS)}); "
-            f"fields of {listing.name}: {', '.join(valid)}"
-        )
+    name = text[:index]
+    rest = text[index:].lstrip()
+    end = 0
+    while end < len(rest) and rest[end] in _OPERATOR_CHARS:
+        end += 1
+    op, value = rest[:end], rest[end:].strip()
+    if not name:
+        raise UsageError(f"--where: {expr!r} does not start with a field of {listing.name}",
+                         f"hint: {_HINT}; fields: {', '.join(valid)}")
     if name not in valid:
-        raise UsageError(f"--where: unknown field {name!r} for {listing.name}{suggest(name, valid)}; "
-                         f"valid fields: {', '.join(valid)}")
-    value = expr[index + len(op):].strip()
+        raise UsageError(f"--where: unknown field {name!r} for {listing.name}{suggest(name, valid)}",
+                         f"hint: fields of {listing.name}: {', '.join(valid)}")
+    if op not in OPERATORS:
+        close = {"=>": ">=", "=<": "<=", "<>": "!=", "~=": "~", "=~": "~", "===": "=="}.get(op)
+        shown = f"unknown operator {op!r}" if op else "no operator"
+        raise UsageError(f"--where: {expr!r}: {shown}" + (f" (did you mean {close}?)" if close else ""),
+                         f"hint: {_HINT}")
+    if op == "==":
+        op = "="
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
     kind = listing.field(name).type
     if kind in ("number", "date") and op not in ("~", "!~") and value:
         _typed(value, kind, name)  # an error now, not a silent non-match later
@@ -51,11 +67,11 @@ def parse_where(expr: str, listing: Listing) -> Condition:
 def _typed(value: str, kind: str, name: str) -> Any:
     if kind == "number":
         try:
-            return float(value)
+            return float(value.replace(",", "").replace("_", ""))
         except ValueError:
             raise UsageError(f"--where: {name} is a number; {value!r} is not") from None
     try:
-        return parse_date(value)
+        return parse_query_date(value)
     except ValueError as err:
         raise UsageError(f"--where: {name} is a date; {err}") from None
 
