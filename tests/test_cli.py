@@ -61,7 +61,7 @@ def test_every_format_reads_back_to_the_same_rows(run, command: str) -> None:  #
         return str(value)
 
     expected = [[flat(v) for v in row.values()] for row in rows]
-    parsed_csv = list(csv.reader(io.StringIO(run(command, "-f", "csv").stdout)))
+    parsed_csv = list(csv.reader(io.StringIO(run(command, "-f", "csv", "--no-excel-safe").stdout)))
     assert parsed_csv[0] == list(rows[0]) and parsed_csv[1:] == expected
     tsv_lines = run(command, "-f", "tsv").stdout.splitlines()
     unescape = lambda cell: cell.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")  # noqa: E731
@@ -149,7 +149,7 @@ def test_projects_show_the_latest_claims(run) -> None:  # type: ignore[no-untype
     [
         (("companies", "--fields", "id,nope"), ExitCode.USAGE, "unknown field 'nope' for companies"),
         (("companies", "--sort", "-nope"), ExitCode.USAGE, "--sort: unknown field 'nope'"),
-        (("timeline", "eastman"), ExitCode.USAGE, "did you mean"),
+        (("timeline", "eastman-port"), ExitCode.USAGE, "did you mean"),
         (("--data", "/nonexistent/facts.yaml", "companies"), ExitCode.DATA_ERROR, "/nonexistent/facts.yaml: no such file"),
         (("companies", "--format", "xml"), ExitCode.USAGE, "xml"),
     ],
@@ -159,8 +159,35 @@ def test_errors_are_one_line_with_a_documented_exit_code(run, args, code, messag
     assert result.exit_code == code
     assert message in result.stderr
     assert result.stdout == ""
-    if code != ExitCode.USAGE or "--format" not in args:
-        assert len(result.stderr.strip().splitlines()) == 1
+    lines = result.stderr.splitlines()
+    if code == ExitCode.USAGE:  # one line in one style, and at most one hint line
+        assert lines[0].startswith("normandie: error: ") and len(lines) <= 2, lines
+        assert len(lines) == 1 or lines[1].startswith(("hint: ", "Try 'normandie")), lines
+    else:
+        assert len(lines) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("companies", "--nope"),  # Click's own errors: unknown option, command, bad value
+        ("compnies",),
+        ("companies", "--limit", "x"),
+        ("companies", "--format", "xml"),
+        ("--max-size", "1x", "companies"),
+        ("companies", "--where", "nope=1"),  # the project's own
+        ("companies", "--where", "town<>Rouen"),
+        ("show", "nope"),
+        ("timeline", "herve-morin"),
+        ("companies", "--as-of", "yesterday"),
+    ],
+)
+def test_every_usage_error_has_one_style(run, args) -> None:  # type: ignore[no-untyped-def]
+    result = run(*args)
+    assert result.exit_code == ExitCode.USAGE
+    first, *rest = result.stderr.splitlines()
+    assert first.startswith("normandie: error: ") and "Usage:" not in result.stderr
+    assert len(rest) <= 1 and all(line.startswith(("hint: ", "Try 'normandie")) for line in rest), rest
 
 
 def test_a_malformed_file_names_file_line_and_column(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

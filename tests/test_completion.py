@@ -54,16 +54,21 @@ def test_fish_candidates_carry_a_help_text() -> None:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("normandie companies --town HÉROU", ["HÉROUville-saint-clair"]),  # what was typed is kept
+        ("normandie companies --town HÉROU", ["herouville-saint-clair"]),  # the data's own spelling
         ("normandie companies --town herou", ["herouville-saint-clair"]),
-        ("normandie companies --department seine", ["seine-Maritime"]),
+        ("normandie companies --department seine", ["Seine-Maritime"]),
         ("normandie companies --role del", ["delegation"]),
         ("normandie companies --fields id,na", ["id,name"]),
         ("normandie jobs --sort as", ["as_of"]),
         ("normandie companies --where dep", ["department"]),
         ("normandie companies --format js", ["json", "jsonl"]),
         ("normandie figures --measure jobs-d", ["jobs-direct"]),
-        ("normandie show Eld", ["Eldim", "Eldim-employees-fb1"]),  # ids and names alike
+        ("normandie show Eld", ["eldim", "eldim-employees-fb1", "Eldim"]),  # ids and names alike
+        ("normandie companies --sort -na", ["-name"]),  # descending: field names, not option names
+        ("normandie companies --sort id,-to", ["id,-town", "id,-town_id"]),
+        ("normandie conflicts --fields ki", ["kind"]),
+        ("normandie history eastman-port-jerome inv", ["investment"]),  # history's FIELD argument
+        ("normandie companies --facet dep", ["department"]),
         ("normandie fields compa", ["companies"]),
         ("normandie search x --kind pe", ["person"]),
         ("normandie comp", ["companies"]),

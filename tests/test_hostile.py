@@ -26,7 +26,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normandie_cli.errors import DataError
+from normandie_cli.errors import DataError, ExitCode
 from normandie_cli.book import load_facts
 
 from .test_core import MINIMAL  # the smallest valid fact file
@@ -209,7 +209,7 @@ def test_an_exponent_is_read_as_meant() -> None:
     assert [row["value"] for row in json.loads(result.stdout)] == [6_000_000_000]
 
 
-@pytest.mark.parametrize("name", ["control-chars.yaml", "rich-markup.yaml", "formula.yaml", "bom.yaml",
+@pytest.mark.parametrize("name", ["invisible-chars.yaml", "rich-markup.yaml", "formula.yaml", "bom.yaml",
                                   "float-exponent.yaml"])
 def test_hostile_content_files_are_valid(name: str) -> None:
     result = normandie("--data", str(corpus(name)), "validate")
@@ -325,34 +325,73 @@ def test_max_size_bad_value_is_a_usage_error(tmp_path: Path) -> None:
 # Output: control characters, markup, formulas ----------------------------------------------
 
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")  # every C0 but TAB and LF, DEL, every C1
+#: What JSON output escapes beyond C0: DEL, C1, bidi controls, line and paragraph separators.
+RAW_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def test_control_characters_in_a_fact_file_are_refused_naming_file_place_and_code_point() -> None:
+    path = corpus("control-chars.yaml")
+    result = normandie("--data", str(path), "companies")
+    assert result.returncode == ExitCode.DATA_ERROR
+    assert result.stdout == ""
+    assert re.fullmatch(rf"normandie: {re.escape(str(path))}:17:11: name: U\+001B \(ESCAPE\) is not allowed .*\n",
+                        result.stderr), result.stderr
+    listed = normandie("--data", str(path), "validate")
+    assert listed.returncode == ExitCode.INVALID
+    assert [re.search(r"U\+[0-9A-F]{4}", line)[0] for line in listed.stdout.splitlines()] == \
+        ["U+001B", "U+0007", "U+009B"]
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [("\\x00", "U+0000"), ("\\x7f", "U+007F"), ("\\x85", "U+0085"), ("\\r", "U+000D"), ("\\u202e", "U+202E"),
+     ("\\u2066", "U+2066"), ("\\u2069", "U+2069"), ("\\x9d", "U+009D")],
+)
+def test_each_forbidden_character_is_refused(tmp_path: Path, escape: str, code: str) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(MINIMAL + f'organisations:\n  - {{id: x, name: "a{escape}b", kind: company, town: rouen,'
+                    " cite: [{source: s1}]}\n", encoding="utf-8")
+    result = normandie("--data", str(path), "companies")
+    assert result.returncode == ExitCode.DATA_ERROR, result.stdout
+    assert f":{MINIMAL.count(chr(10)) + 2}:" in result.stderr and code in result.stderr, result.stderr
+
+
+def test_tab_and_newline_are_text(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(MINIMAL + 'organisations:\n  - {id: x, name: "a\\tb", kind: company, town: rouen,'
+                    ' description: "one\\ntwo", cite: [{source: s1}]}\n', encoding="utf-8")
+    result = normandie("--data", str(path), "companies", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["description"] == "one\ntwo"
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
-def test_control_characters_are_neutralised_for_the_terminal(fmt: str) -> None:
-    result = normandie("--data", str(corpus("control-chars.yaml")), "companies", "--format", fmt,
+def test_invisible_characters_are_shown_for_the_terminal(fmt: str) -> None:
+    result = normandie("--data", str(corpus("invisible-chars.yaml")), "companies", "--format", fmt,
                        "--fields", "id,name,description", COLUMNS="250")
     assert result.returncode == 0, result.stderr
-    for raw in (b"\x1b", b"\x07", b"\x08", b"\xc2\x9b"):
-        assert raw not in result.stdout_bytes, f"raw {raw!r} in {fmt} output"
-    assert not RAW_CONTROL.search(result.stdout), RAW_CONTROL.search(result.stdout)
-    assert "\\x1b" in result.stdout, result.stdout
-    for company in ("esc-company", "bel-company", "c1-company"):
+    assert not RAW_CONTROL.search(result.stdout) and "\u200e" not in result.stdout and "\u200f" not in result.stdout
+    assert "\\u200e" in result.stdout, result.stdout
+    for company in ("lrm-company", "separator-company"):
         assert company in result.stdout
 
 
-def test_control_characters_are_exact_in_json() -> None:
-    expected = organisations_in("control-chars.yaml")
-    result = normandie("--data", str(corpus("control-chars.yaml")), "companies", "--format", "json")
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_escapes_every_control_character_and_reads_back_exactly(fmt: str) -> None:
+    expected = organisations_in("invisible-chars.yaml")
+    result = normandie("--data", str(corpus("invisible-chars.yaml")), "companies", "--format", fmt)
     assert result.returncode == 0, result.stderr
-    rows = {row["id"]: row for row in json.loads(result.stdout)}
-    assert {k: (r["name"], r["description"]) for k, r in rows.items()} == {
+    assert not RAW_IN_JSON.search(result.stdout), RAW_IN_JSON.search(result.stdout)
+    assert "\\u2028" in result.stdout and "\\u200e" in result.stdout
+    rows = json.loads(result.stdout) if fmt == "json" else [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["id"]: (r["name"], r["description"]) for r in rows} == {
         k: (o["name"], o["description"]) for k, o in expected.items()
     }
 
 
-def test_control_characters_are_exact_in_yaml() -> None:
-    expected = organisations_in("control-chars.yaml")
-    result = normandie("--data", str(corpus("control-chars.yaml")), "companies", "--format", "yaml")
+def test_invisible_characters_are_exact_in_yaml() -> None:
+    expected = organisations_in("invisible-chars.yaml")
+    result = normandie("--data", str(corpus("invisible-chars.yaml")), "companies", "--format", "yaml")
     assert result.returncode == 0, result.stderr
     rows = {row["id"]: row for row in yaml.safe_load(result.stdout)}
     assert {k: (r["name"], r["description"]) for k, r in rows.items()} == {
@@ -382,11 +421,13 @@ def _by_id(rows: list[list[str]]) -> dict[str, tuple[str, str]]:
     return {row[0]: (row[1], row[2]) for row in body}
 
 
-@pytest.mark.parametrize("name", ["control-chars.yaml", "formula.yaml", "rich-markup.yaml"])
+@pytest.mark.parametrize("name", ["invisible-chars.yaml", "formula.yaml", "rich-markup.yaml"])
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_csv_and_tsv_carry_values_exactly(name: str, fmt: str) -> None:
     expected = {k: (o["name"], o["description"]) for k, o in organisations_in(name).items()}
-    result = normandie("--data", str(corpus(name)), "companies", "--format", fmt, "--fields", "id,name,description")
+    exact = ["--no-excel-safe"] if fmt == "csv" else []  # tsv is exact by default
+    result = normandie("--data", str(corpus(name)), "companies", "--format", fmt, "--fields", "id,name,description",
+                       *exact)
     assert result.returncode == 0, result.stderr
     rows = _csv_rows(result) if fmt == "csv" else _tsv_rows(result)
     assert _by_id(rows) == expected
@@ -394,11 +435,11 @@ def test_csv_and_tsv_carry_values_exactly(name: str, fmt: str) -> None:
 
 def test_tsv_escapes_only_backslash_tab_newline_and_cr(tmp_path: Path) -> None:
     path = tmp_path / "escapes.yaml"
-    path.write_text(MINIMAL + 'organisations:\n  - {id: x, name: "a\\\\b\\tc\\nd\\re\\x1bf\\u00e9", kind: company,'
+    path.write_text(MINIMAL + 'organisations:\n  - {id: x, name: "a\\\\b\\tc\\nd\\u00e9", kind: company,'
                     " town: rouen, cite: [{source: s1}]}\n", encoding="utf-8")
     result = normandie("--data", str(path), "companies", "--format", "tsv", "--fields", "id,name", "--no-headers")
     assert result.returncode == 0, result.stderr
-    assert result.stdout_bytes == "x\ta\\\\b\\tc\\nd\\re\x1bfé\n".encode(), result.stdout_bytes
+    assert result.stdout_bytes == "x\ta\\\\b\\tc\\ndé\n".encode(), result.stdout_bytes
 
 
 def test_rich_markup_in_data_is_printed_literally() -> None:
@@ -417,11 +458,18 @@ def _excel_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def test_csv_is_exact_by_default() -> None:
-    result = normandie("--data", str(corpus("formula.yaml")), "companies", "--format", "csv",
+def test_csv_neutralises_formulas_by_default_and_no_excel_safe_keeps_it_exact() -> None:
+    args = ["--data", str(corpus("formula.yaml")), "companies", "--format", "csv", "--fields", "id,name,description"]
+    safe, exact = normandie(*args), normandie(*args, "--no-excel-safe")
+    assert safe.returncode == exact.returncode == 0, safe.stderr + exact.stderr
+    assert _by_id(_csv_rows(safe))["eq-company"] == ("'=1+1", "'+cmd|' /C calc'!A0")
+    assert _by_id(_csv_rows(exact))["eq-company"] == ("=1+1", "+cmd|' /C calc'!A0")
+
+
+def test_tsv_is_exact_by_default() -> None:
+    result = normandie("--data", str(corpus("formula.yaml")), "companies", "--format", "tsv",
                        "--fields", "id,name,description")
-    assert result.returncode == 0, result.stderr
-    assert _by_id(_csv_rows(result))["eq-company"] == ("=1+1", "+cmd|' /C calc'!A0")
+    assert _by_id(_tsv_rows(result))["eq-company"] == ("=1+1", "+cmd|' /C calc'!A0")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
@@ -498,7 +546,7 @@ def test_a_reader_that_closes_early_gets_silence(big_file: Path, tmp_path: Path,
     ],
     ids=["C-locale", "C-locale-no-utf8-mode", "PYTHONIOENCODING-ascii"],
 )
-@pytest.mark.parametrize("data", ["bundled", "bom.yaml", "control-chars.yaml"])
+@pytest.mark.parametrize("data", ["bundled", "bom.yaml", "invisible-chars.yaml"])
 def test_ascii_terminals_get_no_encoding_error(env: dict[str, str | None], data: str) -> None:
     args = [] if data == "bundled" else ["--data", str(corpus(data))]
     result = normandie(*args, "companies", "--format", "table", **env)

@@ -21,7 +21,7 @@ texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 def _render(rows: list[dict[str, str]], fmt: str, monkeypatch: pytest.MonkeyPatch) -> str:
     out = io.StringIO()
     monkeypatch.setattr("sys.stdout", out)
-    render.render_rows(rows, ["id", "text"], LISTING, fmt)
+    render.render_rows(rows, ["id", "text"], LISTING, fmt, formula_safe=False)  # exact, as --no-excel-safe
     return out.getvalue()
 
 
@@ -52,3 +52,21 @@ def test_arbitrary_text_round_trips_through_json_jsonl_csv_tsv_and_yaml(values: 
             return "".join(out)
 
         assert [dict(zip(["id", "text"], map(cell, line.split("\t")))) for line in lines[1:-1]] == rows
+
+
+@settings(max_examples=200)
+@given(st.lists(texts, max_size=5))
+def test_json_never_holds_a_raw_control_character(values: list[str]) -> None:
+    import re
+
+    rows = [{"id": str(i), "text": v} for i, v in enumerate(values)]
+    text = render.to_json(rows)
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]", text)
+    assert json.loads(text) == rows
+
+
+def test_csv_prefixes_formula_cells_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    render.render_rows([{"id": "1", "text": "=1+1"}, {"id": "2", "text": "a=b"}], ["id", "text"], LISTING, "csv")
+    assert out.getvalue() == "id,text\r\n1,'=1+1\r\n2,a=b\r\n"

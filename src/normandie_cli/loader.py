@@ -38,6 +38,24 @@ _TAG_NAMES = {_NULL: "null", _BOOL: "a boolean", _INT: "a number", _FLOAT: "a nu
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _DECIMAL = r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$"
 _FRACTION = r"^([0-9]+)/([1-9][0-9]*)$"
+#: What a terminal acts on rather than shows: C0 controls but tab and newline, DEL, C1 controls,
+#: and the bidirectional embeddings, overrides and isolates that reorder what is seen.
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
+def control_name(char: str) -> str:
+    """``U+001B (ESCAPE)``: a character by its code point and, when it has one, its name."""
+    import unicodedata
+
+    code = ord(char)
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code) or (
+        "a C0 control character" if code < 0x20 else "a C1 control character")
+    return f"U+{code:04X} ({name})"
+
+
+_CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED",
+                  0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+                  0x9B: "CONTROL SEQUENCE INTRODUCER", 0x9D: "OPERATING SYSTEM COMMAND"}
 
 
 def bundled_path() -> Path:
@@ -339,7 +357,13 @@ class _Reader:
             raise self.error(
                 node, f"{key}: expected text, got {self.describe(node)}; put the value in quotes if it is text"
             )
-        return str(node.value)
+        value = str(node.value)
+        if not value.isprintable():  # fast path: most text is printable, and then has none of them
+            control = re.search(_CONTROL, value)
+            if control is not None:
+                raise self.error(node, f"{key}: {control_name(control.group())} is not allowed in a fact file's text "
+                                 "(a terminal would act on it); write the text without it")
+        return value
 
     def ident(self, node: Any, key: str) -> str:
         return self._check_id(node, key, self.text(node, key))

@@ -10,13 +10,30 @@ from .errors import UsageError
 from .text import fold, suggest
 
 
-def resolve_id(book: m.FactBook, wanted: str, kinds: Iterable[type]) -> str:
-    """An id of one of the given kinds, matched case- and accent-insensitively; else a UsageError."""
-    candidates = [item.id for _, item in book.entities() if isinstance(item, tuple(kinds))]
+def resolve_id(book: m.FactBook, wanted: str, kinds: Iterable[str], command: str) -> str:
+    """An id (or an organisation's name) of one of the given kinds, matched case- and
+    accent-insensitively. An id of another kind, or none, is a UsageError that says so."""
+    kinds = tuple(kinds)
+    candidates = [item.id for kind, item in book.entities() if kind in kinds]
     for cid in candidates:
         if fold(cid) == fold(wanted):
             return cid
-    raise UsageError(f"unknown id {wanted!r}{suggest(wanted, candidates)}; known: {', '.join(candidates)}")
+    for kind, item in book.entities():
+        if fold(item.id) == fold(wanted) or fold(getattr(item, "name", "") or "") == fold(wanted):
+            if kind in kinds:
+                return item.id
+            raise UsageError(f"{item.id} is {_article(kind)} {kind}; {command} takes {_either(kinds)}")
+    raise UsageError(f"unknown id {wanted!r}{suggest(wanted, candidates)}",
+                     f"hint: {command} takes {_either(kinds)}; `normandie search TEXT` finds ids")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _either(kinds: tuple[str, ...]) -> str:
+    named = [f"{_article(kind)} {kind}" for kind in kinds]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
 
 
 def resolve_any(book: m.FactBook, wanted: str) -> str:
@@ -27,4 +44,5 @@ def resolve_any(book: m.FactBook, wanted: str) -> str:
     for _, item in book.entities():
         if fold(item.id) == fold(wanted) or fold(getattr(item, "name", "") or "") == fold(wanted):
             return item.id
-    raise UsageError(f"unknown id {wanted!r}{suggest(wanted, index)}")
+    raise UsageError(f"unknown id {wanted!r}{suggest(wanted, index)}",
+                     "hint: `normandie search TEXT` finds ids")

@@ -105,7 +105,7 @@ JOBS = Listing(
     (
         Field("id", "id", "the figure's id"),
         Field("project", "id", "what the figure is about (a project or organisation id)"),
-        Field("kind", "text", "direct, indirect or construction"),
+        Field("kind", "text", "direct, indirect or construction; total for a total row (--totals)"),
         Field("value", "number", "the number of jobs as stated", quantity_of("value", "qualifier")),
         Field("qualifier", "text", "exact, about, more-than, at-least or up-to"),
         Field("planned", "bool", "true for a forecast or plan, false for jobs that exist"),
@@ -113,6 +113,7 @@ JOBS = Listing(
         as_of_field(),
         source_field(),
         Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("parts", "list", "for a total row (--totals): the ids of the claims it adds; null for a claim"),
     ),
     ("project", "kind", "value", "planned", "scope", "as_of", "source"),
 )
@@ -124,7 +125,8 @@ TIMELINE = Listing(
         Field("date", "date", "the date at its own precision (YYYY, YYYY-MM, YYYY-MM-DD, A/B, --MM-DD)",
               lambda r: " ".join(x for x in ((r["date_qualifier"] or "").replace("-", " "), humanize.date(r["date"])) if x)),
         Field("date_precision", "text", "year, month, day, range, day-no-year or unknown"),
-        Field("date_qualifier", "text", "exact, about, by, before, early, end-of or after"),
+        Field("date_qualifier", "text", "exact, about, by, before, early, end-of or after; during for a date "
+              "derived from the event it is part of"),
         Field("status", "text", "happened or planned"),
         Field("subject", "id", "the event, project or organisation"),
         Field("what", "text", "the event's name or the milestone (commissioning, founded, ...)",
@@ -134,6 +136,8 @@ TIMELINE = Listing(
         source_field(),
         Field("id", "id", "the milestone's or event's id"),
         Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("derived_from", "id", "for an event no source dates: the event it is part of, whose dates contain it "
+              "(date_qualifier during); null otherwise"),
     ),
     ("date", "status", "subject", "what", "as_of", "source"),
 )

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 Candidates = list[tuple[str, str]]
+#: The cache's side file of candidates; renamed whenever :func:`index_lines` changes what it holds.
+SIDE_FILE = "completion-2"
 
 
 def _data_file(ctx: Any) -> tuple[Any, bool]:
@@ -45,6 +47,19 @@ def index_lines(book: Any) -> list[str]:
         lines.append(("measure", measure, "measure"))
     for topic in sorted({s.topic for s in book.statements}):
         lines.append(("topic", topic, "topic"))
+    from ..query.rows import OPENING
+
+    history: dict[str, dict[str, None]] = {}  # each entity's history fields, in one pass
+    for figure in book.figures:
+        history.setdefault(figure.subject, {})[figure.measure] = None
+    for stone in book.milestones:
+        history.setdefault(stone.subject, {})["opening" if stone.what in OPENING else stone.what] = None
+    for item in (*book.events, *book.projects):
+        for name in ("dates", "status"):
+            if getattr(item, name, ()):
+                history.setdefault(item.id, {})[name] = None
+    for subject, names in history.items():
+        lines += [(f"field:{subject}", name, f"a field of {subject}'s history") for name in names]
     index = book.index()
     for subject in dict.fromkeys(c.subject for c in (*book.figures, *book.milestones, *book.statements)):
         lines.append(("subject", subject, getattr(index.get(subject), "name", None) or subject))
@@ -62,11 +77,11 @@ def _values(ctx: Any, wanted: str) -> Iterable[tuple[str, str]]:
     from ..book import load_facts
 
     file, use_cache = _data_file(ctx)
-    lines = cache.read_side(file, "completion") if use_cache and not cache.disabled_by_environment() else None
+    lines = cache.read_side(file, SIDE_FILE) if use_cache and not cache.disabled_by_environment() else None
     if lines is None:
         lines = index_lines(load_facts(file, use_cache=use_cache))
         if use_cache:
-            cache.write_side(file, "completion", lines)
+            cache.write_side(file, SIDE_FILE, lines)
     for line in lines:
         kind, value, help_text = line.split("\t")
         if kind == wanted:
@@ -74,9 +89,8 @@ def _values(ctx: Any, wanted: str) -> Iterable[tuple[str, str]]:
 
 
 def _prefixed(incomplete: str, value: str) -> str | None:
-    """``value`` made to start with what was typed, when it matches it loosely; else ``None``."""
-    import unicodedata
-
+    """``value`` (the data's own spelling) when it starts with what was typed, matched loosely
+    (case, accents, hyphens); else ``None``."""
     from ..text import fold
 
     if value.startswith(incomplete):
@@ -85,12 +99,22 @@ def _prefixed(incomplete: str, value: str) -> str | None:
     for end in range(len(value) + 1):
         folded = fold(value[:end])
         if folded == target:
-            while end < len(value) and unicodedata.combining(value[end]):
-                end += 1  # an accent written as a separate mark belongs to the letter before it
-            return incomplete + value[end:]
+            return value
         if len(folded) > len(target) + 1:
             break
     return None
+
+
+class Candidate:
+    """One completion candidate, as the shell-completion classes read it (``value``, ``help``,
+    ``type``): returned through the parameters' ``shell_complete`` hook, so that no prefix
+    filter of Typer's drops a candidate spelled otherwise than what was typed."""
+
+    type = "plain"
+
+    def __init__(self, value: str, help: str | None) -> None:
+        self.value = value
+        self.help = help
 
 
 def _offer(incomplete: str, pairs: Iterable[tuple[str, str]]) -> Candidates:
@@ -104,10 +128,16 @@ def _offer(incomplete: str, pairs: Iterable[tuple[str, str]]) -> Candidates:
     return out
 
 
-def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[[Any, str], Candidates]:
-    def complete(ctx: Any, incomplete: str) -> Candidates:
+def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[[Any, Any, str], list[Candidate]]:
+    """A ``shell_complete`` hook (ctx, param, incomplete) from a builder of (value, help) pairs."""
+
+    def complete(ctx: Any, param: Any, incomplete: str) -> list[Candidate]:
+        import os
+
+        if os.environ.get("_NORMANDIE_COMPLETE_DESCENDING"):  # --sort -FIELD: see run.unhide_descending_sort
+            incomplete = "-" + incomplete
         try:
-            return _offer(incomplete, build(ctx, incomplete))
+            return [Candidate(value, help_text) for value, help_text in _offer(incomplete, build(ctx, incomplete))]
         except Exception:  # noqa: BLE001 - a completion must never break the user's shell
             return []
 
@@ -115,7 +145,7 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
     return complete
 
 
-def _from_data(kind: str) -> Callable[[Any, str], Candidates]:
+def _from_data(kind: str) -> Callable[[Any, Any, str], list[Candidate]]:
     """A callback offering the data file's values of one kind (see :func:`index_lines`)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
@@ -133,6 +163,13 @@ roles = _from_data("role")
 measures = _from_data("measure")
 topics = _from_data("topic")
 subjects = _from_data("subject")
+
+
+@_safely
+def history_fields(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
+    """``history ID <Tab>``: the fields of that entity's history."""
+    entity = (ctx.params or {}).get("entity")
+    return _values(ctx, f"field:{entity}") if entity else ()
 
 
 @_safely

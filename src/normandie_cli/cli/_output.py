@@ -35,7 +35,7 @@ def _format_option(choices: type[enum.Enum]) -> Any:
     return Annotated[
         choices | None,
         typer.Option(
-            "--format", "-f", case_sensitive=False, show_default=False, autocompletion=_complete.formats,
+            "--format", "-f", case_sensitive=False, show_default=False, shell_complete=_complete.formats,
             help="Output format. Default: table on a terminal, tsv when piped.",
         ),
     ]
@@ -44,12 +44,12 @@ def _format_option(choices: type[enum.Enum]) -> Any:
 _COMMON: dict[str, Any] = {
     "format": (None, None),  # the listing's own choices: see listing_command
     "fields": (
-        Annotated[str | None, typer.Option("--fields", autocompletion=_complete.field_lists,
+        Annotated[str | None, typer.Option("--fields", shell_complete=_complete.field_lists,
                                            help="Comma-separated fields to show, in this order.")],
         None,
     ),
     "sort": (
-        Annotated[str | None, typer.Option("--sort", autocompletion=_complete.field_lists,
+        Annotated[str | None, typer.Option("--sort", shell_complete=_complete.field_lists,
                                            help="Sort by these fields (comma-separated; -FIELD descending).")],
         None,
     ),
@@ -57,7 +57,7 @@ _COMMON: dict[str, Any] = {
     "no_headers": (Annotated[bool, typer.Option("--no-headers", help="Leave out the header line (csv, tsv).")], False),
     "where": (
         Annotated[list[str] | None, typer.Option(
-            "--where", autocompletion=_complete.where_fields, metavar="EXPR",
+            "--where", shell_complete=_complete.where_fields, metavar="EXPR",
             help="Keep rows where EXPR holds: FIELD OP VALUE, OP one of = == != < <= > >= ~ (contains) !~. "
             "Repeatable: all must hold.",
         )],
@@ -81,10 +81,20 @@ _COMMON: dict[str, Any] = {
         Annotated[bool, typer.Option("--cite", help="Add each row's source, its URL and the quote (footnotes in a table).")],
         False,
     ),
+    "facet": (
+        Annotated[str | None, typer.Option(
+            "--facet", metavar="FIELD[,FIELD]", shell_complete=_complete.field_lists,
+            help="Instead of the rows: how many rows hold each value of these fields, and their share "
+            "(after every filter), most frequent first.",
+        )],
+        None,
+    ),
     "excel_safe": (
-        Annotated[bool, typer.Option("--excel-safe",
-                                     help="In csv and tsv, prefix ' to cells starting with = + - @ tab or CR.")],
-        False,
+        Annotated[bool | None, typer.Option(
+            "--excel-safe/--no-excel-safe", show_default=False,
+            help="Prefix ' to cells starting with = + - @ tab or CR, which a spreadsheet would run as formulas. "
+            "Default: on for csv, off for tsv; --no-excel-safe keeps csv exact.")],
+        None,
     ),
 }
 
@@ -95,16 +105,33 @@ SHARED_OPTIONS = frozenset(_COMMON)
 _BOOK_OPTIONS = ("as_of", "cite")
 
 
+#: Computed from the rows a listing kept (after --where and --limit): rows that ``--totals``
+#: adds, and the notes a person reads under the table.
+Footer = Callable[[list[Row]], tuple[list[Row], list[str]]]
+
+
 class Output:
-    """What a command returns when it has more than rows: notes under a table, text to highlight."""
+    """What a command returns when it has more than rows: notes under a table, text to
+    highlight, messages for stderr (why an answer is empty), a footer computed from the rows
+    kept, and an exit code."""
 
     def __init__(
-        self, rows: list[Row], notes: Sequence[str] = (), highlight: str | None = None, exit_code: int = 0
+        self,
+        rows: list[Row],
+        notes: Sequence[str] = (),
+        highlight: str | None = None,
+        exit_code: int = 0,
+        messages: Sequence[str] = (),
+        footer: Footer | None = None,
+        totals: bool = False,
     ) -> None:
         self.rows = rows
         self.notes = notes
         self.highlight = highlight
         self.exit_code = exit_code
+        self.messages = messages
+        self.footer = footer
+        self.totals = totals
 
 
 Rows = list[Row] | Output
@@ -138,8 +165,10 @@ def listing_command(
             book, warnings = book_as_of(state.book(), options.pop("as_of"))
             result = func(book, **kwargs)
             if isinstance(result, Output):
+                for message in result.messages:
+                    typer.echo(f"normandie: {message}", err=True)
                 emit(state, listing, result.rows, book=book, notes=result.notes, warnings=warnings,
-                     highlight=result.highlight, **options)
+                     highlight=result.highlight, footer=result.footer, totals=result.totals, **options)
                 if result.exit_code:
                     raise typer.Exit(result.exit_code)
             else:
@@ -188,15 +217,20 @@ def emit(
     where: list[str] | None = None,
     query: str | None = None,
     cite: bool = False,
-    excel_safe: bool = False,
+    excel_safe: bool | None = None,
+    facet: str | None = None,
     notes: Sequence[str] = (),
     warnings: Sequence[str] = (),
     highlight: str | None = None,
+    footer: Footer | None = None,
+    totals: bool = False,
 ) -> None:
     """Shape the rows by the shared options and render them in the chosen format.
 
     ``notes`` are read under a table and left out of machine formats; ``warnings`` (what
-    ``--as-of`` left out) go under a table, or to stderr beside a machine format.
+    ``--as-of`` left out) go under a table, or to stderr beside a machine format. ``footer``
+    is computed from the rows kept; with ``totals`` its rows are added to the output.
+    ``facet``: the rows' counts per value of these fields instead of the rows.
     """
     from ..render import (
         choose_format,
@@ -211,7 +245,21 @@ def emit(
     if query is not None and requested not in (None, "json"):
         raise UsageError(f"--query prints JSON; it cannot be combined with --format {requested}")
     fmt = "json" if query is not None else choose_format(requested, out)
+    if facet is not None:
+        from ..query.facets import facet_listing, facet_rows, parse_facet
+        from ..query.where import filter_rows
+
+        names = parse_facet(facet, listing)
+        rows, listing, where = facet_rows(filter_rows(rows, where, listing), names), facet_listing(listing, names), None
+        if fmt in ("bibtex", "csl-json"):
+            raise UsageError(f"--facet counts rows; it cannot be combined with --format {fmt}")
+        footer, cite = None, False
     shaped, columns = shape_rows(rows, listing, fields, sort, limit, table=fmt == "table", where=where)
+    if footer is not None:
+        extra, footer_notes = footer(shaped)
+        notes = [*notes, *footer_notes]
+        if totals:
+            shaped = [*shaped, *extra]
     if fmt in ("bibtex", "csl-json"):
         assert book is not None
         wanted = {row["id"] for row in shaped}

@@ -16,7 +16,7 @@ from ._output import listing_command
 @listing_command(app, registry.FIELDS, "normandie fields companies", needs_book=False)
 def fields(
     command: Annotated[str | None, typer.Argument(help="Only this command's fields.", show_default=False,
-                                                  autocompletion=complete.commands)] = None,
+                                                  shell_complete=complete.commands)] = None,
 ) -> list[Row]:
     """Each listing command's fields, with type and a one-line description."""
     from ..query.rows import field_rows

@@ -3,6 +3,7 @@
 # No "from __future__ import annotations" here: the listing decorator reads these annotations
 # as objects, without evaluating strings at every start-up.
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -21,66 +22,80 @@ from ._output import Output, listing_command
 @listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair")
 def companies(
     book: m.FactBook,
-    town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).", autocompletion=complete.towns)] = None,
-    department: Annotated[str | None, typer.Option(help="Only companies in this département.", autocompletion=complete.departments)] = None,
-    role: Annotated[str | None, typer.Option(help="Only companies with this role (delegation, investor, ...).", autocompletion=complete.roles)] = None,
+    town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).", shell_complete=complete.towns)] = None,
+    department: Annotated[str | None, typer.Option(help="Only companies in this département.", shell_complete=complete.departments)] = None,
+    role: Annotated[str | None, typer.Option(help="Only companies with this role (delegation, investor, ...).", shell_complete=complete.roles)] = None,
     search: Annotated[str | None, typer.Option(help="Only companies whose id, name, town or description contain TEXT.")] = None,
-) -> list[Row]:
+) -> Output:
     """Companies in the fact book, with town, département, country, roles and sources.
 
-    Matching is case- and accent-insensitive.
+    Matching is case- and accent-insensitive. A --town, --department or --role that no company
+    has is said on stderr, with the closest known values; the answer is then empty (exit 0).
     """
-    return query.company_rows(book, town=town, department=department, role=role, search=search)
+    rows = query.company_rows(book, town=town, department=department, role=role, search=search)
+    return Output(rows, messages=query.unknown_filter_values(book, town=town, department=department, role=role))
 
 
-def _total_notes(book: m.FactBook, project: str | None) -> list[str]:
-    notes = []
-    for total in query.job_totals(book):
-        if project is not None and total.subject != project:
-            continue
-        shown = (
-            humanize.quantity(total.value, total.qualifier)
-            if total.qualifier
-            else f"{humanize.number(total.value)} (bounds of the parts point both ways: no honest qualifier)"
-        )
-        used = ", ".join(f"{p.measure.removeprefix('jobs-')} {humanize.quantity(p.value, p.qualifier)} "
-                         f"({p.source}, {p.as_of.text})" for p in total.parts)
-        notes.append(f"Total for {total.subject}: {shown} jobs = latest claim of each kind: {used}. "
-                     "Construction jobs are not added (the sources count them within these).")
-        for tie in total.ties:
-            notes.append(f"  Note: {tie.source} ({tie.as_of.text}) claims {humanize.quantity(tie.value, tie.qualifier)} "
-                         f"{tie.measure} on the same date.")
-    return notes
+def _job_footer(book: m.FactBook) -> Callable[[list[Row]], tuple[list[Row], list[str]]]:
+    """The jobs totals, from the claims the listing kept."""
+    figures = {f.id: f for f in book.figures}
+
+    def footer(rows: list[Row]) -> tuple[list[Row], list[str]]:
+        totals = query.job_totals([figures[row["id"]] for row in rows if row.get("id") in figures])
+        return query.total_rows(totals), [line for total in totals for line in _total_lines(total)]
+
+    return footer
 
 
-@listing_command(app, registry.JOBS, "normandie jobs --project eastman-port-jerome --format json")
+def _total_lines(total: query.Total) -> list[str]:
+    shown = (
+        humanize.quantity(total.value, total.qualifier)
+        if total.qualifier
+        else f"{humanize.number(total.value)} (bounds of the parts point both ways: no honest qualifier)"
+    )
+    used = ", ".join(f"{p.measure.removeprefix('jobs-')} {humanize.quantity(p.value, p.qualifier)} "
+                     f"({p.source}, {p.as_of.text})" for p in total.parts)
+    lines = [f"Total for {total.subject}: {shown} jobs = latest claim of each kind among the rows shown: {used}. "
+             "Construction jobs are not added (the sources count them within these)."]
+    for tie in total.ties:
+        lines.append(f"  Note: {tie.source} ({tie.as_of.text}) claims {humanize.quantity(tie.value, tie.qualifier)} "
+                     f"{tie.measure} on the same date.")
+    return lines
+
+
+@listing_command(app, registry.JOBS, "normandie jobs --project eastman-port-jerome --totals --format json")
 def jobs(
     book: m.FactBook,
-    project: Annotated[str | None, typer.Option(help="Only the figures about this project (or organisation) id.", autocompletion=complete.project_ids)] = None,
+    project: Annotated[str | None, typer.Option(help="Only the figures about this project (or organisation) id.", shell_complete=complete.project_ids)] = None,
+    totals: Annotated[bool, typer.Option("--totals", help="Add each project's total as a row (kind total; parts: the claims it adds), in every format.")] = False,
 ) -> Output:
     """Job figures per project: every claim, with qualifier, as-of date and source.
 
-    Under a table, a total per project adds the latest direct and indirect claims and keeps
-    their qualifiers honest (a sum with an "about" figure is "about").
+    Under a table, a total per project adds the latest direct and indirect claims among the
+    rows shown (after --where and --limit) and keeps their qualifiers honest (a sum with an
+    "about" figure is "about"). --totals adds the totals as rows, for scripts.
     """
     if project is not None:
-        project = resolve_id(book, project, (m.Project, m.Organisation))
-    return Output(query.job_rows(book, project), notes=_total_notes(book, project))
+        project = resolve_id(book, project, ("project", "organisation"), "jobs --project")
+    return Output(query.job_rows(book, project), footer=_job_footer(book), totals=totals)
 
 
 @listing_command(app, registry.TIMELINE, "normandie timeline eastman-port-jerome")
 def timeline(
     book: m.FactBook,
-    project: Annotated[str | None, typer.Argument(help="Only this project's (or event's) dates.", show_default=False, autocompletion=complete.project_ids)] = None,
-) -> list[Row]:
+    project: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only the dates of this project, event or organisation.", show_default=False, shell_complete=complete.project_ids)] = None,
+) -> Output:
     """Events and milestones in date order, planned or happened, each with its source.
 
     A year sorts before the months and days inside it, a month before its days; a range
-    after the day it starts on. Dates with no year sort with their event.
+    after the day it starts on. Dates with no year sort with their event. An event no source
+    dates is listed within the dates of the event it is part of ("during"), or as unknown.
     """
-    if project is not None:
-        project = resolve_id(book, project, (m.Project, m.Event))
-    return query.timeline_rows(book, project)
+    if project is None:
+        return Output(query.timeline_rows(book))
+    subject = resolve_id(book, project, ("project", "event", "organisation"), "timeline")
+    rows = query.timeline_rows(book, subject)
+    return Output(rows, messages=[] if rows else [f"{subject} has no dated claims: no event or milestone dates it"])
 
 
 @listing_command(app, registry.PROJECTS, "normandie projects --format json")
@@ -104,8 +119,8 @@ def sources(book: m.FactBook) -> list[Row]:
 @listing_command(app, registry.FIGURES, "normandie figures --subject eastman-port-jerome --measure investment")
 def figures(
     book: m.FactBook,
-    subject: Annotated[str | None, typer.Option(help="Only figures about this id.", autocompletion=complete.subjects)] = None,
-    measure: Annotated[str | None, typer.Option(help="Only this measure (investment, jobs-direct, capacity, ...).", autocompletion=complete.measures)] = None,
+    subject: Annotated[str | None, typer.Option(help="Only figures about this id.", shell_complete=complete.subjects)] = None,
+    measure: Annotated[str | None, typer.Option(help="Only this measure (investment, jobs-direct, capacity, ...).", shell_complete=complete.measures)] = None,
 ) -> list[Row]:
     """Every number in the fact book, one claim per row, with qualifier, as-of date and source."""
     return query.figure_rows(book, subject, measure)
@@ -114,8 +129,8 @@ def figures(
 @listing_command(app, registry.STATEMENTS, "normandie statements --topic asset")
 def statements(
     book: m.FactBook,
-    subject: Annotated[str | None, typer.Option(help="Only statements about this id.", autocompletion=complete.subjects)] = None,
-    topic: Annotated[str | None, typer.Option(help="Only this topic (support, asset, ...).", autocompletion=complete.topics)] = None,
+    subject: Annotated[str | None, typer.Option(help="Only statements about this id.", shell_complete=complete.subjects)] = None,
+    topic: Annotated[str | None, typer.Option(help="Only this topic (support, asset, ...).", shell_complete=complete.topics)] = None,
 ) -> list[Row]:
     """Facts that are not numbers or dates (support offered, assets claimed, ...), with their source."""
     return query.statement_rows(book, subject, topic)
@@ -144,7 +159,7 @@ def search(
     book: m.FactBook,
     text: Annotated[str, typer.Argument(help="What to look for (case-, accent- and hyphen-insensitive).")],
     kind: Annotated[str | None, typer.Option(help="Only records of this kind (organisation, figure, ...).",
-                                             autocompletion=complete.kinds)] = None,
+                                             shell_complete=complete.kinds)] = None,
 ) -> Output:
     """Look for TEXT across every fact: names, places, figures, quotes, notes and sources.
 
@@ -158,7 +173,7 @@ def search(
 def show(
     book: m.FactBook,
     entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
-                                          autocompletion=complete.entity_ids)],
+                                          shell_complete=complete.entity_ids)],
 ) -> list[Row]:
     """Everything known about one entity: its fields, every claim (value, qualifier, as-of,
     source), related entities, discrepancies and quotes.
@@ -172,9 +187,9 @@ def show(
 def history_(
     book: m.FactBook,
     entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
-                                          autocompletion=complete.entity_ids)],
+                                          shell_complete=complete.entity_ids)],
     field: Annotated[str | None, typer.Argument(help="Only this field (investment, opening, status, ...).",
-                                                show_default=False)] = None,
+                                                show_default=False, shell_complete=complete.history_fields)] = None,
 ) -> Output:
     """How each figure and date of an entity changed across sources and time.
 

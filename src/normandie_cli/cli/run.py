@@ -46,6 +46,33 @@ def _complete_words() -> list[str] | None:
         return None
 
 
+#: Set while completing ``--sort -FIELD``: the "-" is taken off the word before Click sees it
+#: (Click would complete option names for a word starting with "-") and put back on each candidate.
+DESCENDING_ENV = "_NORMANDIE_COMPLETE_DESCENDING"
+
+
+def unhide_descending_sort() -> None:
+    """``--sort -<Tab>``, ``--sort id,-<Tab>``: complete field names, not option names."""
+    import shlex
+
+    try:
+        if "COMP_WORDS" in os.environ:
+            words = shlex.split(os.environ["COMP_WORDS"])
+            index = int(os.environ.get("COMP_CWORD", len(words) - 1))
+            if 0 < index < len(words) and words[index - 1] == "--sort" and words[index].startswith("-"):
+                words[index] = words[index][1:]
+                os.environ["COMP_WORDS"] = shlex.join(words)
+                os.environ[DESCENDING_ENV] = "1"
+            return
+        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        words = shlex.split(line)
+        if len(words) >= 2 and not line[-1:].isspace() and words[-2] == "--sort" and words[-1].startswith("-"):
+            os.environ["_TYPER_COMPLETE_ARGS"] = line[: len(line) - len(words[-1])] + words[-1][1:]
+            os.environ[DESCENDING_ENV] = "1"
+    except ValueError:
+        return
+
+
 def app_for_this_run() -> typer.Typer:
     """The whole app, or one with only the command about to run.
 
@@ -55,6 +82,8 @@ def app_for_this_run() -> typer.Typer:
     completion of a command's name and unknown commands get the whole app.
     """
     completing = "_NORMANDIE_COMPLETE" in os.environ
+    if completing:
+        unhide_descending_sort()
     words = _complete_words() if completing else sys.argv[1:]
     name = command_name(words) if words is not None else None
     chosen = [info for info in app.registered_commands if info.name == name]

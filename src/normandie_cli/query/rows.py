@@ -101,6 +101,34 @@ def company_rows(
     return rows
 
 
+def unknown_filter_values(
+    book: m.FactBook, town: str | None = None, department: str | None = None, role: str | None = None
+) -> list[str]:
+    """For a filter on a known vocabulary that no record holds: why the answer is empty, with
+    the closest known values (the data's own spelling)."""
+    vocabularies = {
+        "--town": (town, {name for p in book.places if p.kind == "town" for name in (p.id, p.name)},
+                   [p.name for p in book.places if p.kind == "town"]),
+        "--department": (department, {p.department for p in book.places if p.department},
+                         sorted({p.department for p in book.places if p.department})),
+        "--role": (role, {r for o in book.organisations for r in o.roles},
+                   sorted({r for o in book.organisations for r in o.roles})),
+    }
+    out = []
+    for option, (wanted, known, shown) in vocabularies.items():
+        if wanted is None:
+            continue
+        folded = fold(wanted)
+        if option == "--town":
+            found = any(folded in fold(value) for value in known)  # company_rows matches towns loosely
+        else:
+            found = any(folded == fold(value) for value in known)
+        if not found:
+            out.append(f"{option} {wanted!r} matches no known value{suggest(wanted, shown) or ''}; "
+                       f"known: {', '.join(shown[:12])}{', ...' if len(shown) > 12 else ''}")
+    return out
+
+
 #: Milestones that all say when a plant starts working: their history is one story, "opening".
 OPENING = ("commissioning", "operational", "delivery", "phase-1-complete")
 
@@ -120,6 +148,7 @@ def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
             "as_of": f.as_of.text,
             "source": f.source,
             "quote": f.quote,
+            "parts": None,
         }
         for f in book.figures
         if f.measure in _JOB_KINDS and (project is None or f.subject == project)
@@ -154,19 +183,20 @@ def combine_qualifiers(qualifiers: Iterable[str]) -> str | None:
     return "exact"
 
 
-def job_totals(book: m.FactBook) -> list[Total]:
-    """Per subject, direct plus indirect jobs from the latest claim of each kind.
+def job_totals(figures: Sequence[m.Figure]) -> list[Total]:
+    """Per subject, direct plus indirect jobs from the latest claim of each kind, among the
+    given figures (the rows a listing kept: totals follow the filters).
 
     Construction jobs are not added: the sources give them as part of the others ("of which").
     """
     totals = []
-    subjects = list(dict.fromkeys(f.subject for f in book.figures if f.measure in ("jobs-direct", "jobs-indirect")))
+    subjects = list(dict.fromkeys(f.subject for f in figures if f.measure in ("jobs-direct", "jobs-indirect")))
     for subject in subjects:
         parts: list[m.Figure] = []
         ties: list[m.Figure] = []
         for measure in ("jobs-direct", "jobs-indirect"):
-            claims = [f for f in book.figures if f.subject == subject and f.measure == measure and f.scope is None]
-            claims = claims or [f for f in book.figures if f.subject == subject and f.measure == measure]
+            claims = [f for f in figures if f.subject == subject and f.measure == measure and f.scope is None]
+            claims = claims or [f for f in figures if f.subject == subject and f.measure == measure]
             best = latest(claims)
             if best is None:
                 continue
@@ -181,6 +211,20 @@ def job_totals(book: m.FactBook) -> list[Total]:
     return totals
 
 
+def total_rows(totals: Sequence[Total]) -> list[Row]:
+    """``jobs --totals``: each total as a row of the jobs listing (kind ``total``, ``parts``
+    naming the claims it adds; ``qualifier`` null when the parts' bounds point both ways)."""
+    return [
+        {
+            "id": None, "project": t.subject, "kind": "total", "value": t.value, "qualifier": t.qualifier,
+            "planned": any(p.planned for p in t.parts), "scope": None,
+            "as_of": max((p.as_of for p in t.parts), key=lambda d: d.sort_key()).text,
+            "source": None, "quote": None, "parts": [p.id for p in t.parts],
+        }
+        for t in totals
+    ]
+
+
 def _event_status(event: m.Event) -> str:
     """``happened`` when the latest status claim says done, else ``planned``."""
     status = latest(event.status, status_rank)
@@ -191,10 +235,20 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
     """Event date claims and milestones, sorted by date (docs/facts-format.md, "Ordering").
 
     A date with no year sorts just after the latest-starting dated claim of the same event.
+    An event no source dates is still listed: within the dates of the event it is part of
+    (``date_qualifier`` ``during``, ``derived_from`` naming that event) when that one is dated,
+    else as ``unknown``. With ``subject``: a project's or event's own dates (an event's parts
+    included), or an organisation's, its projects' and the events it took part in.
     """
+    owned = {p.id for p in book.projects if p.owner == subject}
+    events = {e.id: e for e in book.events}
+
+    def about(event: m.Event) -> bool:
+        return subject is None or subject in (event.id, event.part_of) or subject in event.participants
+
     keyed: list[tuple[tuple[Any, ...], Row]] = []
     for event in book.events:
-        if subject is not None and subject not in (event.id, event.part_of):
+        if not about(event):
             continue
         anchor = max((c.date.sort_key() for c in event.dates if c.date.has_year), default=None)
         for claim in event.dates:
@@ -203,18 +257,40 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
                 "date": claim.date.text, "date_precision": claim.date.precision, "date_qualifier": None,
                 "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
                 "as_of": claim.as_of.text, "source": claim.source, "id": event.id, "quote": claim.quote,
+                "derived_from": None,
             }))
+        if not event.dates:
+            keyed.append(_undated_event(book, event, events.get(event.part_of or "")))
     for stone in book.milestones:
-        if subject is not None and stone.subject != subject:
+        if subject is not None and stone.subject != subject and stone.subject not in owned:
             continue
         keyed.append((stone.date.sort_key(), {
             "date": stone.date.text, "date_precision": stone.date.precision, "date_qualifier": stone.date_qualifier,
             "status": "planned" if stone.planned else "happened", "subject": stone.subject, "what": stone.what,
             "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source, "id": stone.id,
-            "quote": stone.quote,
+            "quote": stone.quote, "derived_from": None,
         }))
     keyed.sort(key=lambda pair: pair[0])
     return [row for _, row in keyed]
+
+
+def _undated_event(book: m.FactBook, event: m.Event, parent: m.Event | None) -> tuple[tuple[Any, ...], Row]:
+    """The row of an event that no source dates: within its parent's dates, or unknown."""
+    from ..dates import UNKNOWN_DATE
+
+    backing = next(iter(event.status), None) or next(iter(event.cite), None)
+    source = backing.source if backing is not None else None
+    published = {s.id: s.published for s in book.sources}
+    as_of = getattr(backing, "as_of", None) or published.get(source or "", UNKNOWN_DATE)
+    quote = getattr(backing, "quote", None)
+    span = latest([c for c in parent.dates if c.date.has_year]) if parent is not None else None
+    date = span.date if span is not None else UNKNOWN_DATE
+    return date.sort_key(), {
+        "date": date.text, "date_precision": date.precision, "date_qualifier": "during" if span else None,
+        "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
+        "as_of": as_of.text, "source": source, "id": event.id, "quote": quote,
+        "derived_from": parent.id if span is not None and parent is not None else None,
+    }
 
 
 def project_rows(book: m.FactBook) -> list[Row]:

@@ -13,7 +13,7 @@ from ..text import fold, suggest
 
 #: The operators, as people know them from SQL, Datasette and jq: = and == are the same test.
 OPERATORS = ("=", "==", "!=", "<", "<=", ">", ">=", "~", "!~")
-_OPERATOR_CHARS = "=!<>~"
+_OPERATOR_CHARS = "=!<>~:"  # ":" is no operator: read so that it is reported as one
 _HINT = "write FIELD OP VALUE, OP one of = == != < <= > >= ~ (contains) !~ (does not contain)"
 
 

@@ -56,6 +56,18 @@ def neutralise(text: str) -> str:
                   else f"\\u{ord(m.group()):04x}", text)
 
 
+#: What JSON output escapes beyond what ``json`` itself does (it escapes C0 controls): DEL, C1
+#: controls, the bidirectional controls and the line and paragraph separators, so that no
+#: character in a JSON document acts on the terminal it is piped to.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (
+    0x7F, *range(0x80, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)}
+
+
+def to_json(value: Any, indent: int | None = None) -> str:
+    """JSON text (UTF-8 kept readable) in which every control character is escaped."""
+    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
+
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -99,15 +111,19 @@ def render_rows(
     color: bool = False,
     notes: Sequence[str] = (),
     highlight: str | None = None,
-    formula_safe: bool = False,
+    formula_safe: bool | None = None,
 ) -> None:
     """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
 
     ``notes`` are lines a person should read under a table (what a total means); machine
     formats leave them out. ``highlight``: text whose matches a coloured table emphasises.
+    ``formula_safe``: prefix ``'`` to cells a spreadsheet would run as formulas; ``None``: the
+    format's default (on for csv, the spreadsheet format; off for tsv, the scripts' format).
     """
     out = stdout()
     picked = [{name: row.get(name) for name in columns} for row in rows]
+    if formula_safe is None:
+        formula_safe = fmt == "csv"
     if formula_safe and fmt in ("csv", "tsv"):
         picked = [{name: excel_safe(value) for name, value in item.items()} for item in picked]
     if fmt == "json":
@@ -116,10 +132,10 @@ def render_rows(
         if not picked:
             out.write("[]\n")
         else:
-            out.write("[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in picked) + "\n]\n")
+            out.write("[\n" + ",\n".join(to_json(item) for item in picked) + "\n]\n")
     elif fmt == "jsonl":
         for item in picked:
-            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            out.write(to_json(item) + "\n")
     elif fmt == "csv":
         import csv
 
@@ -169,7 +185,7 @@ def render_citations(sources: Sequence[Any], fmt: str) -> None:
             if s.published_note:
                 item["note"] = s.published_note
             items.append(item)
-        out.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        out.write(to_json(items, indent=2) + "\n")
         return
     for s in sources:
         fields = [("title", s.title or f"[{s.description or s.id}]"), ("organization", s.publisher)]
@@ -212,7 +228,7 @@ def render_query(rows: Sequence[Row], columns: Sequence[str], expression: str) -
         result = jmespath.search(expression, picked)
     except JMESPathError as err:
         raise UsageError(f"--query: {' '.join(str(err).split())}") from None
-    stdout().write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    stdout().write(to_json(result, indent=2) + "\n")
 
 
 def _yaml(rows: Sequence[Row]) -> str:
