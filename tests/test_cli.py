@@ -75,7 +75,8 @@ def test_piped_output_without_format_is_tsv_with_a_header(run) -> None:  # type:
 
 def test_json_fields_are_stable_and_typed(run) -> None:  # type: ignore[no-untyped-def]
     companies = json.loads(run("companies", "-f", "json").stdout)
-    assert list(companies[0]) == ["id", "name", "town", "town_id", "department", "country", "roles", "description", "source"]
+    assert list(companies[0]) == ["id", "name", "town", "town_id", "department", "country", "sites", "roles",
+                                 "description", "source"]
     nwx = next(c for c in companies if c["id"] == "normandie-web-xperts")
     assert nwx["town"] is None and nwx["roles"] == ["delegation"]
     jobs = json.loads(run("jobs", "-f", "json").stdout)

@@ -292,7 +292,8 @@ def book_as_of(book: m.FactBook, when: PartialDate) -> tuple[m.FactBook, list[st
         return tuple(c for c in item.cite if c.source in kept)
 
     places = tuple(p._replace(cite=cites(p)) for p in book.places if cites(p))
-    organisations = tuple(o._replace(cite=cites(o)) for o in book.organisations if cites(o))
+    organisations = tuple(o._replace(cite=cites(o), sites=tuple(s for s in o.sites if s.source in kept))
+                          for o in book.organisations if cites(o))
     people = tuple(
         p._replace(cite=cites(p), also_known_as=tuple(a for a in p.also_known_as if a.source in kept))
         for p in book.people if cites(p)

@@ -106,11 +106,12 @@ COMPANIES = Listing(
         Field("town_id", "id", "the town's place id; null when not stated"),
         Field("department", "text", "the town's French département"),
         Field("country", "text", "the town's country"),
+        Field("sites", "list", "places where a source says it is present (not its seat)"),
         Field("roles", "list", "roles: delegation (March 2023 trade mission), investor, ..."),
         Field("description", "text", "what a source says the company does"),
         Field("source", "list", "the ids of the sources that state it"),
     ),
-    ("id", "name", "town", "department", "country", "roles", "source"),
+    ("id", "name", "town", "department", "country", "sites", "roles", "source"),
 )
 
 JOBS = Listing(
@@ -363,17 +364,21 @@ def company_rows(
     for org in book.organisations:
         if org.kind != "company":
             continue
-        if towns is not None and org.town not in towns:
+        if towns is not None and org.town not in towns and not any(s.place in towns for s in org.sites):
             continue
-        if departments is not None and org.town not in departments:
+        if departments is not None and org.town not in departments and not any(
+            s.place in departments for s in org.sites
+        ):
             continue
         if wanted_role is not None and not any(
             folded_roles.setdefault(r, fold(r)) == wanted_role for r in org.roles
         ):
             continue
         place = places.get(org.town) if org.town else None
+        sites = list(dict.fromkeys(places[s.place].name if s.place in places else s.place for s in org.sites))
         if needle is not None:
-            haystack = fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description) if v))
+            haystack = fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description,
+                                                 *sites) if v))
             if needle not in haystack:
                 continue
         rows.append({
@@ -383,6 +388,7 @@ def company_rows(
             "town_id": org.town,
             "department": place.department if place else None,
             "country": place.country if place else None,
+            "sites": sites,
             "roles": list(org.roles),
             "description": org.description,
             "source": _sources(org.cite),

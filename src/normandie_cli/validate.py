@@ -45,6 +45,9 @@ def _sourced(book: m.FactBook) -> Iterator[tuple[m.Entity, str, str | None, str]
                 yield item, loc.source, loc.quote, "location"
             for status in item.status:
                 yield item, status.source, status.quote, "status claim"
+        elif isinstance(item, m.Organisation):
+            for site in item.sites:
+                yield item, site.source, site.quote, "site"
         elif isinstance(item, m.Person):
             for alias in item.also_known_as:
                 yield item, alias.source, None, "also_known_as"
@@ -90,6 +93,8 @@ def check_references(book: m.FactBook) -> list[DataError]:
     for org in book.organisations:
         expect(org, "town", org.town, "place")
         expect(org, "parent", org.parent, "organisation")
+        for site in org.sites:
+            expect(org, "site", site.place, "place")
     for person in book.people:
         expect(person, "organisation", person.organisation, "organisation")
     for event in book.events:

@@ -19,12 +19,12 @@ from ._output import Output, SourceFormat, listing_command
 @listing_command(app, query.COMPANIES, "normandie companies --town herouville-saint-clair")
 def companies(
     book: m.FactBook,
-    town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).", autocompletion=complete.towns)] = None,
-    department: Annotated[str | None, typer.Option(help="Only companies in this département.", autocompletion=complete.departments)] = None,
+    town: Annotated[str | None, typer.Option(help="Only companies in this town, seat or site (name or id).", autocompletion=complete.towns)] = None,
+    department: Annotated[str | None, typer.Option(help="Only companies in this département (seat or site).", autocompletion=complete.departments)] = None,
     role: Annotated[str | None, typer.Option(help="Only companies with this role (delegation, investor, ...).", autocompletion=complete.roles)] = None,
-    search: Annotated[str | None, typer.Option(help="Only companies whose id, name, town or description contain TEXT.")] = None,
+    search: Annotated[str | None, typer.Option(help="Only companies whose id, name, town, sites or description contain TEXT.")] = None,
 ) -> list[Row]:
-    """Companies in the fact book, with town, département, country, roles and sources.
+    """Companies in the fact book, with town, département, country, sites, roles and sources.
 
     Matching is case- and accent-insensitive.
     """
