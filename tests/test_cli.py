@@ -76,7 +76,8 @@ def test_piped_output_without_format_is_tsv_with_a_header(run) -> None:  # type:
 
 def test_json_fields_are_stable_and_typed(run) -> None:  # type: ignore[no-untyped-def]
     companies = json.loads(run("companies", "-f", "json").stdout)
-    assert list(companies[0]) == ["id", "name", "town", "town_id", "department", "country", "roles", "description", "source"]
+    assert list(companies[0]) == ["id", "name", "town", "town_id", "department", "country", "sites", "roles",
+                                 "description", "source"]
     nwx = next(c for c in companies if c["id"] == "normandie-web-xperts")
     assert nwx["town"] is None and nwx["roles"] == ["delegation"]
     jobs = json.loads(run("jobs", "-f", "json").stdout)
@@ -90,11 +91,11 @@ def test_json_fields_are_stable_and_typed(run) -> None:  # type: ignore[no-untyp
     [
         (("--town", "herouville-saint-clair"), ["eldim"]),
         (("--town", "HEROUVILLE SAINT CLAIR"), ["eldim"]),
-        (("--town", "maromme"), ["cryopak"]),
+        (("--town", "maromme"), ["cryopak"]),  # Maromme is Cryopak's site, not its seat: still found
         (("--department", "eure"), ["la-patisserie-numerique"]),
         (("--search", "plasma"), ["aurora-cold-plasma-sterilisation"]),
         (("--search", "PATISSERIE"), ["la-patisserie-numerique"]),
-        (("--role", "investor"), ["eastman"]),
+        (("--role", "investor"), ["eastman", "loop-industries"]),
     ],
 )
 def test_company_filters_ignore_case_and_accents(run, args: tuple[str, ...], ids: list[str]) -> None:  # type: ignore[no-untyped-def]

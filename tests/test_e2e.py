@@ -41,7 +41,7 @@ def test_piped_output_is_plain_tsv_from_any_directory(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("id\tname\ttown\t")
     assert "\x1b[" not in result.stdout and "…" not in result.stdout
-    assert len(lines) == 15  # header and 14 companies
+    assert len(lines) == 17  # header and 16 companies
 
 
 def test_a_reader_that_closes_early_gets_no_traceback(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_every_source_of_sources_md_is_listed_with_its_url(book) -> None:  # typ
     urls = {s.id: s.url for s in book.sources}
     assert urls["gazette"] == "https://lagazettefrance.fr/article/la-normandie-fait-sa-promotion-aux-etats-unis"
     assert urls["cci-normandie"].startswith("https://www.normandinamik.cci.fr/")
-    assert len([s for s in book.sources if s.url]) == 12
+    assert len([s for s in book.sources if s.url]) == 21
     gazette = next(s for s in book.sources if s.id == "gazette")
     assert (gazette.published.text, gazette.published_inferred) == ("2023-03", True)
 
@@ -135,3 +135,99 @@ def test_towns_carry_their_departments(book) -> None:  # type: ignore[no-untyped
     assert departments["Hérouville-Saint-Clair"] == "Calvados"
     assert departments["Louviers"] == "Eure"
     assert departments["Kingsport"] is None
+
+
+# --- issue 13: the second batch (2022-2025) and the fact-check's corrections ---------------
+
+def test_the_project_is_on_hold_as_of_january_2025_and_not_in_the_latest_claims(book) -> None:  # type: ignore[no-untyped-def]
+    from normandie_cli.dates import parse_date
+    from normandie_cli.snapshot import book_as_of
+
+    def status(b) -> str:  # type: ignore[no-untyped-def]
+        return next(r for r in query.project_rows(b) if r["id"] == "eastman-port-jerome")["status"]
+
+    then, _ = book_as_of(book, parse_date("2025-01"))
+    assert status(then) == "on-hold"
+    assert status(book) == "planned"  # Ouest-France, 17 May 2025: maintained, aiming at 2030
+    eastman = next(p for p in book.projects if p.id == "eastman-port-jerome")
+    claims = [(s.value, s.source, s.as_of.text) for s in eastman.status]
+    assert ("on-hold", "tendance-ouest", "2024-12") in claims
+    assert ("planned", "ouest-france-2025", "2025-05-17") in claims
+
+
+def test_cryopak_has_no_stated_town_and_its_site_is_maromme(book) -> None:  # type: ignore[no-untyped-def]
+    cryopak = next(o for o in book.organisations if o.id == "cryopak")
+    assert cryopak.town is None
+    assert [(s.place, s.source, s.quote) for s in cryopak.sites] == [
+        ("maromme", "gazette", "Cryopak, déjà présent à Maromme")]
+    [row] = [r for r in query.company_rows(book) if r["id"] == "cryopak"]
+    assert (row["town"], row["sites"]) == (None, ["Maromme"])
+
+
+def test_each_disagreement_of_the_second_batch_is_recorded_with_both_sides(book) -> None:  # type: ignore[no-untyped-def]
+    found = {d.id: {s.source for s in d.sides} for d in book.discrepancies}
+    assert found["eastman-kingsport-workforce"] >= {"francebleu-kingsport", "ouest-france-video"}
+    assert found["eastman-kingsport-area"] >= {"francebleu-kingsport", "ouest-france-video"}
+    assert found["eastman-site-area"] >= {"afp-slapp", "veilleco", "tendance-ouest"}
+    assert found["eastman-jobs-direct"] >= {"l4m", "cci-normandie", "tendance-ouest", "ouest-france-2025"}
+    assert found["eastman-interzero-tonnage"] >= {"actu-environnement", "gazette-normandie"}
+    assert found["eastman-opening-2023"] >= {"gazette-normandie", "journal-entreprises"}
+    assert found["eastman-project-state"] >= {"tendance-ouest", "ouest-france-2025"}
+    assert found["destination-kingston-kingsport"] == {"gazette", "esteval-region"}
+
+
+def test_the_underlying_figures_of_those_disagreements_are_there(book) -> None:  # type: ignore[no-untyped-def]
+    figures = {(f.subject, f.measure, f.value, f.unit, f.qualifier, f.source) for f in book.figures}
+    assert ("eastman", "employees", 10000, "people", "exact", "francebleu-kingsport") in figures
+    assert ("eastman", "employees", 4300, "people", "exact", "ouest-france-video") in figures
+    assert ("eastman", "area", 900, "ha", "exact", "francebleu-kingsport") in figures
+    assert ("eastman", "area", 364200, "m²", "exact", "ouest-france-video") in figures
+    assert ("eastman-port-jerome", "area", 30, "ha", "exact", "afp-slapp") in figures
+    assert ("eastman-port-jerome", "area", 40, "ha", "about", "veilleco") in figures
+    assert ("eastman-port-jerome", "jobs-direct", 357, "jobs", "exact", "l4m") in figures
+    assert ("eastman-port-jerome", "feedstock-contracted", 25000, "t", "exact", "actu-environnement") in figures
+    assert ("eastman-port-jerome", "feedstock-contracted", 45000, "t", "exact", "gazette-normandie") in figures
+    assert ("eastman-port-jerome", "power", 200, "MW", "exact", "l4m") in figures
+    assert ("loop-port-jerome", "capacity", 70000, "t/year", "exact", "afp-slapp") in figures
+    first = next(f for f in book.figures if f.id == "eastman-jobs-direct-first-l4m")
+    assert (first.value, first.scope, first.planned) == (330, "first planned", True)
+    power = next(f for f in book.figures if f.measure == "power")
+    assert power.planned and "phase II" in (power.scope or "")
+
+
+def test_job_figures_keep_about_at_least_and_more_than(book) -> None:  # type: ignore[no-untyped-def]
+    jobs = {(f.measure, f.value, f.qualifier, f.source) for f in book.figures if f.subject == "eastman-port-jerome"}
+    assert ("jobs-indirect", 1500, "about", "gazette") in jobs  # "près de 1500"
+    assert ("jobs-indirect", 1500, "at-least", "ouest-france-2025") in jobs
+    assert ("jobs-direct", 350, "more-than", "ouest-france-2025") in jobs
+    assert ("jobs-direct", 350, "about", "usine-nouvelle-choose-france") in jobs  # "close to 350"
+
+
+def test_the_public_aid_is_planned_not_granted(book) -> None:  # type: ignore[no-untyped-def]
+    aid = [f for f in book.figures if f.measure == "public-aid"]
+    assert {(f.value, f.source) for f in aid} == {(62_000_000, "afp-moongy"), (35_000_000, "afp-moongy")}
+    assert all(f.planned and not (f.note or "").startswith("Granted") for f in aid)
+
+
+def test_the_business_france_words_are_the_regions_aim_not_a_fact_of_the_trip(book) -> None:  # type: ignore[no-untyped-def]
+    about = [s for s in book.statements if "Business France" in (s.quote or "")]
+    assert about and all((s.subject, s.topic) == ("region-normandie", "aim") for s in about)
+
+
+def test_no_citation_says_the_subsidiary_carries_the_plant(book) -> None:  # type: ignore[no-untyped-def]
+    notes = [c.note or "" for _, item in book.entities() for c in getattr(item, "cite", ())]
+    assert not any("carried by" in n.lower() for n in notes)
+
+
+def test_the_second_batch_events_and_people_are_there(book) -> None:  # type: ignore[no-untyped-def]
+    events = {e.id: e for e in book.events}
+    assert [c.date.text for c in events["choose-france-2022"].dates] == ["2022-01-17"]
+    assert [c.date.text for c in events["eastman-consultation-closing-meeting"].dates] == ["2024-05-28"]
+    assert events["eastman-consultation-closing-meeting"].places == ("lillebonne",)
+    assert "2022-09-27/2022-11-24" in {c.date.text for c in events["eastman-pre-consultation"].dates}
+    assert any(s.subject == "eastman-public-inquiry" and s.date.text == "2024-06-10" for s in book.milestones)
+    people = {p.id: p for p in book.people}
+    assert {"sophie-gaugain", "brad-lich", "mark-costa", "isabelle-jarry", "jean-louis-laure"} <= set(people)
+    assert {c.source for c in people["eric-dehouck"].cite} >= {"ouest-france-2025", "l4m", "tendance-ouest"}
+    places = {p.id: p.department for p in book.places}
+    assert (places["lillebonne"], places["quillebeuf-sur-seine"]) == ("Seine-Maritime", "Eure")

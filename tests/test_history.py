@@ -21,9 +21,12 @@ def test_golden_history_of_eastman_investment_and_opening(run, golden) -> None: 
 def test_history_keeps_every_claim_in_as_of_order_with_the_change(run) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(run("history", "eastman-port-jerome", "opening", "-f", "json").stdout)
     dated = [(r["value"], r["source"], r["change"]) for r in rows if r["dated"]]
-    assert dated[0][:2] == ("2025", "cci-normandie")
+    assert dated[0][:2] == ("2025", "usine-nouvelle-choose-france")  # Choose France, January 2022
+    assert ("2025", "cci-normandie", "same year") in dated
     assert ("2026", "gazette", "same year") in dated
-    assert dated[-1] == ("2030", "ouest-france-2025", "slipped 4 years")
+    # The last claim before Ouest-France's 2030 is La Gazette Normandie's 2025 (after 11 May 2023).
+    assert dated[-2][:2] == ("2025", "gazette-normandie")
+    assert dated[-1] == ("2030", "ouest-france-2025", "slipped 5 years")
     undated = [r["source"] for r in rows if not r["dated"]]
     assert undated == ["concertation", "ouest-france-video"]  # listed after the dated ones
     money = json.loads(run("history", "eastman-port-jerome", "investment", "-f", "json").stdout)
@@ -36,7 +39,7 @@ def test_history_keeps_every_claim_in_as_of_order_with_the_change(run) -> None: 
 def test_history_draws_a_strip_per_field_at_a_terminal(run) -> None:  # type: ignore[no-untyped-def]
     out = run("history", "eastman-port-jerome", "opening", "-f", "table").stdout
     strip = next(line for line in out.splitlines() if line.startswith("opening "))
-    assert "2022-03" in strip and "2025-05" in strip and "█" in strip
+    assert "2022-01" in strip and "2025-05" in strip and "█" in strip
     assert "Undated claims" in out
 
 
@@ -79,7 +82,9 @@ def test_golden_projects_as_of(run, golden, date: str) -> None:  # type: ignore[
 
 
 def test_as_of_answers_as_the_sources_of_that_date_would(run) -> None:  # type: ignore[no-untyped-def]
-    [eastman] = json.loads(run("projects", "--as-of", "2022-12", "-f", "json").stdout)
+    projects = {r["id"]: r for r in json.loads(run("projects", "--as-of", "2022-12", "-f", "json").stdout)}
+    assert set(projects) == {"eastman-port-jerome", "loop-port-jerome"}
+    eastman = projects["eastman-port-jerome"]
     assert (eastman["investment"], eastman["investment_source"]) == (860_000_000, "veilleco")
     assert (eastman["opening"], eastman["opening_source"]) == ("2025", "veilleco")
     latest = {r["id"]: r for r in json.loads(run("projects", "-f", "json").stdout)}["eastman-port-jerome"]
@@ -93,8 +98,9 @@ def test_as_of_hides_what_was_not_yet_said(run) -> None:  # type: ignore[no-unty
     people = {r["id"] for r in json.loads(run("people", "--as-of", "2023-06", "-f", "json").stdout)}
     assert "eric-dehouck" not in people and "herve-morin" in people
     companies = json.loads(run("companies", "--as-of", "2022-12", "-f", "json").stdout)
-    # The delegation is not known before March 2023; Eastman (March 2022) and its subsidiary (autumn 2022) are.
-    assert {c["id"] for c in companies} == {"eastman", "eastman-circular-solution-france"}
+    # The delegation is not known before March 2023; Eastman (January 2022), Loop Industries (April 2022) and
+    # Eastman's subsidiary (autumn 2022) are.
+    assert {c["id"] for c in companies} == {"eastman", "loop-industries", "eastman-circular-solution-france"}
     assert run("companies", "--as-of", "March").exit_code == ExitCode.USAGE
 
 
@@ -138,7 +144,7 @@ def test_cite_in_a_table_numbers_footnotes(run, golden) -> None:  # type: ignore
 def test_sources_as_bibtex_and_csl_json(run, golden) -> None:  # type: ignore[no-untyped-def]
     bib = run("sources", "--format", "bibtex").stdout
     golden("sources.bibtex", bib)
-    assert bib.count("@online{") == 13
+    assert bib.count("@online{") == 22
     assert "title = {La Normandie fait sa promotion aux Etats-Unis}" in bib
     assert "date = {2023-03}" in bib and "note = {date inferred;" in bib
     csl = json.loads(run("sources", "--format", "csl-json").stdout)

@@ -41,6 +41,8 @@ def _searchable(kind: str, item: Any, places: dict[str, str]) -> Iterable[tuple[
             yield "town", places.get(item.town, item.town), own
         for role in item.roles:
             yield "roles", role, own
+        for site in item.sites:
+            yield "sites", places.get(site.place, site.place), [site.source]
     for alias in getattr(item, "also_known_as", ()):
         yield "also_known_as", alias.name, [alias.source]
     for cite in getattr(item, "cite", ()):
@@ -48,7 +50,7 @@ def _searchable(kind: str, item: Any, places: dict[str, str]) -> Iterable[tuple[
             value = getattr(cite, name)
             if value:
                 yield f"cite.{name}", value, [cite.source]
-    for group in ("dates", "status", "locations", "sides"):
+    for group in ("dates", "status", "locations", "sites", "sides"):
         for claim in getattr(item, group, ()):
             for name in ("quote", "note", "value"):
                 value = getattr(claim, name, None)
@@ -96,7 +98,7 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     kind = next(k for k, i in book.entities() if i is item)
     names = {i.id: getattr(i, "name", None) or getattr(i, "title", None) for _, i in book.entities()}
     rows: list[Row] = [_row("fields", "record", kind)]
-    skip = {"cite", "dates", "status", "locations", "sides", "also_known_as", "line", "quote", "source", "note"}
+    skip = {"cite", "dates", "status", "locations", "sites", "sides", "also_known_as", "line", "quote", "source", "note"}
     for name in item._fields:
         value = getattr(item, name)
         if name in skip or value in (None, (), ""):
@@ -123,6 +125,8 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
                          quote=claim.quote, note=claim.note))
     for loc in getattr(item, "locations", ()):
         rows.append(_row("locations", "place", loc.place, source=loc.source, quote=loc.quote, note=loc.note))
+    for site in getattr(item, "sites", ()):
+        rows.append(_row("sites", "place", site.place, source=site.source, quote=site.quote, note=site.note))
     for side in getattr(item, "sides", ()):
         rows.append(_row("sides", "value", side.value, source=side.source, quote=side.quote, note=side.note))
     for figure in book.figures:
@@ -163,6 +167,8 @@ def _relations(book: m.FactBook, item: Any, entity_id: str) -> Iterable[tuple[st
     for org in book.organisations:
         if org.town == entity_id:
             yield "organisation here", org.id
+        if any(site.place == entity_id for site in org.sites):
+            yield "site of", org.id
         if org.parent == entity_id:
             yield "subsidiary", org.id
     for person in book.people:

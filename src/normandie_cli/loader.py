@@ -513,7 +513,7 @@ class _Reader:
         spec = self._spec("organisation", lambda: {
             "id": self.ident, "name": self.text, "kind": self.enum_of(m.ORGANISATION_KINDS),
             "town": self.town, "roles": self.list_of(self.ident), "parent": self.ident,
-            "description": self.text, "cite": self.citations,
+            "description": self.text, "sites": self.locations, "cite": self.citations,
         })
         fields = self.record(node, "an organisation", spec, {"id", "name", "kind", "town", "cite"})
         return m.Organisation(**fields, line=node.start_mark.line + 1)
@@ -563,19 +563,20 @@ class _Reader:
             out.append(m.StatusClaim(as_of=self.as_of(fields), **fields))
         return tuple(out)
 
-    def project(self, node: Any) -> m.Project:
-        def locations(value: Any, key: str) -> tuple[m.Location, ...]:
-            spec = self._spec("location", lambda: {
-                "place": self.ident, "source": self.ident, "quote": self.text, "note": self.text,
-            })
-            return tuple(
-                m.Location(**self.record(item, "a location", spec, {"place", "source"}))
-                for item in self.sequence(value, key)
-            )
+    def locations(self, value: Any, key: str) -> tuple[m.Location, ...]:
+        """A project's ``locations`` or an organisation's ``sites``."""
+        spec = self._spec("location", lambda: {
+            "place": self.ident, "source": self.ident, "quote": self.text, "note": self.text,
+        })
+        return tuple(
+            m.Location(**self.record(item, "a location", spec, {"place", "source"}))
+            for item in self.sequence(value, key)
+        )
 
+    def project(self, node: Any) -> m.Project:
         spec = self._spec("project", lambda: {
             "id": self.ident, "name": self.text, "owner": self.ident, "kind": self.text,
-            "locations": locations, "status": self.statuses, "cite": self.citations,
+            "locations": self.locations, "status": self.statuses, "cite": self.citations,
         })
         fields = self.record(node, "a project", spec, {"id", "name", "owner", "cite"})
         return m.Project(**fields, line=node.start_mark.line + 1)

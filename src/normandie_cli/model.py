@@ -23,7 +23,9 @@ Reference = tuple[str, Union[str, None], tuple[str, ...]]
 
 QUALIFIERS = ("exact", "about", "more-than", "at-least", "up-to")
 DATE_QUALIFIERS = ("exact", "about", "by", "before", "early", "end-of", "after")
-STATUSES = ("prospective", "planned", "under-way", "done", "abandoned")
+#: In order along the way (ties between status claims of the same date go to the later one):
+#: ``on-hold`` is a decided project paused pending a final decision, after ``planned``.
+STATUSES = ("prospective", "planned", "on-hold", "under-way", "done", "abandoned")
 ORGANISATION_KINDS = ("company", "public-body", "association", "diplomatic-mission", "not-stated")
 DISCREPANCY_KINDS = ("internal", "between-sources", "revision")
 NOT_STATED = "not-stated"
@@ -88,14 +90,20 @@ class Organisation(Record):
     roles: tuple[str, ...] = ()
     parent: str | None = None
     description: str | None = None
+    #: Places where a source says it is present (a site is not its seat, ``town``).
+    sites: tuple[Location, ...] = ()
     line: int = 0
 
     def cited(self) -> Iterator[Cited]:
-        return _citations(self.cite)
+        yield from _citations(self.cite)
+        for site in self.sites:
+            yield site.source, site.quote, "site"
 
     def refers(self) -> Iterator[Reference]:
         yield "town", self.town, ("place",)
         yield "parent", self.parent, ("organisation",)
+        for site in self.sites:
+            yield "site", site.place, ("place",)
 
 
 class AlsoKnownAs(Record):

@@ -92,11 +92,12 @@ COMPANIES = Listing(
         Field("town_id", "id", "the town's place id; null when not stated"),
         Field("department", "text", "the town's French département"),
         Field("country", "text", "the town's country"),
+        Field("sites", "list", "places where a source says it is present (not its seat)"),
         Field("roles", "list", "roles: delegation (March 2023 trade mission), investor, ..."),
         Field("description", "text", "what a source says the company does"),
         Field("source", "list", "the ids of the sources that state it"),
     ),
-    ("id", "name", "town", "department", "country", "roles", "source"),
+    ("id", "name", "town", "department", "country", "sites", "roles", "source"),
 )
 
 JOBS = Listing(

@@ -22,12 +22,12 @@ from ._output import Output, listing_command
 @listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair")
 def companies(
     book: m.FactBook,
-    town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).", shell_complete=complete.towns)] = None,
-    department: Annotated[str | None, typer.Option(help="Only companies in this département.", shell_complete=complete.departments)] = None,
+    town: Annotated[str | None, typer.Option(help="Only companies in this town, seat or site (name or id).", shell_complete=complete.towns)] = None,
+    department: Annotated[str | None, typer.Option(help="Only companies in this département (seat or site).", shell_complete=complete.departments)] = None,
     role: Annotated[str | None, typer.Option(help="Only companies with this role (delegation, investor, ...).", shell_complete=complete.roles)] = None,
-    search: Annotated[str | None, typer.Option(help="Only companies whose id, name, town or description contain TEXT.")] = None,
+    search: Annotated[str | None, typer.Option(help="Only companies whose id, name, town, sites or description contain TEXT.")] = None,
 ) -> Output:
-    """Companies in the fact book, with town, département, country, roles and sources.
+    """Companies in the fact book, with town, département, country, sites, roles and sources.
 
     Matching is case- and accent-insensitive. A --town, --department or --role that no company
     has is said on stderr, with the closest known values; the answer is then empty (exit 0).

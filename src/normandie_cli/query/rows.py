@@ -74,17 +74,21 @@ def company_rows(
     for org in book.organisations:
         if org.kind != "company":
             continue
-        if towns is not None and org.town not in towns:
+        if towns is not None and org.town not in towns and not any(s.place in towns for s in org.sites):
             continue
-        if departments is not None and org.town not in departments:
+        if departments is not None and org.town not in departments and not any(
+            s.place in departments for s in org.sites
+        ):
             continue
         if wanted_role is not None and not any(
             folded_roles.setdefault(r, fold(r)) == wanted_role for r in org.roles
         ):
             continue
         place = places.get(org.town) if org.town else None
+        sites = list(dict.fromkeys(places[s.place].name if s.place in places else s.place for s in org.sites))
         if needle is not None:
-            haystack = fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description) if v))
+            haystack = fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description,
+                                                 *sites) if v))
             if needle not in haystack:
                 continue
         rows.append({
@@ -94,6 +98,7 @@ def company_rows(
             "town_id": org.town,
             "department": place.department if place else None,
             "country": place.country if place else None,
+            "sites": sites,
             "roles": list(org.roles),
             "description": org.description,
             "source": cited_sources(org.cite),
