@@ -13,7 +13,8 @@ from normandie_cli.errors import ExitCode
 
 
 def test_golden_history_of_eastman_investment_and_opening(run, golden) -> None:  # type: ignore[no-untyped-def]
-    golden("history-eastman-investment.table", run("history", "eastman-port-jerome", "investment", "-f", "table").stdout)
+    golden("history-eastman-investment.table",
+           run("history", "eastman-port-jerome", "investment", "-f", "table").stdout)
     golden("history-eastman-opening.table", run("history", "eastman-port-jerome", "opening", "-f", "table").stdout)
     golden("history-eastman.json", run("history", "eastman-port-jerome", "-f", "json").stdout)
 
@@ -146,3 +147,89 @@ def test_sources_as_bibtex_and_csl_json(run, golden) -> None:  # type: ignore[no
     assert gazette["issued"] == {"date-parts": [[2023, 3]], "circa": True}
     assert next(item for item in csl if item["id"] == "concertation").get("issued") is None
     assert run("companies", "--format", "bibtex").exit_code == ExitCode.USAGE
+
+
+# Like with like ---------------------------------------------------------------------------
+
+ENTITIES = ["eastman-port-jerome", "trade-mission-2023", "axeos", "region-normandie", "eastman"]
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+def test_history_diffs_a_claim_only_against_one_about_the_same_thing(run, entity: str) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("history", entity, "-f", "json").stdout)
+    for i, row in enumerate(rows):
+        if row["compared_with"] is None:
+            # Not diffed: no change, or one that says why; never a number.
+            assert row["change"] is None or row["change"].startswith("not compared: "), row
+            continue
+        earlier = [r for r in rows[:i] if r["field"] == row["field"] and r["dated"]
+                   and row["compared_with"] in (r["id"], f"{r['source']} {r['as_of']}")]
+        assert earlier, row
+        same = ("field", "unit", "scope", "planned", "period")
+        assert {tuple(r[k] for k in same) for r in earlier} == {tuple(row[k] for k in same)}, row
+        assert row["dated"] and not row["change"].startswith("not compared")
+
+
+def test_history_never_diffs_phase_i_against_the_whole_plant(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("history", "eastman-port-jerome", "capacity", "-f", "json").stdout)
+    phase_1 = next(r for r in rows if r["scope"] == "phase I")
+    assert phase_1["change"] == "not compared: phase I vs whole project (scope)"
+    assert phase_1["compared_with"] is None
+    assert not any(r["change"] and r["change"][0] in "+−" for r in rows)  # no two capacity claims alike
+    money = json.loads(run("history", "eastman-port-jerome", "investment", "-f", "json").stdout)
+    phase_2 = next(r for r in money if r["scope"] == "phase II")
+    assert phase_2["change"] == "not compared: phase II vs phase I (scope)"
+    # The gazette's whole-project figure is diffed against the last whole-project one (veilleco's),
+    # not against the journal's phase I figure listed between them.
+    gazette = next(r for r in money if r["source"] == "gazette")
+    assert (gazette["change"], gazette["compared_with"]) == ("+140 M EUR", "eastman-investment-veilleco")
+    usd = next(r for r in money if r["source"] == "cci-normandie" and r["unit"] == "EUR")
+    assert usd["change"] == "not compared: EUR vs USD (unit)"
+
+
+def test_history_does_not_diff_a_target_against_a_fact(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("history", "eastman-port-jerome", "feedstock-contracted", "-f", "json").stdout)
+    target = next(r for r in rows if r["planned"])
+    assert target["value"] == 80 and target["compared_with"] is None
+    assert target["change"].startswith("not compared: a plan or target, not a fact")
+    tonnage = next(r for r in rows if r["unit"] == "t/year")
+    assert tonnage["change"] == "not compared: t/year vs % (unit)"
+    undated = json.loads(run("history", "eastman-port-jerome", "opening", "-f", "json").stdout)
+    assert {r["change"] for r in undated if not r["dated"]} == {"not compared: undated"}
+
+
+def test_history_reads_dates_at_their_precision(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("history", "trade-mission-2023", "dates", "-f", "json").stdout)
+    assert [r["change"] for r in rows] == [None, "same date (year not stated)", "brought forward 1 day"]
+    announcement = json.loads(run("history", "eastman-port-jerome", "announcement", "-f", "json").stdout)
+    assert announcement[-1]["change"] == "not compared: no date stated"  # the gazette gives none
+
+
+SHARES = """\
+format: normandie-facts/1
+sources:
+  - {id: s1, title: "One", publisher: "P", published: "2022-05", language: en}
+  - {id: s2, title: "Two", publisher: "P", published: "2023-05", language: en}
+organisations:
+  - {id: acme, name: "Acme", kind: company, town: not-stated, cite: [{source: s1}]}
+figures:
+  - {id: a1, subject: acme, measure: revenue-share, value: 70, unit: "%", qualifier: exact, scope: export, source: s1}
+  - {id: a2, subject: acme, measure: revenue-share, value: 80, unit: "%", qualifier: exact, scope: export, source: s2}
+  - {id: a3, subject: acme, measure: revenue-share, value: 90, unit: "%", qualifier: exact, scope: export,
+     planned: true, source: s2}
+  - {id: g1, subject: acme, measure: share-of-gdp, value: "1/4", unit: share, qualifier: exact, source: s1}
+  - {id: g2, subject: acme, measure: share-of-gdp, value: 0.2, unit: share, qualifier: exact, source: s2}
+  - {id: j1, subject: acme, measure: employees, value: 100, unit: people, qualifier: exact, source: s1}
+  - {id: j2, subject: acme, measure: employees, value: 90, unit: people, qualifier: exact, source: s2}
+"""
+
+
+def test_history_changes_shares_in_points(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import write
+
+    path = write(tmp_path, SHARES)
+    rows = {r["id"]: r for r in json.loads(run("--data", str(path), "history", "acme", "-f", "json").stdout)}
+    assert (rows["a2"]["change"], rows["a2"]["compared_with"]) == ("+10 points", "a1")
+    assert rows["a3"]["change"] == "not compared: a plan or target, not a fact"
+    assert rows["g2"]["change"] == "−5 points"  # a fraction: 1/4 to 0.2
+    assert rows["j2"]["change"] == "−10 people"  # not a share: in its unit

@@ -69,7 +69,7 @@ def _same_value(a: Claim, b: Claim) -> bool:
             return [part[-5:] for part in date.text.replace("--", "").split("/")]
 
         return month_days(a.value) == month_days(b.value)
-    return a.value == b.value
+    return bool(a.value == b.value)
 
 
 def _shown(claim: Claim) -> str:
@@ -81,24 +81,57 @@ def _shown(claim: Claim) -> str:
     return str(claim.value)
 
 
-def _change(previous: Claim | None, claim: Claim) -> str | None:
-    """How the claim differs from the previous one of the same field (and unit)."""
-    if previous is None:
-        return None
+def like(claim: Claim) -> tuple[Any, ...]:
+    """What a claim is about: two claims measure the same thing when these agree (field, unit,
+    scope, plan or fact, period)."""
+    return claim.field, claim.unit, claim.scope, claim.planned, claim.period
+
+
+def _is_share(claim: Claim) -> bool:
+    """A share changes in percentage points: unit ``%`` or ``share`` (a fraction), or a ``*share*`` measure."""
+    return claim.unit in ("%", "share") or "share" in claim.field
+
+
+def _points(delta: float, claim: Claim) -> str:
+    points = delta * 100 if claim.unit == "share" else delta
+    size = f"{abs(points):.10g}"
+    return f"{'+' if points > 0 else '−'}{size} point{'' if size == '1' else 's'}"
+
+
+def _date_change(previous: Claim, claim: Claim, a: PartialDate, b: PartialDate) -> str:
+    """``slipped 4 years``, ``brought forward 1 day``, ``same year``: at the precision both dates have."""
+    if not (a.known and b.known):
+        return "not compared: no date stated"
+    if not (a.has_year and b.has_year):
+        # Without a year, only the day and month can be told apart.
+        return ("same date" if _same_value(previous, claim) else "other date") + " (year not stated)"
+    assert a.start is not None and b.start is not None
+    depth = "date"
+    for unit, x, y in (("year", a.start.year, b.start.year), ("month", a.start.month, b.start.month),
+                       ("day", a.start.day, b.start.day)):
+        if x is None or y is None:
+            depth = {"month": "year", "day": "month"}[unit]
+            break
+        if x != y:
+            word = "slipped" if y > x else "brought forward"
+            return f"{word} {abs(y - x)} {unit}{'s' if abs(y - x) != 1 else ''}"
+    if depth == "date" and a.text != b.text:
+        return f"same start, {a.human()} → {b.human()}"  # ranges that end apart
+    return f"same {depth}"
+
+
+def _change(previous: Claim, claim: Claim) -> str:
+    """How the claim differs from an earlier one about the same thing (see :func:`like`)."""
     a, b = previous.value, claim.value
     if isinstance(a, PartialDate) and isinstance(b, PartialDate):
-        if not (a.has_year and b.has_year):
-            return None
-        years = b.start.year - a.start.year  # type: ignore[union-attr,operator]
-        if years == 0:
-            return "same year"
-        word = "slipped" if years > 0 else "brought forward"
-        return f"{word} {abs(years)} year{'s' if abs(years) != 1 else ''}"
+        return _date_change(previous, claim, a, b)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
         delta = b - a
         if delta == 0:
             return "no change" if previous.qualifier == claim.qualifier else (
                 f"same value, {previous.qualifier} → {claim.qualifier}")
+        if _is_share(claim):
+            return _points(delta, claim)
         sign = "+" if delta > 0 else "−"
         return f"{sign}{humanize.compact(abs(delta))} {claim.unit or ''}".rstrip()
     if a != b:
@@ -106,8 +139,41 @@ def _change(previous: Claim | None, claim: Claim) -> str | None:
     return "no change"
 
 
+def _why_not(claim: Claim, previous: Claim, whole: str) -> str:
+    """Why the claim is not diffed against an earlier claim of its field: every way they differ."""
+    reasons = []
+    if claim.unit != previous.unit:
+        reasons.append(f"{claim.unit or 'no unit'} vs {previous.unit or 'no unit'} (unit)")
+    if claim.scope != previous.scope:
+        reasons.append(f"{claim.scope or whole} vs {previous.scope or whole} (scope)")
+    if claim.planned != previous.planned:
+        reasons.append("a plan or target, not a fact" if claim.planned else "a fact, not a plan or target")
+    if claim.period != previous.period:
+        def period(text: str | None) -> str:
+            return humanize.date(text) if text else "no period"
+
+        reasons.append(f"{period(claim.period)} vs {period(previous.period)} (period)")
+    return "not compared: " + "; ".join(reasons)
+
+
+def _reference(claim: Claim) -> str:
+    """A claim's id; for a status or dates claim (which have none), ``source as_of``."""
+    return claim.id or f"{claim.source} {claim.as_of.text}"
+
+
 def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> list[Row]:
+    """Each claim of the entity, grouped by field, in as-of order (undated last).
+
+    Like is compared with like: a claim's ``change`` is computed from the latest earlier claim
+    that measures the same thing (:func:`like`: same field, unit, scope, plan-or-fact and
+    period), named in ``compared_with``. A claim with no such earlier claim is not diffed: its
+    ``change`` reads ``not compared: ...`` with how it differs from the latest earlier claim of
+    its field (of the same unit when there is one). Undated claims are never diffed (their
+    order is not known); the first claim of a field has no change.
+    """
     entity_id = resolve_any(book, wanted)
+    kind = next((k for k, item in book.entities() if item.id == entity_id), "entity")
+    whole = f"whole {kind}"
     claims = claims_of(book, entity_id)
     fields = list(dict.fromkeys(c.field for c in claims))
     if field is not None:
@@ -117,17 +183,31 @@ def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> lis
     rows: list[Row] = []
     for name in fields:
         dated, undated = _ordered(c for c in claims if c.field == name)
-        last_by_unit: dict[Any, Claim] = {}
+        earlier: list[Claim] = []
         for claim in dated + undated:
-            key = claim.unit
-            change = _change(last_by_unit.get(key), claim) if claim.as_of.has_year else None
-            if claim.as_of.has_year:
-                last_by_unit[key] = claim
+            change: str | None = None
+            compared_with: str | None = None
+            if not claim.as_of.has_year:
+                if len(dated) + len(undated) > 1:
+                    change = "not compared: undated"
+            elif earlier:
+                same = [c for c in earlier if like(c) == like(claim)]
+                if same:
+                    change = _change(same[-1], claim)
+                    if not change.startswith("not compared"):
+                        compared_with = _reference(same[-1])
+                else:
+                    same_unit = [c for c in earlier if c.unit == claim.unit]
+                    change = _why_not(claim, (same_unit or earlier)[-1], whole)
+                earlier.append(claim)
+            else:
+                earlier.append(claim)
             value = claim.value.text if isinstance(claim.value, PartialDate) else claim.value
             rows.append({
                 "field": name, "value": value, "qualifier": claim.qualifier, "unit": claim.unit,
-                "scope": claim.scope, "what": claim.what, "as_of": claim.as_of.text,
-                "dated": claim.as_of.has_year, "change": change, "source": claim.source, "id": claim.id,
+                "scope": claim.scope, "what": claim.what, "planned": claim.planned, "period": claim.period,
+                "as_of": claim.as_of.text, "dated": claim.as_of.has_year, "change": change,
+                "compared_with": compared_with, "source": claim.source, "id": claim.id,
                 "quote": claim.quote, "shown": _shown(claim),
             })
     return rows
@@ -146,7 +226,7 @@ def _groups(book: m.FactBook) -> Iterable[tuple[str, str, list[Claim]]]:
         keyed: dict[tuple[Any, ...], list[Claim]] = {}
         for claim in claims:
             # The same thing: same field, unit and scope, both plans (or both facts), same period.
-            keyed.setdefault((claim.field, claim.unit, claim.scope, claim.planned, claim.period), []).append(claim)
+            keyed.setdefault(like(claim), []).append(claim)
         for (field, unit, scope, _, period), group in keyed.items():
             label = field + (f" ({unit})" if unit else "") + (f", {scope}" if scope else "") + (
                 f", {period}" if period else "")

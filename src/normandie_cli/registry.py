@@ -343,9 +343,17 @@ HISTORY = Listing(
         Field("unit", "text", "the unit of a figure"),
         Field("scope", "text", "what part it covers"),
         Field("what", "text", "the milestone or measure as the source names it"),
+        Field("planned", "bool", "true for a plan, target or forecast; false for what is or was"),
+        Field("period", "date", "the time a figure refers to (capacity by 2028), when stated", date_of("period")),
         as_of_field(),
         Field("dated", "bool", "false when the claim's date is not known (listed last)"),
-        Field("change", "text", "the change from the previous dated claim of the field (and unit)"),
+        Field("change", "text", "the change from the latest earlier claim of the same measure, unit, scope, "
+              "planned-ness and period (shares in points: +10 points); a claim with none reads "
+              "'not compared: ' and how it differs from the latest earlier claim of the field, of its unit if "
+              "any (phase I vs whole project (scope); a plan or target, not a fact; ...); an undated claim "
+              "reads 'not compared: undated'; the first claim of a field has none"),
+        Field("compared_with", "text", "the claim the change is measured from: its id, or 'source as_of' for a "
+              "status or dates claim; null when not compared"),
         Field("source", "id", "the source"),
         Field("id", "id", "the figure's or milestone's id"),
         Field("quote", "text", "the source's exact words, for the primary article"),
