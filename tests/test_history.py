@@ -54,16 +54,19 @@ def test_golden_conflicts(run, golden) -> None:  # type: ignore[no-untyped-def]
 def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(run("conflicts", "-f", "json").stdout)
 
-    def find(text: str) -> dict:  # type: ignore[type-arg]
-        return next(r for r in rows if text in " ".join(r["sides"]))
+    def find(value: str, source: str) -> dict:  # type: ignore[type-arg]
+        return next(r for r in rows if any((s["value"], s["source"]) == (value, source) for s in r["sides"]))
 
-    assert find("Kingston")["kind"] == "internal"
-    assert find("12 [francebleu-preview]")["kind"] == "between-sources"
-    assert find("13–19 Mar 2023")["kind"] == "disagreement"  # same date, different first day
+    assert find("Kingston", "gazette")["kind"] == "internal"
+    assert find("12", "francebleu-preview")["kind"] == "between-sources"
+    # Same date, different first day: computed, and recorded as between sources.
+    assert find("2023-03-13/2023-03-19", "francebleu-preview")["kind"] == "disagreement+between-sources"
     money = next(r for r in rows if r["field"] == "investment (EUR)")
-    assert money["kind"] == "revision" and "EUR 860 M [veilleco, 2022-09/2022-12]" in money["sides"]
+    veilleco = {"value": 860_000_000, "qualifier": "exact", "unit": "EUR", "scope": None, "as_of": "2022-09/2022-12",
+                "source": "veilleco", "quote": None, "note": "autumn 2022"}
+    assert money["kind"] == "revision" and veilleco in money["sides"]
     opening = next(r for r in rows if r["field"] == "opening")
-    assert opening["kind"] == "revision" and any("2030" in side for side in opening["sides"])
+    assert opening["kind"] == "revision" and any(side["value"] == "2030" for side in opening["sides"])
 
 
 def test_conflicts_exit_0_and_strict_exits_4(run) -> None:  # type: ignore[no-untyped-def]
@@ -233,3 +236,93 @@ def test_history_changes_shares_in_points(run, tmp_path) -> None:  # type: ignor
     assert rows["a3"]["change"] == "not compared: a plan or target, not a fact"
     assert rows["g2"]["change"] == "−5 points"  # a fraction: 1/4 to 0.2
     assert rows["j2"]["change"] == "−10 people"  # not a share: in its unit
+
+
+# Each disagreement once ---------------------------------------------------------------------
+
+def test_conflicts_list_each_disagreement_once(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("conflicts", "-f", "json").stdout)
+    keys = [(r["subject"], r["field"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    # Every recorded discrepancy is there, merged or alone, once.
+    recorded = [d["id"] for d in json.loads(run("discrepancies", "-f", "json").stdout)]
+    assert sorted(r["recorded"] for r in rows if r["recorded"]) == sorted(recorded)
+    money = next(r for r in rows if r["field"] == "investment (EUR)")
+    assert money["origin"] == "computed+recorded" and money["recorded"] == "eastman-investment-revision"
+    assert money["note"] == "Some figures cover phase I only, others the whole project."
+    assert money["about"] == "Eastman's investment in the plant"
+    assert not any(r["origin"] == "recorded" and r["recorded"] == "eastman-investment-revision" for r in rows)
+    opening = next(r for r in rows if r["field"] == "opening")
+    assert (opening["origin"], opening["recorded"]) == ("computed+recorded", "eastman-opening-revision")
+    # The recorded sides the claims do not cover are kept, after the computed ones.
+    assert [s["source"] for s in money["sides"]][-3:] == ["journal-entreprises", "concertation", "ouest-france-2025"]
+    # Kingston/Kingsport cites only the gazette, one of the trip dates' sources, but is not about
+    # the dates: it stays a recorded row of its own.
+    kingston = next(r for r in rows if r["recorded"] == "destination-kingston-kingsport")
+    assert kingston["origin"] == "recorded" and kingston["field"] == "The second destination of the trip"
+
+
+def test_recorded_and_computed_merge_only_when_about_the_same_field(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import write
+
+    text = SHARES + """\
+discrepancies:
+  - id: staff-revision
+    subject: acme
+    about: "Acme's employees over time"
+    kind: revision
+    sides: [{value: "100", source: s1}, {value: "90", source: s2, note: "after the sale"}]
+    note: "A sale in between."
+  - id: export-revision
+    subject: acme
+    about: "The export part of the revenue"
+    kind: revision
+    sides: [{value: "70%", source: s1}, {value: "80%", source: s2}, {value: "90% planned", source: s2}]
+  - id: other
+    subject: acme
+    about: "Something the first source says"
+    kind: internal
+    sides: [{value: "this", source: s1}, {value: "that", source: s1}]
+"""
+    path = write(tmp_path, text)
+    rows = json.loads(run("--data", str(path), "conflicts", "-f", "json").stdout)
+    by_field = {r["field"]: r for r in rows}
+    # Every computed group here has the sources s1 and s2: the record's words pick the field.
+    staff = by_field["employees (people)"]
+    assert (staff["origin"], staff["recorded"], staff["note"]) == ("computed+recorded", "staff-revision",
+                                                                  "A sale in between.")
+    assert staff["sides"][1]["note"] == "after the sale" and staff["sides"][1]["value"] == 90
+    assert by_field["revenue-share (%), export"]["recorded"] == "export-revision"
+    # s1 is among the share of GDP's sources, but the record names no field of it: not merged.
+    assert by_field["share-of-gdp (share)"]["origin"] == "computed"
+    assert by_field["Something the first source says"]["origin"] == "recorded"
+    assert len(rows) == 4
+
+
+def test_sides_are_objects_in_json_and_yaml_and_text_elsewhere(run) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    from normandie_cli.registry import SIDE_KEYS
+
+    seven = {"value", "qualifier", "unit", "scope", "as_of", "source", "quote"}
+    assert seven <= set(SIDE_KEYS)
+    for command in ("conflicts", "discrepancies"):
+        rows = json.loads(run(command, "-f", "json").stdout)
+        assert all(list(side) == list(SIDE_KEYS) for row in rows for side in row["sides"])
+        assert yaml.safe_load(run(command, "-f", "yaml").stdout) == rows
+    kingston = next(r for r in json.loads(run("discrepancies", "-f", "json").stdout)
+                    if r["id"] == "destination-kingston-kingsport")
+    assert kingston["sides"][0] == {"value": "Kingston", "qualifier": None, "unit": None, "scope": None,
+                                    "as_of": None, "source": "gazette", "quote": "New York et Kingston", "note": None}
+    table = run("conflicts", "--fields", "sides", "-f", "table", env={"COLUMNS": "2000"}).stdout
+    assert "≈ EUR 850 M [cci-normandie, 30 Mar 2022]; ≤ EUR 850 M [afp-moongy, 30 Mar 2022]" in table
+    assert "Kingston [gazette]; Kingsport [gazette]" in table
+    csv_text = run("conflicts", "-f", "csv").stdout
+    assert "about 850000000 EUR [cci-normandie, 2022-03-30]; up-to 850000000 EUR [afp-moongy, 2022-03-30]" in csv_text
+    assert "{" not in run("discrepancies", "-f", "tsv").stdout
+
+
+def test_conflicts_strict_still_exits_4_once_merged(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("conflicts", "--strict", "-f", "tsv")
+    assert result.exit_code == ExitCode.CONFLICTS
+    assert len(result.stdout.splitlines()) - 1 == len(json.loads(run("conflicts", "-f", "json").stdout))

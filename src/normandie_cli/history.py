@@ -13,7 +13,8 @@ from .errors import UsageError
 from .lookup import resolve_any
 from .query.rows import OPENING
 from .record import Record
-from .registry import Row
+from .registry import SIDE_KEYS, Row
+from .text import fold
 
 
 class Claim(Record):
@@ -225,7 +226,8 @@ def _groups(book: m.FactBook) -> Iterable[tuple[str, str, list[Claim]]]:
                   and not (isinstance(c.value, PartialDate) and not c.value.known)]
         keyed: dict[tuple[Any, ...], list[Claim]] = {}
         for claim in claims:
-            # The same thing: same field, unit and scope, both plans (or both facts), same period.
+            # The same thing as history compares (see like()): same field, unit and scope, both
+            # plans (or both facts), same period.
             keyed.setdefault(like(claim), []).append(claim)
         for (field, unit, scope, _, period), group in keyed.items():
             label = field + (f" ({unit})" if unit else "") + (f", {scope}" if scope else "") + (
@@ -233,8 +235,69 @@ def _groups(book: m.FactBook) -> Iterable[tuple[str, str, list[Claim]]]:
             yield subject, label, group
 
 
+def _side(claim: Claim) -> Row:
+    """A computed side: the claim's value (numbers stay numbers, dates ISO text) and where it is from."""
+    value = claim.value.text if isinstance(claim.value, PartialDate) else claim.value
+    return {"value": value, "qualifier": claim.qualifier, "unit": claim.unit, "scope": claim.scope,
+            "as_of": claim.as_of.text, "source": claim.source, "quote": claim.quote, "note": None}
+
+
+def _recorded_side(side: m.Side) -> Row:
+    """A recorded side has a value (text), a source, perhaps a quote and a note; the rest is null."""
+    return {key: getattr(side, key, None) for key in SIDE_KEYS}
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:5] for word in fold(text).split() if len(word) >= 5}
+
+
+def _names_the_field(record: m.Discrepancy, group: list[Claim]) -> bool:
+    """Whether the record's ``about`` names the group's field or one of its milestones
+    (``investment``; ``operating`` for the ``opening`` group's operational milestones): words
+    compared by their first five letters, case and accents aside."""
+    terms = {group[0].field, *(claim.what for claim in group if claim.what)}
+    return bool(_stems(record.about) & _stems(" ".join(terms)))
+
+
+def _same_disagreement(record: m.Discrepancy, subject: str, group: list[Claim]) -> bool:
+    """Whether a recorded discrepancy is about what a computed group shows: same subject, and
+    either the same sources, or the sources of one include the other's and the record's
+    ``about`` names the field (:func:`_names_the_field`)."""
+    if record.subject != subject:
+        return False
+    recorded = {side.source for side in record.sides}
+    computed = {claim.source for claim in group}
+    if recorded == computed:
+        return True
+    return (recorded <= computed or computed <= recorded) and _names_the_field(record, group)
+
+
+def _merge(row: Row, record: m.Discrepancy) -> None:
+    """Fold a recorded discrepancy into the computed row about the same thing: its note, kind,
+    ``about`` and id; each recorded side's note (and quote) on the computed sides of its
+    source; the recorded sides of sources the claims do not cover, after the others."""
+    sides: list[Row] = row["sides"]
+    covered = {side["source"] for side in sides}
+    for recorded in record.sides:
+        if recorded.source not in covered:
+            sides.append(_recorded_side(recorded))
+            continue
+        for side in sides:
+            if side["source"] == recorded.source:
+                if recorded.note:
+                    side["note"] = "; ".join(x for x in (side["note"], recorded.note) if x)
+                if side["quote"] is None:
+                    side["quote"] = recorded.quote
+    if record.kind not in row["kind"].split("+"):
+        row["kind"] += f"+{record.kind}"
+    row.update(origin="computed+recorded", note=record.note, about=record.about, recorded=record.id)
+
+
 def conflict_rows(book: m.FactBook) -> list[Row]:
+    """Every disagreement once: computed from the claims (same thing, different values), or
+    recorded in the fact file, or both merged into one row (see :func:`_same_disagreement`)."""
     rows: list[Row] = []
+    groups: list[tuple[Row, str, list[Claim]]] = []
     for subject, label, group in _groups(book):
         dated, undated = _ordered(group)
         differing = [(a, b) for i, a in enumerate(dated) for b in dated[i + 1:] if not _same_value(a, b)]
@@ -246,23 +309,28 @@ def conflict_rows(book: m.FactBook) -> list[Row]:
             kinds.add("disagreement" if compare_dates(a.as_of, b.as_of) == 0 and a.as_of.text == b.as_of.text
                       else "revision")
         kind = "+".join(k for k in ("disagreement", "revision") if k in kinds) or "undated"
-        rows.append({
-            "subject": subject, "field": label, "kind": kind,
-            "sides": [f"{_shown(c)} [{c.source}, {c.as_of.text}]" for c in dated + undated],
-            "undated": [c.source for c in undated], "origin": "computed", "note": None,
-        })
+        row: Row = {
+            "subject": subject, "field": label, "kind": kind, "sides": [_side(c) for c in dated + undated],
+            "undated": [c.source for c in undated], "origin": "computed", "note": None, "about": None,
+            "recorded": None,
+        }
+        rows.append(row)
+        groups.append((row, subject, group))
     for record in book.discrepancies:
-        # A recorded discrepancy that the claims already show (same subject, same sources) is not
-        # listed twice.
-        covered = any(
-            row["subject"] == record.subject
-            and {s.source for s in record.sides} == {side.rsplit("[", 1)[1].split(",")[0] for side in row["sides"]}
-            for row in rows if row["origin"] == "computed"
-        )
-        if not covered:
-            rows.append({
-                "subject": record.subject, "field": record.about, "kind": record.kind,
-                "sides": [f"{s.value} [{s.source}]" for s in record.sides], "undated": [],
-                "origin": "recorded", "note": record.note,
-            })
+        candidates = [(row, group) for row, subject, group in groups
+                      if row["origin"] == "computed" and _same_disagreement(record, subject, group)]
+        if candidates:
+            # Of several, the one whose field the record names, then the one sharing the largest
+            # part of the sources, then the first.
+            recorded = {side.source for side in record.sides}
+            ranks = [(_names_the_field(record, group),
+                      len({c.source for c in group} & recorded) / len({c.source for c in group} | recorded))
+                     for _, group in candidates]
+            _merge(candidates[ranks.index(max(ranks))][0], record)
+            continue
+        rows.append({
+            "subject": record.subject, "field": record.about, "kind": record.kind,
+            "sides": [_recorded_side(s) for s in record.sides], "undated": [],
+            "origin": "recorded", "note": record.note, "about": record.about, "recorded": record.id,
+        })
     return rows
