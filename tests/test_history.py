@@ -13,7 +13,8 @@ from normandie_cli.errors import ExitCode
 
 
 def test_golden_history_of_eastman_investment_and_opening(run, golden) -> None:  # type: ignore[no-untyped-def]
-    golden("history-eastman-investment.table", run("history", "eastman-port-jerome", "investment", "-f", "table").stdout)
+    golden("history-eastman-investment.table",
+           run("history", "eastman-port-jerome", "investment", "-f", "table").stdout)
     golden("history-eastman-opening.table", run("history", "eastman-port-jerome", "opening", "-f", "table").stdout)
     golden("history-eastman.json", run("history", "eastman-port-jerome", "-f", "json").stdout)
 
@@ -56,16 +57,19 @@ def test_golden_conflicts(run, golden) -> None:  # type: ignore[no-untyped-def]
 def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(run("conflicts", "-f", "json").stdout)
 
-    def find(text: str) -> dict:  # type: ignore[type-arg]
-        return next(r for r in rows if text in " ".join(r["sides"]))
+    def find(value: str, source: str) -> dict:  # type: ignore[type-arg]
+        return next(r for r in rows if any((s["value"], s["source"]) == (value, source) for s in r["sides"]))
 
-    assert find("Kingston")["kind"] == "internal"
-    assert find("12 [francebleu-preview]")["kind"] == "between-sources"
-    assert find("13–19 Mar 2023")["kind"] == "disagreement"  # same date, different first day
+    assert find("Kingston", "gazette")["kind"] == "internal"
+    assert find("12", "francebleu-preview")["kind"] == "between-sources"
+    # Same date, different first day: computed, and recorded as between sources.
+    assert find("2023-03-13/2023-03-19", "francebleu-preview")["kind"] == "disagreement+between-sources"
     money = next(r for r in rows if r["field"] == "investment (EUR)")
-    assert money["kind"] == "revision" and "EUR 860 M [veilleco, 2022-09/2022-12]" in money["sides"]
+    veilleco = {"value": 860_000_000, "qualifier": "exact", "unit": "EUR", "scope": None, "as_of": "2022-09/2022-12",
+                "source": "veilleco", "quote": None, "note": "autumn 2022"}
+    assert money["kind"] == "revision" and veilleco in money["sides"]
     opening = next(r for r in rows if r["field"] == "opening")
-    assert opening["kind"] == "revision" and any("2030" in side for side in opening["sides"])
+    assert opening["kind"] == "revision" and any(side["value"] == "2030" for side in opening["sides"])
 
 
 def test_conflicts_exit_0_and_strict_exits_4(run) -> None:  # type: ignore[no-untyped-def]
@@ -152,3 +156,180 @@ def test_sources_as_bibtex_and_csl_json(run, golden) -> None:  # type: ignore[no
     assert gazette["issued"] == {"date-parts": [[2023, 3]], "circa": True}
     assert next(item for item in csl if item["id"] == "concertation").get("issued") is None
     assert run("companies", "--format", "bibtex").exit_code == ExitCode.USAGE
+
+
+# Like with like ---------------------------------------------------------------------------
+
+ENTITIES = ["eastman-port-jerome", "trade-mission-2023", "axeos", "region-normandie", "eastman"]
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+def test_history_diffs_a_claim_only_against_one_about_the_same_thing(run, entity: str) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("history", entity, "-f", "json").stdout)
+    for i, row in enumerate(rows):
+        if row["compared_with"] is None:
+            # Not diffed: no change, or one that says why; never a number.
+            assert row["change"] is None or row["change"].startswith("not compared: "), row
+            continue
+        earlier = [r for r in rows[:i] if r["field"] == row["field"] and r["dated"]
+                   and row["compared_with"] in (r["id"], f"{r['source']} {r['as_of']}")]
+        assert earlier, row
+        same = ("field", "unit", "scope", "planned", "period")
+        assert {tuple(r[k] for k in same) for r in earlier} == {tuple(row[k] for k in same)}, row
+        assert row["dated"] and not row["change"].startswith("not compared")
+
+
+def test_history_never_diffs_phase_i_against_the_whole_plant(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("history", "eastman-port-jerome", "capacity", "-f", "json").stdout)
+    phase_1 = next(r for r in rows if r["scope"] == "phase I")
+    assert phase_1["change"] == "not compared: phase I vs whole project (scope)"
+    assert phase_1["compared_with"] is None
+    assert not any(r["change"] and r["change"][0] in "+−" for r in rows)  # no two capacity claims alike
+    money = json.loads(run("history", "eastman-port-jerome", "investment", "-f", "json").stdout)
+    phase_2 = next(r for r in money if r["scope"] == "phase II")
+    assert phase_2["change"] == "not compared: phase II vs phase I (scope)"
+    # The gazette's whole-project figure is diffed against the last whole-project one (veilleco's),
+    # not against the journal's phase I figure listed between them.
+    gazette = next(r for r in money if r["source"] == "gazette")
+    assert (gazette["change"], gazette["compared_with"]) == ("+140 M EUR (exact → more-than)",
+                                                             "eastman-investment-veilleco")
+    usd = next(r for r in money if r["source"] == "cci-normandie" and r["unit"] == "USD")
+    assert usd["change"] == "not compared: USD vs EUR (unit)"  # the first EUR claim (Jan 2022) came before
+
+
+def test_history_does_not_diff_a_target_against_a_fact(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("history", "eastman-port-jerome", "feedstock-contracted", "-f", "json").stdout)
+    target = next(r for r in rows if r["planned"])
+    assert target["value"] == 80 and target["compared_with"] is None
+    assert target["change"].startswith("not compared: a plan or target, not a fact")
+    tonnage = next(r for r in rows if r["unit"] == "t/year")
+    assert tonnage["change"] == "not compared: t/year vs % (unit)"
+    undated = json.loads(run("history", "eastman-port-jerome", "opening", "-f", "json").stdout)
+    assert {r["change"] for r in undated if not r["dated"]} == {"not compared: undated"}
+
+
+def test_history_reads_dates_at_their_precision(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("history", "trade-mission-2023", "dates", "-f", "json").stdout)
+    assert [r["change"] for r in rows] == [None, "same date (year not stated)", "brought forward 1 day"]
+    announcement = json.loads(run("history", "eastman-port-jerome", "announcement", "-f", "json").stdout)
+    assert announcement[-1]["change"] == "not compared: no date stated"  # the gazette gives none
+
+
+SHARES = """\
+format: normandie-facts/1
+sources:
+  - {id: s1, title: "One", publisher: "P", published: "2022-05", language: en}
+  - {id: s2, title: "Two", publisher: "P", published: "2023-05", language: en}
+organisations:
+  - {id: acme, name: "Acme", kind: company, town: not-stated, cite: [{source: s1}]}
+figures:
+  - {id: a1, subject: acme, measure: revenue-share, value: 70, unit: "%", qualifier: exact, scope: export, source: s1}
+  - {id: a2, subject: acme, measure: revenue-share, value: 80, unit: "%", qualifier: exact, scope: export, source: s2}
+  - {id: a3, subject: acme, measure: revenue-share, value: 90, unit: "%", qualifier: exact, scope: export,
+     planned: true, source: s2}
+  - {id: g1, subject: acme, measure: share-of-gdp, value: "1/4", unit: share, qualifier: exact, source: s1}
+  - {id: g2, subject: acme, measure: share-of-gdp, value: 0.2, unit: share, qualifier: exact, source: s2}
+  - {id: j1, subject: acme, measure: employees, value: 100, unit: people, qualifier: exact, source: s1}
+  - {id: j2, subject: acme, measure: employees, value: 90, unit: people, qualifier: exact, source: s2}
+"""
+
+
+def test_history_changes_shares_in_points(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import write
+
+    path = write(tmp_path, SHARES)
+    rows = {r["id"]: r for r in json.loads(run("--data", str(path), "history", "acme", "-f", "json").stdout)}
+    assert (rows["a2"]["change"], rows["a2"]["compared_with"]) == ("+10 points", "a1")
+    assert rows["a3"]["change"] == "not compared: a plan or target, not a fact"
+    assert rows["g2"]["change"] == "−5 points"  # a fraction: 1/4 to 0.2
+    assert rows["j2"]["change"] == "−10 people"  # not a share: in its unit
+
+
+# Each disagreement once ---------------------------------------------------------------------
+
+def test_conflicts_list_each_disagreement_once(run) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run("conflicts", "-f", "json").stdout)
+    keys = [(r["subject"], r["field"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    # Every recorded discrepancy is there, merged or alone, once.
+    recorded = [d["id"] for d in json.loads(run("discrepancies", "-f", "json").stdout)]
+    assert sorted(r["recorded"] for r in rows if r["recorded"]) == sorted(recorded)
+    money = next(r for r in rows if r["field"] == "investment (EUR)")
+    assert money["origin"] == "computed+recorded" and money["recorded"] == "eastman-investment-revision"
+    assert money["note"] == "Some figures cover phase I only, others the whole project."
+    assert money["about"] == "Eastman's investment in the plant"
+    assert not any(r["origin"] == "recorded" and r["recorded"] == "eastman-investment-revision" for r in rows)
+    opening = next(r for r in rows if r["field"] == "opening")
+    assert (opening["origin"], opening["recorded"]) == ("computed+recorded", "eastman-opening-revision")
+    # The recorded sides the claims do not cover are kept, after the computed ones.
+    assert [s["source"] for s in money["sides"]][-3:] == ["journal-entreprises", "concertation", "ouest-france-2025"]
+    # Kingston/Kingsport cites only the gazette, one of the trip dates' sources, but is not about
+    # the dates: it stays a recorded row of its own.
+    kingston = next(r for r in rows if r["recorded"] == "destination-kingston-kingsport")
+    assert kingston["origin"] == "recorded" and kingston["field"] == "The second destination of the trip"
+
+
+def test_recorded_and_computed_merge_only_when_about_the_same_field(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import write
+
+    text = SHARES + """\
+discrepancies:
+  - id: staff-revision
+    subject: acme
+    about: "Acme's employees over time"
+    kind: revision
+    sides: [{value: "100", source: s1}, {value: "90", source: s2, note: "after the sale"}]
+    note: "A sale in between."
+  - id: export-revision
+    subject: acme
+    about: "The export part of the revenue"
+    kind: revision
+    sides: [{value: "70%", source: s1}, {value: "80%", source: s2}, {value: "90% planned", source: s2}]
+  - id: other
+    subject: acme
+    about: "Something the first source says"
+    kind: internal
+    sides: [{value: "this", source: s1}, {value: "that", source: s1}]
+"""
+    path = write(tmp_path, text)
+    rows = json.loads(run("--data", str(path), "conflicts", "-f", "json").stdout)
+    by_field = {r["field"]: r for r in rows}
+    # Every computed group here has the sources s1 and s2: the record's words pick the field.
+    staff = by_field["employees (people)"]
+    assert (staff["origin"], staff["recorded"], staff["note"]) == ("computed+recorded", "staff-revision",
+                                                                  "A sale in between.")
+    assert staff["sides"][1]["note"] == "after the sale" and staff["sides"][1]["value"] == 90
+    assert by_field["revenue-share (%), export"]["recorded"] == "export-revision"
+    # s1 is among the share of GDP's sources, but the record names no field of it: not merged.
+    assert by_field["share-of-gdp (share)"]["origin"] == "computed"
+    assert by_field["Something the first source says"]["origin"] == "recorded"
+    assert len(rows) == 4
+
+
+def test_sides_are_objects_in_json_and_yaml_and_text_elsewhere(run) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    from normandie_cli.registry import SIDE_KEYS
+
+    seven = {"value", "qualifier", "unit", "scope", "as_of", "source", "quote"}
+    assert seven <= set(SIDE_KEYS)
+    for command in ("conflicts", "discrepancies"):
+        rows = json.loads(run(command, "-f", "json").stdout)
+        assert all(list(side) == list(SIDE_KEYS) for row in rows for side in row["sides"])
+        assert yaml.safe_load(run(command, "-f", "yaml").stdout) == rows
+    kingston = next(r for r in json.loads(run("discrepancies", "-f", "json").stdout)
+                    if r["id"] == "destination-kingston-kingsport")
+    assert kingston["sides"][0] == {"value": "Kingston", "qualifier": None, "unit": None, "scope": None,
+                                    "as_of": None, "source": "gazette", "quote": "New York et Kingston", "note": None}
+    table = run("conflicts", "--fields", "sides", "-f", "table", env={"COLUMNS": "2000"}).stdout
+    assert "≈ EUR 850 M [cci-normandie, 30 Mar 2022]; ≤ EUR 850 M [afp-moongy, 30 Mar 2022]" in table
+    assert "Kingston [gazette]; Kingsport [gazette]" in table
+    csv_text = run("conflicts", "-f", "csv").stdout
+    assert "about 850000000 EUR [cci-normandie, 2022-03-30]; up-to 850000000 EUR [afp-moongy, 2022-03-30]" in csv_text
+    assert "{" not in run("discrepancies", "-f", "tsv").stdout
+
+
+def test_conflicts_strict_still_exits_4_once_merged(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("conflicts", "--strict", "-f", "tsv")
+    assert result.exit_code == ExitCode.CONFLICTS
+    assert len(result.stdout.splitlines()) - 1 == len(json.loads(run("conflicts", "-f", "json").stdout))

@@ -13,7 +13,8 @@ from .errors import UsageError
 from .lookup import resolve_any
 from .query.rows import OPENING
 from .record import Record
-from .registry import Row
+from .registry import SIDE_KEYS, Row
+from .text import fold
 
 
 class Claim(Record):
@@ -69,7 +70,7 @@ def _same_value(a: Claim, b: Claim) -> bool:
             return [part[-5:] for part in date.text.replace("--", "").split("/")]
 
         return month_days(a.value) == month_days(b.value)
-    return a.value == b.value
+    return bool(a.value == b.value)
 
 
 def _shown(claim: Claim) -> str:
@@ -81,33 +82,104 @@ def _shown(claim: Claim) -> str:
     return str(claim.value)
 
 
-def _change(previous: Claim | None, claim: Claim) -> str | None:
-    """How the claim differs from the previous one of the same field (and unit)."""
-    if previous is None:
-        return None
+def like(claim: Claim) -> tuple[Any, ...]:
+    """What a claim is about: two claims measure the same thing when these agree (field, unit,
+    scope, plan or fact, period)."""
+    return claim.field, claim.unit, claim.scope, claim.planned, claim.period
+
+
+def _is_share(claim: Claim) -> bool:
+    """A share changes in percentage points: unit ``%`` or ``share`` (a fraction), or a ``*share*`` measure."""
+    return claim.unit in ("%", "share") or "share" in claim.field
+
+
+def _points(delta: float, claim: Claim) -> str:
+    points = delta * 100 if claim.unit == "share" else delta
+    size = f"{abs(points):.10g}"
+    return f"{'+' if points > 0 else '−'}{size} point{'' if size == '1' else 's'}"
+
+
+def _date_change(previous: Claim, claim: Claim, a: PartialDate, b: PartialDate) -> str:
+    """``slipped 4 years``, ``brought forward 1 day``, ``same year``: at the precision both dates have."""
+    if not (a.known and b.known):
+        return "not compared: no date stated"
+    if not (a.has_year and b.has_year):
+        # Without a year, only the day and month can be told apart.
+        return ("same date" if _same_value(previous, claim) else "other date") + " (year not stated)"
+    assert a.start is not None and b.start is not None
+    depth = "date"
+    for unit, x, y in (("year", a.start.year, b.start.year), ("month", a.start.month, b.start.month),
+                       ("day", a.start.day, b.start.day)):
+        if x is None or y is None:
+            depth = {"month": "year", "day": "month"}[unit]
+            break
+        if x != y:
+            word = "slipped" if y > x else "brought forward"
+            return f"{word} {abs(y - x)} {unit}{'s' if abs(y - x) != 1 else ''}"
+    if depth == "date" and a.text != b.text:
+        return f"same start, {a.human()} → {b.human()}"  # ranges that end apart
+    return f"same {depth}"
+
+
+def _change(previous: Claim, claim: Claim) -> str:
+    """How the claim differs from an earlier one about the same thing (see :func:`like`)."""
     a, b = previous.value, claim.value
     if isinstance(a, PartialDate) and isinstance(b, PartialDate):
-        if not (a.has_year and b.has_year):
-            return None
-        years = b.start.year - a.start.year  # type: ignore[union-attr,operator]
-        if years == 0:
-            return "same year"
-        word = "slipped" if years > 0 else "brought forward"
-        return f"{word} {abs(years)} year{'s' if abs(years) != 1 else ''}"
+        return _date_change(previous, claim, a, b)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
         delta = b - a
         if delta == 0:
             return "no change" if previous.qualifier == claim.qualifier else (
                 f"same value, {previous.qualifier} → {claim.qualifier}")
-        sign = "+" if delta > 0 else "−"
-        return f"{sign}{humanize.compact(abs(delta))} {claim.unit or ''}".rstrip()
+        if _is_share(claim):
+            change = _points(delta, claim)
+        else:
+            sign = "+" if delta > 0 else "−"
+            change = f"{sign}{humanize.compact(abs(delta))} {claim.unit or ''}".rstrip()
+        if previous.qualifier != claim.qualifier:
+            # "> 900 M" after "1 bn" is a bound, not a cut of 100 M: the difference is said with its qualifiers.
+            change += f" ({previous.qualifier} → {claim.qualifier})"
+        return change
     if a != b:
         return f"{a} → {b}"
     return "no change"
 
 
+def _why_not(claim: Claim, previous: Claim, whole: str) -> str:
+    """Why the claim is not diffed against an earlier claim of its field: every way they differ."""
+    reasons = []
+    if claim.unit != previous.unit:
+        reasons.append(f"{claim.unit or 'no unit'} vs {previous.unit or 'no unit'} (unit)")
+    if claim.scope != previous.scope:
+        reasons.append(f"{claim.scope or whole} vs {previous.scope or whole} (scope)")
+    if claim.planned != previous.planned:
+        reasons.append("a plan or target, not a fact" if claim.planned else "a fact, not a plan or target")
+    if claim.period != previous.period:
+        def period(text: str | None) -> str:
+            return humanize.date(text) if text else "no period"
+
+        reasons.append(f"{period(claim.period)} vs {period(previous.period)} (period)")
+    return "not compared: " + "; ".join(reasons)
+
+
+def _reference(claim: Claim) -> str:
+    """A claim's id; for a status or dates claim (which have none), ``source as_of``."""
+    return claim.id or f"{claim.source} {claim.as_of.text}"
+
+
 def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> list[Row]:
+    """Each claim of the entity, grouped by field, in as-of order (undated last).
+
+    Like is compared with like: a claim's ``change`` is computed from the latest earlier claim
+    that measures the same thing (:func:`like`: same field, unit, scope, plan-or-fact and
+    period), named in ``compared_with``. A claim with no such earlier claim is not diffed: its
+    ``change`` reads ``not compared: ...`` with how it differs from the latest earlier claim of
+    its field (of the same unit when there is one). Undated claims are never diffed (their
+    order is not known); the first claim of a field has no change.
+    """
     entity_id = resolve_any(book, wanted)
+    kind = next((k for k, item in book.entities() if item.id == entity_id), "entity")
+    whole = f"whole {kind}"
     claims = claims_of(book, entity_id)
     fields = list(dict.fromkeys(c.field for c in claims))
     if field is not None:
@@ -117,17 +189,31 @@ def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> lis
     rows: list[Row] = []
     for name in fields:
         dated, undated = _ordered(c for c in claims if c.field == name)
-        last_by_unit: dict[Any, Claim] = {}
+        earlier: list[Claim] = []
         for claim in dated + undated:
-            key = claim.unit
-            change = _change(last_by_unit.get(key), claim) if claim.as_of.has_year else None
-            if claim.as_of.has_year:
-                last_by_unit[key] = claim
+            change: str | None = None
+            compared_with: str | None = None
+            if not claim.as_of.has_year:
+                if len(dated) + len(undated) > 1:
+                    change = "not compared: undated"
+            elif earlier:
+                same = [c for c in earlier if like(c) == like(claim)]
+                if same:
+                    change = _change(same[-1], claim)
+                    if not change.startswith("not compared"):
+                        compared_with = _reference(same[-1])
+                else:
+                    same_unit = [c for c in earlier if c.unit == claim.unit]
+                    change = _why_not(claim, (same_unit or earlier)[-1], whole)
+                earlier.append(claim)
+            else:
+                earlier.append(claim)
             value = claim.value.text if isinstance(claim.value, PartialDate) else claim.value
             rows.append({
                 "field": name, "value": value, "qualifier": claim.qualifier, "unit": claim.unit,
-                "scope": claim.scope, "what": claim.what, "as_of": claim.as_of.text,
-                "dated": claim.as_of.has_year, "change": change, "source": claim.source, "id": claim.id,
+                "scope": claim.scope, "what": claim.what, "planned": claim.planned, "period": claim.period,
+                "as_of": claim.as_of.text, "dated": claim.as_of.has_year, "change": change,
+                "compared_with": compared_with, "source": claim.source, "id": claim.id,
                 "quote": claim.quote, "shown": _shown(claim),
             })
     return rows
@@ -145,16 +231,78 @@ def _groups(book: m.FactBook) -> Iterable[tuple[str, str, list[Claim]]]:
                   and not (isinstance(c.value, PartialDate) and not c.value.known)]
         keyed: dict[tuple[Any, ...], list[Claim]] = {}
         for claim in claims:
-            # The same thing: same field, unit and scope, both plans (or both facts), same period.
-            keyed.setdefault((claim.field, claim.unit, claim.scope, claim.planned, claim.period), []).append(claim)
+            # The same thing as history compares (see like()): same field, unit and scope, both
+            # plans (or both facts), same period.
+            keyed.setdefault(like(claim), []).append(claim)
         for (field, unit, scope, _, period), group in keyed.items():
             label = field + (f" ({unit})" if unit else "") + (f", {scope}" if scope else "") + (
                 f", {period}" if period else "")
             yield subject, label, group
 
 
+def _side(claim: Claim) -> Row:
+    """A computed side: the claim's value (numbers stay numbers, dates ISO text) and where it is from."""
+    value = claim.value.text if isinstance(claim.value, PartialDate) else claim.value
+    return {"value": value, "qualifier": claim.qualifier, "unit": claim.unit, "scope": claim.scope,
+            "as_of": claim.as_of.text, "source": claim.source, "quote": claim.quote, "note": None}
+
+
+def _recorded_side(side: m.Side) -> Row:
+    """A recorded side has a value (text), a source, perhaps a quote and a note; the rest is null."""
+    return {key: getattr(side, key, None) for key in SIDE_KEYS}
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:5] for word in fold(text).split() if len(word) >= 5}
+
+
+def _names_the_field(record: m.Discrepancy, group: list[Claim]) -> bool:
+    """Whether the record's ``about`` names the group's field or one of its milestones
+    (``investment``; ``operating`` for the ``opening`` group's operational milestones): words
+    compared by their first five letters, case and accents aside."""
+    terms = {group[0].field, *(claim.what for claim in group if claim.what)}
+    return bool(_stems(record.about) & _stems(" ".join(terms)))
+
+
+def _same_disagreement(record: m.Discrepancy, subject: str, group: list[Claim]) -> bool:
+    """Whether a recorded discrepancy is about what a computed group shows: same subject, and
+    either the same sources, or the sources of one include the other's and the record's
+    ``about`` names the field (:func:`_names_the_field`)."""
+    if record.subject != subject:
+        return False
+    recorded = {side.source for side in record.sides}
+    computed = {claim.source for claim in group}
+    if recorded == computed:
+        return True
+    return (recorded <= computed or computed <= recorded) and _names_the_field(record, group)
+
+
+def _merge(row: Row, record: m.Discrepancy) -> None:
+    """Fold a recorded discrepancy into the computed row about the same thing: its note, kind,
+    ``about`` and id; each recorded side's note (and quote) on the computed sides of its
+    source; the recorded sides of sources the claims do not cover, after the others."""
+    sides: list[Row] = row["sides"]
+    covered = {side["source"] for side in sides}
+    for recorded in record.sides:
+        if recorded.source not in covered:
+            sides.append(_recorded_side(recorded))
+            continue
+        for side in sides:
+            if side["source"] == recorded.source:
+                if recorded.note:
+                    side["note"] = "; ".join(x for x in (side["note"], recorded.note) if x)
+                if side["quote"] is None:
+                    side["quote"] = recorded.quote
+    if record.kind not in row["kind"].split("+"):
+        row["kind"] += f"+{record.kind}"
+    row.update(origin="computed+recorded", note=record.note, about=record.about, recorded=record.id)
+
+
 def conflict_rows(book: m.FactBook) -> list[Row]:
+    """Every disagreement once: computed from the claims (same thing, different values), or
+    recorded in the fact file, or both merged into one row (see :func:`_same_disagreement`)."""
     rows: list[Row] = []
+    groups: list[tuple[Row, str, list[Claim]]] = []
     for subject, label, group in _groups(book):
         dated, undated = _ordered(group)
         differing = [(a, b) for i, a in enumerate(dated) for b in dated[i + 1:] if not _same_value(a, b)]
@@ -166,23 +314,28 @@ def conflict_rows(book: m.FactBook) -> list[Row]:
             kinds.add("disagreement" if compare_dates(a.as_of, b.as_of) == 0 and a.as_of.text == b.as_of.text
                       else "revision")
         kind = "+".join(k for k in ("disagreement", "revision") if k in kinds) or "undated"
-        rows.append({
-            "subject": subject, "field": label, "kind": kind,
-            "sides": [f"{_shown(c)} [{c.source}, {c.as_of.text}]" for c in dated + undated],
-            "undated": [c.source for c in undated], "origin": "computed", "note": None,
-        })
+        row: Row = {
+            "subject": subject, "field": label, "kind": kind, "sides": [_side(c) for c in dated + undated],
+            "undated": [c.source for c in undated], "origin": "computed", "note": None, "about": None,
+            "recorded": None,
+        }
+        rows.append(row)
+        groups.append((row, subject, group))
     for record in book.discrepancies:
-        # A recorded discrepancy that the claims already show (same subject, same sources) is not
-        # listed twice.
-        covered = any(
-            row["subject"] == record.subject
-            and {s.source for s in record.sides} == {side.rsplit("[", 1)[1].split(",")[0] for side in row["sides"]}
-            for row in rows if row["origin"] == "computed"
-        )
-        if not covered:
-            rows.append({
-                "subject": record.subject, "field": record.about, "kind": record.kind,
-                "sides": [f"{s.value} [{s.source}]" for s in record.sides], "undated": [],
-                "origin": "recorded", "note": record.note,
-            })
+        candidates = [(row, group) for row, subject, group in groups
+                      if row["origin"] == "computed" and _same_disagreement(record, subject, group)]
+        if candidates:
+            # Of several, the one whose field the record names, then the one sharing the largest
+            # part of the sources, then the first.
+            recorded = {side.source for side in record.sides}
+            ranks = [(_names_the_field(record, group),
+                      len({c.source for c in group} & recorded) / len({c.source for c in group} | recorded))
+                     for _, group in candidates]
+            _merge(candidates[ranks.index(max(ranks))][0], record)
+            continue
+        rows.append({
+            "subject": record.subject, "field": record.about, "kind": record.kind,
+            "sides": [_recorded_side(s) for s in record.sides], "undated": [],
+            "origin": "recorded", "note": record.note, "about": record.about, "recorded": record.id,
+        })
     return rows

@@ -262,6 +262,37 @@ PLACES = Listing(
     ),
 )
 
+#: The keys of each side of a conflict or discrepancy, in JSON and YAML (null when not known:
+#: a recorded side has a value, a source, perhaps a quote and a note).
+SIDE_KEYS: tuple[str, ...] = ("value", "qualifier", "unit", "scope", "as_of", "source", "quote", "note")
+
+SIDES_FLAT = ("in CSV and TSV, each side as 'qualifier value unit (scope) [source, as_of]', "
+              "joined by '; '")
+
+
+def side_text(side: dict[str, Any]) -> str:
+    """``≈ EUR 850 M [cci-normandie, 30 Mar 2022]``: a side as a person reads it."""
+    value, qualifier = side.get("value"), side.get("qualifier")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = humanize.quantity(value, qualifier, side.get("unit"))
+    elif isinstance(value, str) and side.get("as_of") is not None:
+        # A computed side's text value is a date (a recorded side has no as_of).
+        try:
+            shown = parse_date(value).human()
+        except ValueError:
+            shown = value
+        if qualifier and qualifier != "exact":
+            shown = f"{qualifier.replace('-', ' ')} {shown}"
+    else:
+        shown = "" if value is None else str(value)
+    where = [x for x in (side.get("source"), humanize.date(side.get("as_of"))) if x]
+    return f"{shown} [{', '.join(where)}]" if where else shown
+
+
+def sides_text(row: Row) -> str:
+    return "; ".join(side_text(side) for side in row.get("sides") or ())
+
+
 DISCREPANCIES = Listing(
     "discrepancies",
     "Recorded disagreements: between sources, revisions over time, or a source with itself.",
@@ -270,7 +301,8 @@ DISCREPANCIES = Listing(
         Field("subject", "id", "what it is about"),
         Field("kind", "text", "internal, between-sources or revision"),
         Field("about", "text", "what is disputed"),
-        Field("sides", "list", "each side's value and source"),
+        Field("sides", "list", "each side as an object {" + ", ".join(SIDE_KEYS) + "}: value, source, quote "
+              "and note as recorded, the rest null; " + SIDES_FLAT, sides_text),
         Field("note", "text", "a remark"),
     ),
 )
@@ -348,9 +380,17 @@ HISTORY = Listing(
         Field("unit", "text", "the unit of a figure"),
         Field("scope", "text", "what part it covers"),
         Field("what", "text", "the milestone or measure as the source names it"),
+        Field("planned", "bool", "true for a plan, target or forecast; false for what is or was"),
+        Field("period", "date", "the time a figure refers to (capacity by 2028), when stated", date_of("period")),
         as_of_field(),
         Field("dated", "bool", "false when the claim's date is not known (listed last)"),
-        Field("change", "text", "the change from the previous dated claim of the field (and unit)"),
+        Field("change", "text", "the change from the latest earlier claim of the same measure, unit, scope, "
+              "planned-ness and period (shares in points: +10 points); a claim with none reads "
+              "'not compared: ' and how it differs from the latest earlier claim of the field, of its unit if "
+              "any (phase I vs whole project (scope); a plan or target, not a fact; ...); an undated claim "
+              "reads 'not compared: undated'; the first claim of a field has none"),
+        Field("compared_with", "text", "the claim the change is measured from: its id, or 'source as_of' for a "
+              "status or dates claim; null when not compared"),
         Field("source", "id", "the source"),
         Field("id", "id", "the figure's or milestone's id"),
         Field("quote", "text", "the source's exact words, for the primary article"),
@@ -362,18 +402,26 @@ HISTORY = Listing(
 
 CONFLICTS = Listing(
     "conflicts",
-    "Every place where sources disagree about the same thing.",
+    "Every place where sources disagree about the same thing, each once.",
     (
         Field("subject", "id", "what it is about"),
-        Field("field", "text", "the figure (measure, unit, scope), milestone, or dates in dispute"),
+        Field("field", "text", "the figure (measure, unit, scope), milestone, or dates in dispute; for a "
+              "recorded-only row, what the fact file says is disputed"),
         Field("kind", "text", "disagreement (sources of the same date differ), revision (changed over time), "
-              "disagreement+revision, or a recorded kind: internal, between-sources"),
-        Field("sides", "list", "each claim: value [source, as-of]"),
+              "disagreement+revision, or a recorded kind: internal, between-sources; a merged row "
+              "joins both with + (disagreement+between-sources)"),
+        Field("sides", "list", "each claim as an object {" + ", ".join(SIDE_KEYS) + "} (null when not known); "
+              + SIDES_FLAT + "; at a terminal 'value [source, as-of]'", sides_text),
         Field("undated", "list", "sources whose claim has no known date (so neither kind can be told)"),
-        Field("origin", "text", "computed from the claims, or recorded in the fact file"),
-        Field("note", "text", "a remark"),
+        Field("origin", "text", "computed from the claims, recorded in the fact file, or computed+recorded: a "
+              "recorded discrepancy about what a computed one shows (same subject; the same sources, or one's "
+              "sources include the other's and its 'about' names the field) is merged into it, never listed twice"),
+        Field("note", "text", "a remark (the recorded discrepancy's)"),
+        Field("about", "text", "the recorded discrepancy's words for what is disputed; null when computed only"),
+        Field("recorded", "id", "the recorded discrepancy's id (see `normandie discrepancies`); "
+              "null when computed only"),
     ),
-    ("subject", "field", "kind", "sides"),
+    ("subject", "field", "kind", "origin", "sides"),
 )
 
 

@@ -392,9 +392,13 @@ def place_rows(book: m.FactBook) -> list[Row]:
 
 
 def discrepancy_rows(book: m.FactBook) -> list[Row]:
+    """One row per recorded discrepancy; each side an object with the keys of a conflict's sides
+    (value, source, quote and note as recorded, the rest null)."""
+    from ..registry import SIDE_KEYS
+
     return [
         {"id": d.id, "subject": d.subject, "kind": d.kind, "about": d.about,
-         "sides": [f"{s.value} [{s.source}]" for s in d.sides], "note": d.note}
+         "sides": [{key: getattr(s, key, None) for key in SIDE_KEYS} for s in d.sides], "note": d.note}
         for d in book.discrepancies
     ]
 

@@ -81,7 +81,13 @@ def excel_safe(value: Any) -> Any:
 
 
 def flat(value: Any) -> str:
-    """A value as one text cell (CSV, TSV, Markdown): lists joined by ``; ``, null empty."""
+    """A value as one text cell (CSV, TSV, Markdown): lists joined by ``; ``, null empty.
+
+    An object with a ``value`` (a side of a conflict or discrepancy) reads
+    ``qualifier value unit (scope) [source, as_of]``, its null parts and an ``exact``
+    qualifier left out (quote and note too: JSON and YAML have them); any other object is
+    its JSON text. Neither can be split back exactly: JSON and YAML are for that.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -90,6 +96,15 @@ def flat(value: Any) -> str:
         return repr(value)
     if isinstance(value, list):
         return "; ".join(flat(item) for item in value)
+    if isinstance(value, dict):
+        if "value" not in value:
+            return json.dumps(value, ensure_ascii=False)
+        qualifier = value.get("qualifier")
+        words = [qualifier if qualifier != "exact" else None, flat(value["value"]), value.get("unit"),
+                 f"({value['scope']})" if value.get("scope") else None]
+        text = " ".join(flat(word) for word in words if word)
+        where = [flat(value[key]) for key in ("source", "as_of") if value.get(key)]
+        return f"{text} [{', '.join(where)}]" if where else text
     return str(value)
 
 
