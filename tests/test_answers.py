@@ -1,0 +1,188 @@
+"""Answers a person can trust (issue 10): facets, totals that follow the filters, every event on
+the timeline, empty answers that explain themselves, global options anywhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from normandie_cli.errors import ExitCode
+from normandie_cli.registry import LISTINGS
+
+from .conftest import Run
+
+
+def rows_of(result: Run) -> list[dict[str, object]]:
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+# Facets -------------------------------------------------------------------------------------
+
+def test_the_delegation_by_department_is_the_articles_count(run) -> None:  # type: ignore[no-untyped-def]
+    rows = rows_of(run("companies", "--role", "delegation", "--facet", "department", "-f", "json"))
+    assert [(r["department"], r["count"]) for r in rows] == [
+        ("Calvados", 5), ("Seine-Maritime", 4), ("Eure", 1), (None, 1)]
+    assert sum(r["count"] for r in rows) == 11
+    assert rows[0]["share"] == round(5 / 11, 4)
+
+
+def test_a_facet_honours_every_filter_and_the_shared_options(run) -> None:  # type: ignore[no-untyped-def]
+    rows = rows_of(run("companies", "--role", "delegation", "--where", "department != Calvados",
+                       "--facet", "department", "-f", "json"))
+    assert [(r["department"], r["count"]) for r in rows] == [("Seine-Maritime", 4), ("Eure", 1), (None, 1)]
+    assert rows_of(run("companies", "--facet", "department", "--limit", "1", "-f", "json"))[0]["count"] >= 5
+    tsv = run("companies", "--role", "delegation", "--facet", "department", "--sort", "department").stdout
+    assert tsv.splitlines()[0] == "department\tcount\tshare"
+    assert tsv.splitlines()[1].startswith("Calvados\t5\t")
+
+
+def test_a_list_field_counts_each_value(run) -> None:  # type: ignore[no-untyped-def]
+    rows = rows_of(run("companies", "--facet", "roles", "-f", "json"))
+    delegation = next(r for r in rows if r["roles"] == "delegation")
+    assert delegation["count"] == 11
+
+
+def test_two_fields_facet_their_combinations(run) -> None:  # type: ignore[no-untyped-def]
+    rows = rows_of(run("jobs", "--facet", "project,kind", "-f", "json"))
+    assert all(set(r) == {"project", "kind", "count", "share"} for r in rows)
+    assert sum(r["count"] for r in rows) == len(rows_of(run("jobs", "-f", "json")))
+
+
+def test_a_facet_at_a_terminal_draws_a_bar(run) -> None:  # type: ignore[no-untyped-def]
+    table = run("companies", "--role", "delegation", "--facet", "department", "-f", "table").stdout
+    assert "45.5% █████████" in table and "(not stated)" in table
+
+
+def test_an_unknown_facet_field_is_a_usage_error(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("companies", "--facet", "departement")
+    assert result.exit_code == ExitCode.USAGE
+    assert "did you mean department" in result.stderr
+
+
+@pytest.mark.parametrize("listing", sorted(name for name in LISTINGS if name not in ("show", "history", "search")))
+def test_every_listing_takes_facet(run, listing: str) -> None:  # type: ignore[no-untyped-def]
+    first = LISTINGS[listing].fields[0].name
+    args = [*listing.split(), "--facet", first, "-f", "json"] if listing != "cache" else ["cache", "info", "--facet",
+                                                                                           first, "-f", "json"]
+    assert isinstance(rows_of(run(*args)), list)
+
+
+# Totals follow the filters ------------------------------------------------------------------
+
+def test_the_job_total_is_computed_from_the_rows_kept(run) -> None:  # type: ignore[no-untyped-def]
+    table = run("jobs", "--where", "source=gazette", "-f", "table").stdout
+    assert "(gazette, 2023-03)" in table and "ouest-france-2025" not in table
+    one = run("jobs", "--where", "source=gazette", "--where", "kind=direct", "-f", "table").stdout
+    assert "Total for eastman-port-jerome: 350 jobs" in one
+
+
+def test_totals_are_rows_for_scripts(run) -> None:  # type: ignore[no-untyped-def]
+    rows = rows_of(run("jobs", "--where", "source=gazette", "--totals", "-f", "json"))
+    total = rows[-1]
+    assert total["kind"] == "total" and total["project"] == "eastman-port-jerome"
+    assert total["value"] == 1850 and total["qualifier"] == "about"  # 350 + about 1,500
+    assert sorted(total["parts"]) == ["eastman-jobs-direct-gazette", "eastman-jobs-indirect-gazette"]
+    assert all(r["parts"] is None for r in rows[:-1])
+    assert not any(r["kind"] == "total" for r in rows_of(run("jobs", "-f", "json")))
+
+
+# Every event on the timeline ----------------------------------------------------------------
+
+def test_an_undated_event_is_placed_within_its_parent(run) -> None:  # type: ignore[no-untyped-def]
+    rows = rows_of(run("timeline", "kingsport-visit", "-f", "json"))
+    assert len(rows) == 1
+    visit = rows[0]
+    assert (visit["date_qualifier"], visit["derived_from"], visit["source"]) == ("during", "trade-mission-2023",
+                                                                                 "gazette")
+    parent_dates = {r["date"] for r in rows_of(run("timeline", "trade-mission-2023", "-f", "json"))
+                    if r["subject"] == "trade-mission-2023"}
+    assert visit["date"] in parent_dates
+    assert "kingsport-visit" in {r["subject"] for r in rows_of(run("timeline", "-f", "json"))}
+
+
+def test_an_organisation_has_a_timeline(run) -> None:  # type: ignore[no-untyped-def]
+    rows = rows_of(run("timeline", "eastman", "-f", "json"))
+    assert {"eastman", "eastman-port-jerome"} <= {r["subject"] for r in rows}
+
+
+def test_an_id_of_the_wrong_kind_says_what_it_is(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("timeline", "herve-morin")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.splitlines()[0] == ("normandie: error: herve-morin is a person; timeline takes a project, "
+                                             "an event or an organisation")
+
+
+# Empty answers explain themselves ------------------------------------------------------------
+
+def test_an_unknown_town_says_so_with_a_suggestion_and_exits_0(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("companies", "--town", "Rouenn")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [result.stdout.splitlines()[0]]  # the header line alone
+    assert "--town 'Rouenn' matches no known value (did you mean Rouen?)" in result.stderr
+
+
+@pytest.mark.parametrize(("option", "value", "hint"), [("--department", "calvdos", "Calvados"),
+                                                        ("--role", "delegaton", "delegation")])
+def test_other_vocabularies_explain_an_empty_answer(run, option: str, value: str, hint: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("companies", option, value)
+    assert result.exit_code == 0 and hint in result.stderr
+
+
+def test_a_known_value_says_nothing(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("companies", "--town", "rouen").stderr == ""
+
+
+# Global options before or after the command ---------------------------------------------------
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("companies", "--no-color", "-f", "table", "--fields", "id"),
+        ("companies", "-f", "table", "--fields", "id", "--no-cache"),
+        ("companies", "--data", "DATA", "--limit", "2"),
+        ("companies", "--limit", "2", "--data=DATA"),
+        ("companies", "--max-size", "10M", "--limit", "2"),
+    ],
+)
+def test_global_options_work_after_the_command(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    from normandie_cli.loader import bundled_path
+
+    args = tuple(a.replace("DATA", str(bundled_path())) for a in args)
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    assert "aurora-cold-plasma-sterilisation" in result.stdout
+
+
+def test_a_global_option_after_the_command_still_applies(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run("companies", "--data", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == ExitCode.DATA_ERROR and "missing.yaml: no such file" in result.stderr
+    tiny = run("companies", "--max-size", "10")
+    assert tiny.exit_code == ExitCode.DATA_ERROR and "larger than" in tiny.stderr
+
+
+def test_an_option_value_that_looks_like_a_global_option_is_left_alone(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("search", "--kind", "organisation", "--", "--no-color")
+    assert result.exit_code == 0, result.stderr
+
+
+# fields, --fields, --sort and --where on every listing -----------------------------------------
+
+@pytest.mark.parametrize("listing", ["history", "conflicts", "search", "show", "fields", "cache"])
+def test_fields_describes_every_listing(run, listing: str) -> None:  # type: ignore[no-untyped-def]
+    rows = rows_of(run("fields", listing, "-f", "json"))
+    assert [r["field"] for r in rows] == LISTINGS[listing].field_names()
+
+
+def test_history_conflicts_search_and_show_take_fields_sort_and_where(run) -> None:  # type: ignore[no-untyped-def]
+    history = rows_of(run("history", "eastman-port-jerome", "--where", "field = investment", "--sort", "-as_of",
+                          "--fields", "field,as_of", "-f", "json"))
+    assert {r["field"] for r in history} == {"investment"} and list(history[0]) == ["field", "as_of"]
+    conflicts = rows_of(run("conflicts", "--where", "subject = eastman-port-jerome", "--fields", "subject,field",
+                            "-f", "json"))
+    assert conflicts and {r["subject"] for r in conflicts} == {"eastman-port-jerome"}
+    found = rows_of(run("search", "Kingsport", "--where", "kind = event", "--fields", "id", "-f", "json"))
+    assert {"id": "kingsport-visit"} in found
+    shown = rows_of(run("show", "eldim", "--where", "section = fields", "--sort", "field", "-f", "json"))
+    assert shown and {r["section"] for r in shown} == {"fields"}
