@@ -193,9 +193,10 @@ def history_(
 ) -> Output:
     """How each figure and date of an entity changed across sources and time.
 
-    One row per claim, grouped by field, in the order the claims were made, with the change
-    from the previous one ("+150 M EUR", "slipped 1 year"); claims whose date is unknown come
-    last. At a terminal, a strip per field places each claim on a time axis (height: the value).
+    One row per claim, grouped by field, in the order the claims were made. A claim is compared
+    only with an earlier claim of the same thing (same unit, scope, plan or fact, and period):
+    "+150 M EUR", "slipped 1 year", "+10 points"; otherwise the row says why it is not compared.
+    Claims whose date is unknown come last. At a terminal, a strip per field places each claim on a time axis (height: the value).
     """
     rows = history.history_rows(book, entity, field)
     notes = []

@@ -120,6 +120,10 @@ def filter_rows(rows: list[Row], where: Sequence[str] | None, listing: Listing) 
 
 
 def flat_value(value: Any) -> str:
+    """A value as ``--where`` compares it: a boolean as true/false, an object (a side of a
+    disagreement) as its values, without its keys."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return " ".join(flat_value(v) for v in value.values() if v is not None)
     return str(value)

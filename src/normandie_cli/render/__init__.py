@@ -71,13 +71,9 @@ def to_json(value: Any, indent: int | None = None) -> str:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def excel_safe(value: Any) -> Any:
-    """``--excel-safe``: text a spreadsheet would run as a formula gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, list):
-        return [excel_safe(item) for item in value]
-    return value
+def excel_safe(cell: str) -> str:
+    """``--excel-safe``: a cell a spreadsheet would run as a formula gets a leading ``'``."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def flat(value: Any) -> str:
@@ -139,8 +135,7 @@ def render_rows(
     picked = [{name: row.get(name) for name in columns} for row in rows]
     if formula_safe is None:
         formula_safe = fmt == "csv"
-    if formula_safe and fmt in ("csv", "tsv"):
-        picked = [{name: excel_safe(value) for name, value in item.items()} for item in picked]
+    safe = excel_safe if formula_safe else str  # on the whole cell, once lists and sides are flattened
     if fmt == "json":
         # One object per line inside the list: as readable as an indented list, and written by
         # json's C encoder (``indent`` would switch to its pure-Python one, 5x slower on 26,000 rows).
@@ -158,12 +153,12 @@ def render_rows(
         if headers:
             writer.writerow(columns)
         for item in picked:
-            writer.writerow([flat(item[name]) for name in columns])
+            writer.writerow([safe(flat(item[name])) for name in columns])
     elif fmt == "tsv":
         if headers:
             out.write("\t".join(columns) + "\n")
         for item in picked:
-            out.write("\t".join(tsv_cell(item[name]) for name in columns) + "\n")
+            out.write("\t".join(tsv_cell(safe(flat(item[name]))) for name in columns) + "\n")
     elif fmt == "yaml":
         out.write(_yaml(picked))
     elif fmt == "markdown":
