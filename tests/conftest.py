@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from typer.testing import CliRunner
@@ -38,8 +39,20 @@ class Run:
         self.exception = exception
 
 
+class Runner(Protocol):
+    """The ``run`` fixture: the command line's words in, a :class:`Run` out."""
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Run: ...
+
+
+class Golden(Protocol):
+    """The ``golden`` fixture: compare a text with a golden file."""
+
+    def __call__(self, name: str, text: str) -> None: ...
+
+
 @pytest.fixture
-def run() -> "callable":
+def run() -> Runner:
     """``run("companies", "-f", "json")`` through Typer's CliRunner; stdout and stderr apart."""
     runner = CliRunner()
 
@@ -53,7 +66,7 @@ def run() -> "callable":
 
 
 @pytest.fixture
-def golden(request: pytest.FixtureRequest) -> "callable":
+def golden(request: pytest.FixtureRequest) -> Golden:
     """``golden("name.txt", text)``: compare with tests/golden/name.txt (``--update-golden`` rewrites it)."""
     update = request.config.getoption("--update-golden") or os.environ.get("UPDATE_GOLDEN") == "1"
 

@@ -4,23 +4,26 @@ the timeline, empty answers that explain themselves, global options anywhere."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from normandie_cli.errors import ExitCode
 from normandie_cli.registry import LISTINGS
 
-from .conftest import Run
+from .conftest import Run, Runner
 
 
-def rows_of(result: Run) -> list[dict[str, object]]:
+def rows_of(result: Run) -> list[dict[str, Any]]:
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows
 
 
 # Facets -------------------------------------------------------------------------------------
 
-def test_the_delegation_by_department_is_the_articles_count(run) -> None:  # type: ignore[no-untyped-def]
+def test_the_delegation_by_department_is_the_articles_count(run: Runner) -> None:
     rows = rows_of(run("companies", "--role", "delegation", "--facet", "department", "-f", "json"))
     assert [(r["department"], r["count"]) for r in rows] == [
         ("Calvados", 5), ("Seine-Maritime", 4), ("Eure", 1), (None, 1)]
@@ -28,7 +31,7 @@ def test_the_delegation_by_department_is_the_articles_count(run) -> None:  # typ
     assert rows[0]["share"] == round(5 / 11, 4)
 
 
-def test_a_facet_honours_every_filter_and_the_shared_options(run) -> None:  # type: ignore[no-untyped-def]
+def test_a_facet_honours_every_filter_and_the_shared_options(run: Runner) -> None:
     rows = rows_of(run("companies", "--role", "delegation", "--where", "department != Calvados",
                        "--facet", "department", "-f", "json"))
     assert [(r["department"], r["count"]) for r in rows] == [("Seine-Maritime", 4), ("Eure", 1), (None, 1)]
@@ -38,31 +41,31 @@ def test_a_facet_honours_every_filter_and_the_shared_options(run) -> None:  # ty
     assert tsv.splitlines()[1].startswith("Calvados\t5\t")
 
 
-def test_a_list_field_counts_each_value(run) -> None:  # type: ignore[no-untyped-def]
+def test_a_list_field_counts_each_value(run: Runner) -> None:
     rows = rows_of(run("companies", "--facet", "roles", "-f", "json"))
     delegation = next(r for r in rows if r["roles"] == "delegation")
     assert delegation["count"] == 11
 
 
-def test_two_fields_facet_their_combinations(run) -> None:  # type: ignore[no-untyped-def]
+def test_two_fields_facet_their_combinations(run: Runner) -> None:
     rows = rows_of(run("jobs", "--facet", "project,kind", "-f", "json"))
     assert all(set(r) == {"project", "kind", "count", "share"} for r in rows)
     assert sum(r["count"] for r in rows) == len(rows_of(run("jobs", "-f", "json")))
 
 
-def test_a_facet_at_a_terminal_draws_a_bar(run) -> None:  # type: ignore[no-untyped-def]
+def test_a_facet_at_a_terminal_draws_a_bar(run: Runner) -> None:
     table = run("companies", "--role", "delegation", "--facet", "department", "-f", "table").stdout
     assert "45.5% █████████" in table and "(not stated)" in table
 
 
-def test_an_unknown_facet_field_is_a_usage_error(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_facet_field_is_a_usage_error(run: Runner) -> None:
     result = run("companies", "--facet", "departement")
     assert result.exit_code == ExitCode.USAGE
     assert "did you mean department" in result.stderr
 
 
 @pytest.mark.parametrize("listing", sorted(name for name in LISTINGS if name not in ("show", "history", "search")))
-def test_every_listing_takes_facet(run, listing: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_listing_takes_facet(run: Runner, listing: str) -> None:
     first = LISTINGS[listing].fields[0].name
     args = [*listing.split(), "--facet", first, "-f", "json"] if listing != "cache" else ["cache", "info", "--facet",
                                                                                            first, "-f", "json"]
@@ -71,14 +74,14 @@ def test_every_listing_takes_facet(run, listing: str) -> None:  # type: ignore[n
 
 # Totals follow the filters ------------------------------------------------------------------
 
-def test_the_job_total_is_computed_from_the_rows_kept(run) -> None:  # type: ignore[no-untyped-def]
+def test_the_job_total_is_computed_from_the_rows_kept(run: Runner) -> None:
     table = run("jobs", "--where", "source=gazette", "-f", "table").stdout
     assert "(gazette, 2023-03)" in table and "ouest-france-2025" not in table
     one = run("jobs", "--where", "source=gazette", "--where", "kind=direct", "-f", "table").stdout
     assert "Total for eastman-port-jerome: 350 jobs" in one
 
 
-def test_totals_are_rows_for_scripts(run) -> None:  # type: ignore[no-untyped-def]
+def test_totals_are_rows_for_scripts(run: Runner) -> None:
     rows = rows_of(run("jobs", "--where", "source=gazette", "--totals", "-f", "json"))
     total = rows[-1]
     assert total["kind"] == "total" and total["project"] == "eastman-port-jerome"
@@ -90,7 +93,7 @@ def test_totals_are_rows_for_scripts(run) -> None:  # type: ignore[no-untyped-de
 
 # Every event on the timeline ----------------------------------------------------------------
 
-def test_an_undated_event_is_placed_within_its_parent(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_undated_event_is_placed_within_its_parent(run: Runner) -> None:
     rows = rows_of(run("timeline", "kingsport-visit", "-f", "json"))
     assert len(rows) == 1
     visit = rows[0]
@@ -102,12 +105,12 @@ def test_an_undated_event_is_placed_within_its_parent(run) -> None:  # type: ign
     assert "kingsport-visit" in {r["subject"] for r in rows_of(run("timeline", "-f", "json"))}
 
 
-def test_an_organisation_has_a_timeline(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_organisation_has_a_timeline(run: Runner) -> None:
     rows = rows_of(run("timeline", "eastman", "-f", "json"))
     assert {"eastman", "eastman-port-jerome"} <= {r["subject"] for r in rows}
 
 
-def test_an_id_of_the_wrong_kind_says_what_it_is(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_id_of_the_wrong_kind_says_what_it_is(run: Runner) -> None:
     result = run("timeline", "herve-morin")
     assert result.exit_code == ExitCode.USAGE
     assert result.stderr.splitlines()[0] == ("normandie: error: herve-morin is a person; timeline takes a project, "
@@ -116,7 +119,7 @@ def test_an_id_of_the_wrong_kind_says_what_it_is(run) -> None:  # type: ignore[n
 
 # Empty answers explain themselves ------------------------------------------------------------
 
-def test_an_unknown_town_says_so_with_a_suggestion_and_exits_0(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_town_says_so_with_a_suggestion_and_exits_0(run: Runner) -> None:
     result = run("companies", "--town", "Rouenn")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [result.stdout.splitlines()[0]]  # the header line alone
@@ -125,12 +128,12 @@ def test_an_unknown_town_says_so_with_a_suggestion_and_exits_0(run) -> None:  # 
 
 @pytest.mark.parametrize(("option", "value", "hint"), [("--department", "calvdos", "Calvados"),
                                                         ("--role", "delegaton", "delegation")])
-def test_other_vocabularies_explain_an_empty_answer(run, option: str, value: str, hint: str) -> None:  # type: ignore[no-untyped-def]
+def test_other_vocabularies_explain_an_empty_answer(run: Runner, option: str, value: str, hint: str) -> None:
     result = run("companies", option, value)
     assert result.exit_code == 0 and hint in result.stderr
 
 
-def test_a_known_value_says_nothing(run) -> None:  # type: ignore[no-untyped-def]
+def test_a_known_value_says_nothing(run: Runner) -> None:
     assert run("companies", "--town", "rouen").stderr == ""
 
 
@@ -146,7 +149,7 @@ def test_a_known_value_says_nothing(run) -> None:  # type: ignore[no-untyped-def
         ("companies", "--max-size", "10M", "--limit", "2"),
     ],
 )
-def test_global_options_work_after_the_command(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_global_options_work_after_the_command(run: Runner, args: tuple[str, ...]) -> None:
     from normandie_cli.loader import bundled_path
 
     args = tuple(a.replace("DATA", str(bundled_path())) for a in args)
@@ -155,14 +158,14 @@ def test_global_options_work_after_the_command(run, args: tuple[str, ...]) -> No
     assert "aurora-cold-plasma-sterilisation" in result.stdout
 
 
-def test_a_global_option_after_the_command_still_applies(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_global_option_after_the_command_still_applies(run: Runner, tmp_path: Path) -> None:
     result = run("companies", "--data", str(tmp_path / "missing.yaml"))
     assert result.exit_code == ExitCode.DATA_ERROR and "missing.yaml: no such file" in result.stderr
     tiny = run("companies", "--max-size", "10")
     assert tiny.exit_code == ExitCode.DATA_ERROR and "larger than" in tiny.stderr
 
 
-def test_an_option_value_that_looks_like_a_global_option_is_left_alone(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_option_value_that_looks_like_a_global_option_is_left_alone(run: Runner) -> None:
     result = run("search", "--kind", "organisation", "--", "--no-color")
     assert result.exit_code == 0, result.stderr
 
@@ -170,12 +173,12 @@ def test_an_option_value_that_looks_like_a_global_option_is_left_alone(run) -> N
 # fields, --fields, --sort and --where on every listing -----------------------------------------
 
 @pytest.mark.parametrize("listing", ["history", "conflicts", "search", "show", "fields", "cache"])
-def test_fields_describes_every_listing(run, listing: str) -> None:  # type: ignore[no-untyped-def]
+def test_fields_describes_every_listing(run: Runner, listing: str) -> None:
     rows = rows_of(run("fields", listing, "-f", "json"))
     assert [r["field"] for r in rows] == LISTINGS[listing].field_names()
 
 
-def test_history_conflicts_search_and_show_take_fields_sort_and_where(run) -> None:  # type: ignore[no-untyped-def]
+def test_history_conflicts_search_and_show_take_fields_sort_and_where(run: Runner) -> None:
     history = rows_of(run("history", "eastman-port-jerome", "--where", "field = investment", "--sort", "-as_of",
                           "--fields", "field,as_of", "-f", "json"))
     assert {r["field"] for r in history} == {"investment"} and list(history[0]) == ["field", "as_of"]

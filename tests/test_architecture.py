@@ -31,7 +31,7 @@ def imports_of(name: str) -> list[tuple[str, list[str], int]]:
     modules in ``name``, at any depth (lazy imports inside functions count)."""
     path = MODULES[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    out = []
+    out: list[tuple[str, list[str], int]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level:

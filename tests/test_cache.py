@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from normandie_cli import cache
-from normandie_cli.errors import DataError
 from normandie_cli.book import load_facts
+from normandie_cli.errors import DataError
 from normandie_cli.loader import bundled_path
 
-from .conftest import write
+from .conftest import Runner, write
 
 SMALL = """\
 sources:
@@ -107,7 +107,7 @@ def test_two_processes_writing_at_once_leave_one_whole_entry(tmp_path: Path) -> 
     assert not list(cache.cache_dir().glob(".tmp-*"))
 
 
-def test_the_cli_output_is_the_same_from_the_cache(run) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_output_is_the_same_from_the_cache(run: Runner) -> None:
     cold = run("figures", "-f", "json").stdout
     assert cache.entries()
     warm = run("figures", "-f", "json").stdout

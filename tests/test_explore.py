@@ -8,6 +8,8 @@ import pytest
 
 from normandie_cli.errors import ExitCode
 
+from .conftest import Golden, Runner
+
 
 @pytest.mark.parametrize(
     ("text", "kind", "record"),
@@ -19,12 +21,12 @@ from normandie_cli.errors import ExitCode
         ("Kingston", "discrepancy", "destination-kingston-kingsport"),
     ],
 )
-def test_search_finds_any_fact_ignoring_case_and_accents(run, text: str, kind: str, record: str) -> None:  # type: ignore[no-untyped-def]
+def test_search_finds_any_fact_ignoring_case_and_accents(run: Runner, text: str, kind: str, record: str) -> None:
     rows = json.loads(run("search", text, "-f", "json").stdout)
     assert any(r["kind"] == kind and r["id"] == record for r in rows), rows
 
 
-def test_search_groups_by_kind_and_kind_narrows(run) -> None:  # type: ignore[no-untyped-def]
+def test_search_groups_by_kind_and_kind_narrows(run: Runner) -> None:
     rows = json.loads(run("search", "eastman", "-f", "json").stdout)
     kinds = [r["kind"] for r in rows]
     order = ["source", "place", "organisation", "person", "event", "project", "figure", "milestone", "statement",
@@ -36,18 +38,18 @@ def test_search_groups_by_kind_and_kind_narrows(run) -> None:  # type: ignore[no
     assert run("search", "x", "--kind", "persons").exit_code == ExitCode.USAGE
 
 
-def test_search_highlights_the_match_on_a_colour_terminal(run) -> None:  # type: ignore[no-untyped-def]
+def test_search_highlights_the_match_on_a_colour_terminal(run: Runner) -> None:
     out = run("search", "nucleaire", "-f", "table", env={"NO_COLOR": "", "FORCE_COLOR": "1", "TERM": "xterm"}).stdout
     assert "\x1b[1;7mnucléaire\x1b[0m" in out
 
 
-def test_golden_show(run, golden) -> None:  # type: ignore[no-untyped-def]
+def test_golden_show(run: Runner, golden: Golden) -> None:
     golden("show-eastman-port-jerome.tsv", run("show", "eastman-port-jerome").stdout)
     golden("show-eldim.json", run("show", "eldim", "-f", "json").stdout)
     golden("show-eldim.table", run("show", "eldim", "-f", "table").stdout)
 
 
-def test_show_has_fields_claims_relations_and_quotes(run) -> None:  # type: ignore[no-untyped-def]
+def test_show_has_fields_claims_relations_and_quotes(run: Runner) -> None:
     rows = json.loads(run("show", "eastman-port-jerome", "-f", "json").stdout)
     sections = {r["section"] for r in rows}
     assert {"fields", "status", "locations", "figures", "milestones", "statements", "related", "discrepancies",
@@ -59,14 +61,14 @@ def test_show_has_fields_claims_relations_and_quotes(run) -> None:  # type: igno
     assert any(r["quote"] == "d’un montant de plus de 1 milliard d’euros" for r in rows)
 
 
-def test_show_accepts_a_name_and_suggests_close_ids(run) -> None:  # type: ignore[no-untyped-def]
+def test_show_accepts_a_name_and_suggests_close_ids(run: Runner) -> None:
     assert json.loads(run("show", "ELDIM", "-f", "json").stdout)[1]["value"] == "eldim"
     result = run("show", "eastman-port")
     assert result.exit_code == ExitCode.USAGE
     assert "did you mean eastman-port-jerome?" in result.stderr
 
 
-def test_fields_lists_every_command_s_fields(run, golden) -> None:  # type: ignore[no-untyped-def]
+def test_fields_lists_every_command_s_fields(run: Runner, golden: Golden) -> None:
     golden("fields-companies.tsv", run("fields", "companies").stdout)
     everything = json.loads(run("fields", "-f", "json").stdout)
     assert {r["command"] for r in everything} >= {"companies", "jobs", "timeline", "projects", "sources"}
@@ -91,13 +93,13 @@ def test_fields_lists_every_command_s_fields(run, golden) -> None:  # type: igno
          {"eastman-investment-gazette", "eastman-investment-announcement-journal", "eastman-investment-phase-1-journal"}),
     ],
 )
-def test_where_filters_every_listing(run, command: str, where: list[str], expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+def test_where_filters_every_listing(run: Runner, command: str, where: list[str], expected: set[str]) -> None:
     args = [part for expr in where for part in ("--where", expr)]
     rows = json.loads(run(command, *args, "-f", "json").stdout)
     assert {r["id"] for r in rows} == expected
 
 
-def test_where_compares_dates_by_precision(run) -> None:  # type: ignore[no-untyped-def]
+def test_where_compares_dates_by_precision(run: Runner) -> None:
     rows = json.loads(run("timeline", "--where", "date>=2026", "--where", "date<2027", "-f", "json").stdout)
     assert {r["date"] for r in rows} == {"2026"}
     before = json.loads(run("figures", "--where", "as_of<2023", "-f", "json").stdout)
@@ -117,7 +119,7 @@ def test_where_compares_dates_by_precision(run) -> None:  # type: ignore[no-unty
         ("roles>a", "roles is a list"),
     ],
 )
-def test_bad_where_is_a_usage_error_naming_the_fields(run, expr: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_where_is_a_usage_error_naming_the_fields(run: Runner, expr: str, message: str) -> None:
     result = run("companies", "--where", expr)
     assert result.exit_code == ExitCode.USAGE
     assert message in result.stderr
@@ -128,30 +130,30 @@ def test_bad_where_is_a_usage_error_naming_the_fields(run, expr: str, message: s
     "expr",
     ["town=Rouen", "town==Rouen", "town = Rouen", "town == 'Rouen'", ' town  ==  "rouen" ', "town ~ ROUEN"],
 )
-def test_where_takes_the_operators_people_know(run, expr: str) -> None:  # type: ignore[no-untyped-def]
+def test_where_takes_the_operators_people_know(run: Runner, expr: str) -> None:
     result = run("companies", "--where", expr, "--fields", "id", "--no-headers")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split() == ["aurora-cold-plasma-sterilisation", "genexpath", "protectecran"]
 
 
-def test_several_where_combine_with_and(run) -> None:  # type: ignore[no-untyped-def]
+def test_several_where_combine_with_and(run: Runner) -> None:
     both = run("jobs", "--where", "kind=direct", "--where", "source = gazette", "--fields", "id", "--no-headers")
     assert both.stdout.split() == ["eastman-jobs-direct-gazette"]
 
 
 @pytest.mark.parametrize("when", ["2023-03", "Mar 2023", "march 2023", "MAR 2023"])
-def test_where_dates_take_the_forms_the_tables_show(run, when: str) -> None:  # type: ignore[no-untyped-def]
+def test_where_dates_take_the_forms_the_tables_show(run: Runner, when: str) -> None:
     result = run("jobs", "--where", f"as_of = {when}", "--fields", "as_of", "--no-headers")
     assert result.exit_code == 0, result.stderr
     assert set(result.stdout.split()) == {"2023-03", "2023"}  # a year compares at its own precision
 
 
-def test_where_rejects_a_value_of_the_wrong_type(run) -> None:  # type: ignore[no-untyped-def]
+def test_where_rejects_a_value_of_the_wrong_type(run: Runner) -> None:
     assert "value is a number" in run("jobs", "--where", "value>=many").stderr
     assert "as_of is a date" in run("jobs", "--where", "as_of>=March").stderr
 
 
-def test_query_applies_jmespath_to_the_json_form(run) -> None:  # type: ignore[no-untyped-def]
+def test_query_applies_jmespath_to_the_json_form(run: Runner) -> None:
     result = run("jobs", "--where", "source=gazette", "--query", "[].{kind: kind, value: value, q: qualifier}")
     assert json.loads(result.stdout) == [
         {"kind": "direct", "value": 350, "q": "exact"},
@@ -160,7 +162,7 @@ def test_query_applies_jmespath_to_the_json_form(run) -> None:  # type: ignore[n
     assert json.loads(run("companies", "--query", "length(@)").stdout) == 16
 
 
-def test_bad_query_is_a_usage_error_with_the_library_message(run) -> None:  # type: ignore[no-untyped-def]
+def test_bad_query_is_a_usage_error_with_the_library_message(run: Runner) -> None:
     result = run("companies", "--query", "[?")
     assert result.exit_code == ExitCode.USAGE
     assert result.stderr.startswith("normandie: error: --query: ") and "jmespath" in result.stderr.lower()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli.query import rows as query
-from normandie_cli.book import load_facts
+from normandie_cli.book import load_facts, validate_file
 from normandie_cli.loader import bundled_path
-from normandie_cli.book import validate_file
+from normandie_cli.model import FactBook
+from normandie_cli.query import rows as query
 
 ARTICLE = Path(__file__).resolve().parent.parent / "data" / "sources" / "article-gazette-2023-03.fr.txt"
 
@@ -23,11 +23,11 @@ def _normalise(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def book():  # type: ignore[no-untyped-def]
+def book() -> FactBook:
     return load_facts()
 
 
-def _quotes(book) -> list[tuple[str, str | None, str]]:  # type: ignore[no-untyped-def]
+def _quotes(book: FactBook) -> list[tuple[str, str | None, str]]:
     """(record id, quote, source) for every citation and claim in the book."""
     out = []
     for _, item in book.entities():
@@ -36,7 +36,7 @@ def _quotes(book) -> list[tuple[str, str | None, str]]:  # type: ignore[no-untyp
         for claim in (*getattr(item, "dates", ()), *getattr(item, "locations", ()), *getattr(item, "sides", ())):
             out.append((item.id, claim.quote, claim.source))
         if isinstance(getattr(item, "status", None), tuple):
-            out.extend((item.id, claim.quote, claim.source) for claim in item.status)
+            out.extend((item.id, claim.quote, claim.source) for claim in getattr(item, "status"))
         if hasattr(item, "quote") and hasattr(item, "source"):
             out.append((item.id, item.quote, item.source))
     return out
@@ -47,7 +47,7 @@ def test_the_bundled_file_validates_cleanly() -> None:
     assert [str(p) for p in problems] == []
 
 
-def test_every_quote_attributed_to_the_article_occurs_in_its_text(book) -> None:  # type: ignore[no-untyped-def]
+def test_every_quote_attributed_to_the_article_occurs_in_its_text(book: FactBook) -> None:
     article = _normalise(ARTICLE.read_text(encoding="utf-8"))
     quoted = [(rid, q) for rid, q, source in _quotes(book) if source == "gazette"]
     assert len(quoted) > 50
@@ -55,20 +55,20 @@ def test_every_quote_attributed_to_the_article_occurs_in_its_text(book) -> None:
     assert missing == []
 
 
-def test_secondary_sources_are_not_quoted(book) -> None:  # type: ignore[no-untyped-def]
+def test_secondary_sources_are_not_quoted(book: FactBook) -> None:
     assert [(rid, s) for rid, q, s in _quotes(book) if s != "gazette" and q is not None] == []
 
 
-def test_every_source_of_sources_md_is_listed_with_its_url(book) -> None:  # type: ignore[no-untyped-def]
+def test_every_source_of_sources_md_is_listed_with_its_url(book: FactBook) -> None:
     urls = {s.id: s.url for s in book.sources}
     assert urls["gazette"] == "https://lagazettefrance.fr/article/la-normandie-fait-sa-promotion-aux-etats-unis"
-    assert urls["cci-normandie"].startswith("https://www.normandinamik.cci.fr/")
+    assert (urls["cci-normandie"] or "").startswith("https://www.normandinamik.cci.fr/")
     assert len([s for s in book.sources if s.url]) == 21
     gazette = next(s for s in book.sources if s.id == "gazette")
     assert (gazette.published.text, gazette.published_inferred) == ("2023-03", True)
 
 
-def test_the_delegation_is_the_articles_eleven_with_their_towns(book) -> None:  # type: ignore[no-untyped-def]
+def test_the_delegation_is_the_articles_eleven_with_their_towns(book: FactBook) -> None:
     rows = query.company_rows(book, role="delegation")
     assert {(r["name"], r["town"]) for r in rows} == {
         ("Aurora Cold Plasma Sterilisation", "Rouen"),
@@ -85,7 +85,7 @@ def test_the_delegation_is_the_articles_eleven_with_their_towns(book) -> None:  
     }
 
 
-def test_eastman_claims_are_all_kept_never_overwritten(book) -> None:  # type: ignore[no-untyped-def]
+def test_eastman_claims_are_all_kept_never_overwritten(book: FactBook) -> None:
     money = {(f.value, f.unit, f.qualifier, f.source) for f in book.figures
              if f.subject == "eastman-port-jerome" and f.measure == "investment"}
     assert (850_000_000, "EUR", "about", "cci-normandie") in money
@@ -101,7 +101,7 @@ def test_eastman_claims_are_all_kept_never_overwritten(book) -> None:  # type: i
     assert ("2030", True, "ouest-france-2025") in years
 
 
-def test_the_articles_figures_keep_their_qualifiers(book) -> None:  # type: ignore[no-untyped-def]
+def test_the_articles_figures_keep_their_qualifiers(book: FactBook) -> None:
     gazette = {(f.measure, f.value, f.qualifier, f.planned) for f in book.figures if f.source == "gazette"}
     assert ("jobs-direct", 350, "exact", True) in gazette
     assert ("jobs-indirect", 1500, "about", True) in gazette
@@ -112,7 +112,7 @@ def test_the_articles_figures_keep_their_qualifiers(book) -> None:  # type: igno
     assert share.value_text == "1/3"
 
 
-def test_the_trip_dates_keep_the_articles_missing_year_and_the_disagreement(book) -> None:  # type: ignore[no-untyped-def]
+def test_the_trip_dates_keep_the_articles_missing_year_and_the_disagreement(book: FactBook) -> None:
     trip = next(e for e in book.events if e.id == "trade-mission-2023")
     assert {(c.date.text, c.source) for c in trip.dates} >= {
         ("--03-14/--03-19", "gazette"),
@@ -121,7 +121,7 @@ def test_the_trip_dates_keep_the_articles_missing_year_and_the_disagreement(book
     }
 
 
-def test_recorded_discrepancies_include_kingston_and_the_company_count(book) -> None:  # type: ignore[no-untyped-def]
+def test_recorded_discrepancies_include_kingston_and_the_company_count(book: FactBook) -> None:
     found = {d.id: d for d in book.discrepancies}
     kingston = next(d for d in found.values() if {s.value for s in d.sides} >= {"Kingston", "Kingsport"})
     assert kingston.kind == "internal"
@@ -129,7 +129,7 @@ def test_recorded_discrepancies_include_kingston_and_the_company_count(book) -> 
     assert count.kind == "between-sources"
 
 
-def test_towns_carry_their_departments(book) -> None:  # type: ignore[no-untyped-def]
+def test_towns_carry_their_departments(book: FactBook) -> None:
     departments = {p.name: p.department for p in book.places if p.kind == "town"}
     assert departments["Maromme"] == "Seine-Maritime"
     assert departments["Hérouville-Saint-Clair"] == "Calvados"
@@ -139,12 +139,12 @@ def test_towns_carry_their_departments(book) -> None:  # type: ignore[no-untyped
 
 # --- issue 13: the second batch (2022-2025) and the fact-check's corrections ---------------
 
-def test_the_project_is_on_hold_as_of_january_2025_and_not_in_the_latest_claims(book) -> None:  # type: ignore[no-untyped-def]
+def test_the_project_is_on_hold_as_of_january_2025_and_not_in_the_latest_claims(book: FactBook) -> None:
     from normandie_cli.dates import parse_date
     from normandie_cli.snapshot import book_as_of
 
-    def status(b) -> str:  # type: ignore[no-untyped-def]
-        return next(r for r in query.project_rows(b) if r["id"] == "eastman-port-jerome")["status"]
+    def status(b: FactBook) -> str:
+        return str(next(r for r in query.project_rows(b) if r["id"] == "eastman-port-jerome")["status"])
 
     then, _ = book_as_of(book, parse_date("2025-01"))
     assert status(then) == "on-hold"
@@ -155,7 +155,7 @@ def test_the_project_is_on_hold_as_of_january_2025_and_not_in_the_latest_claims(
     assert ("planned", "ouest-france-2025", "2025-05-17") in claims
 
 
-def test_cryopak_has_no_stated_town_and_its_site_is_maromme(book) -> None:  # type: ignore[no-untyped-def]
+def test_cryopak_has_no_stated_town_and_its_site_is_maromme(book: FactBook) -> None:
     cryopak = next(o for o in book.organisations if o.id == "cryopak")
     assert cryopak.town is None
     assert [(s.place, s.source, s.quote) for s in cryopak.sites] == [
@@ -164,7 +164,7 @@ def test_cryopak_has_no_stated_town_and_its_site_is_maromme(book) -> None:  # ty
     assert (row["town"], row["sites"]) == (None, ["Maromme"])
 
 
-def test_each_disagreement_of_the_second_batch_is_recorded_with_both_sides(book) -> None:  # type: ignore[no-untyped-def]
+def test_each_disagreement_of_the_second_batch_is_recorded_with_both_sides(book: FactBook) -> None:
     found = {d.id: {s.source for s in d.sides} for d in book.discrepancies}
     assert found["eastman-kingsport-workforce"] >= {"francebleu-kingsport", "ouest-france-video"}
     assert found["eastman-kingsport-area"] >= {"francebleu-kingsport", "ouest-france-video"}
@@ -176,7 +176,7 @@ def test_each_disagreement_of_the_second_batch_is_recorded_with_both_sides(book)
     assert found["destination-kingston-kingsport"] == {"gazette", "esteval-region"}
 
 
-def test_the_underlying_figures_of_those_disagreements_are_there(book) -> None:  # type: ignore[no-untyped-def]
+def test_the_underlying_figures_of_those_disagreements_are_there(book: FactBook) -> None:
     figures = {(f.subject, f.measure, f.value, f.unit, f.qualifier, f.source) for f in book.figures}
     assert ("eastman", "employees", 10000, "people", "exact", "francebleu-kingsport") in figures
     assert ("eastman", "employees", 4300, "people", "exact", "ouest-france-video") in figures
@@ -195,7 +195,7 @@ def test_the_underlying_figures_of_those_disagreements_are_there(book) -> None: 
     assert power.planned and "phase II" in (power.scope or "")
 
 
-def test_job_figures_keep_about_at_least_and_more_than(book) -> None:  # type: ignore[no-untyped-def]
+def test_job_figures_keep_about_at_least_and_more_than(book: FactBook) -> None:
     jobs = {(f.measure, f.value, f.qualifier, f.source) for f in book.figures if f.subject == "eastman-port-jerome"}
     assert ("jobs-indirect", 1500, "about", "gazette") in jobs  # "près de 1500"
     assert ("jobs-indirect", 1500, "at-least", "ouest-france-2025") in jobs
@@ -203,23 +203,23 @@ def test_job_figures_keep_about_at_least_and_more_than(book) -> None:  # type: i
     assert ("jobs-direct", 350, "about", "usine-nouvelle-choose-france") in jobs  # "close to 350"
 
 
-def test_the_public_aid_is_planned_not_granted(book) -> None:  # type: ignore[no-untyped-def]
+def test_the_public_aid_is_planned_not_granted(book: FactBook) -> None:
     aid = [f for f in book.figures if f.measure == "public-aid"]
     assert {(f.value, f.source) for f in aid} == {(62_000_000, "afp-moongy"), (35_000_000, "afp-moongy")}
     assert all(f.planned and not (f.note or "").startswith("Granted") for f in aid)
 
 
-def test_the_business_france_words_are_the_regions_aim_not_a_fact_of_the_trip(book) -> None:  # type: ignore[no-untyped-def]
+def test_the_business_france_words_are_the_regions_aim_not_a_fact_of_the_trip(book: FactBook) -> None:
     about = [s for s in book.statements if "Business France" in (s.quote or "")]
     assert about and all((s.subject, s.topic) == ("region-normandie", "aim") for s in about)
 
 
-def test_no_citation_says_the_subsidiary_carries_the_plant(book) -> None:  # type: ignore[no-untyped-def]
+def test_no_citation_says_the_subsidiary_carries_the_plant(book: FactBook) -> None:
     notes = [c.note or "" for _, item in book.entities() for c in getattr(item, "cite", ())]
     assert not any("carried by" in n.lower() for n in notes)
 
 
-def test_the_second_batch_events_and_people_are_there(book) -> None:  # type: ignore[no-untyped-def]
+def test_the_second_batch_events_and_people_are_there(book: FactBook) -> None:
     events = {e.id: e for e in book.events}
     assert [c.date.text for c in events["choose-france-2022"].dates] == ["2022-01-17"]
     assert [c.date.text for c in events["eastman-consultation-closing-meeting"].dates] == ["2024-05-28"]

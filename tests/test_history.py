@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -11,15 +12,17 @@ from hypothesis import strategies as st
 from normandie_cli.dates import compare_dates, parse_date
 from normandie_cli.errors import ExitCode
 
+from .conftest import Golden, Runner
 
-def test_golden_history_of_eastman_investment_and_opening(run, golden) -> None:  # type: ignore[no-untyped-def]
+
+def test_golden_history_of_eastman_investment_and_opening(run: Runner, golden: Golden) -> None:
     golden("history-eastman-investment.table",
            run("history", "eastman-port-jerome", "investment", "-f", "table").stdout)
     golden("history-eastman-opening.table", run("history", "eastman-port-jerome", "opening", "-f", "table").stdout)
     golden("history-eastman.json", run("history", "eastman-port-jerome", "-f", "json").stdout)
 
 
-def test_history_keeps_every_claim_in_as_of_order_with_the_change(run) -> None:  # type: ignore[no-untyped-def]
+def test_history_keeps_every_claim_in_as_of_order_with_the_change(run: Runner) -> None:
     rows = json.loads(run("history", "eastman-port-jerome", "opening", "-f", "json").stdout)
     dated = [(r["value"], r["source"], r["change"]) for r in rows if r["dated"]]
     assert dated[0][:2] == ("2025", "usine-nouvelle-choose-france")  # Choose France, January 2022
@@ -37,24 +40,24 @@ def test_history_keeps_every_claim_in_as_of_order_with_the_change(run) -> None: 
     assert any(r["change"] == "+10 M EUR" and r["source"] == "veilleco" for r in money)
 
 
-def test_history_draws_a_strip_per_field_at_a_terminal(run) -> None:  # type: ignore[no-untyped-def]
+def test_history_draws_a_strip_per_field_at_a_terminal(run: Runner) -> None:
     out = run("history", "eastman-port-jerome", "opening", "-f", "table").stdout
     strip = next(line for line in out.splitlines() if line.startswith("opening "))
     assert "2022-01" in strip and "2025-05" in strip and "█" in strip
     assert "Undated claims" in out
 
 
-def test_history_of_an_unknown_field_names_the_fields(run) -> None:  # type: ignore[no-untyped-def]
+def test_history_of_an_unknown_field_names_the_fields(run: Runner) -> None:
     result = run("history", "eastman-port-jerome", "colour")
     assert result.exit_code == ExitCode.USAGE and "investment" in result.stderr
 
 
-def test_golden_conflicts(run, golden) -> None:  # type: ignore[no-untyped-def]
+def test_golden_conflicts(run: Runner, golden: Golden) -> None:
     golden("conflicts.tsv", run("conflicts").stdout)
     golden("conflicts.json", run("conflicts", "-f", "json").stdout)
 
 
-def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run) -> None:  # type: ignore[no-untyped-def]
+def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run: Runner) -> None:
     rows = json.loads(run("conflicts", "-f", "json").stdout)
 
     def find(value: str, source: str) -> dict:  # type: ignore[type-arg]
@@ -72,7 +75,7 @@ def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run) -> 
     assert opening["kind"] == "revision" and any(side["value"] == "2030" for side in opening["sides"])
 
 
-def test_conflicts_exit_0_and_strict_exits_4(run) -> None:  # type: ignore[no-untyped-def]
+def test_conflicts_exit_0_and_strict_exits_4(run: Runner) -> None:
     assert run("conflicts").exit_code == 0
     strict = run("conflicts", "--strict", "-f", "json")
     assert strict.exit_code == ExitCode.CONFLICTS
@@ -80,12 +83,12 @@ def test_conflicts_exit_0_and_strict_exits_4(run) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.parametrize("date", ["2022-12", "2023-06"])
-def test_golden_projects_as_of(run, golden, date: str) -> None:  # type: ignore[no-untyped-def]
+def test_golden_projects_as_of(run: Runner, golden: Golden, date: str) -> None:
     golden(f"projects-as-of-{date}.table", run("projects", "--as-of", date, "-f", "table").stdout)
     golden(f"projects-as-of-{date}.json", run("projects", "--as-of", date, "-f", "json").stdout)
 
 
-def test_as_of_answers_as_the_sources_of_that_date_would(run) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_answers_as_the_sources_of_that_date_would(run: Runner) -> None:
     projects = {r["id"]: r for r in json.loads(run("projects", "--as-of", "2022-12", "-f", "json").stdout)}
     assert set(projects) == {"eastman-port-jerome", "loop-port-jerome"}
     eastman = projects["eastman-port-jerome"]
@@ -98,7 +101,7 @@ def test_as_of_answers_as_the_sources_of_that_date_would(run) -> None:  # type: 
     assert "concertation" in result.stderr
 
 
-def test_as_of_hides_what_was_not_yet_said(run) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_hides_what_was_not_yet_said(run: Runner) -> None:
     people = {r["id"] for r in json.loads(run("people", "--as-of", "2023-06", "-f", "json").stdout)}
     assert "eric-dehouck" not in people and "herve-morin" in people
     companies = json.loads(run("companies", "--as-of", "2022-12", "-f", "json").stdout)
@@ -129,7 +132,7 @@ def test_as_of_never_returns_a_claim_dated_after_it(day, precision, command) -> 
         assert order is not None and order <= 0, (text, row)
 
 
-def test_cite_adds_source_url_and_quote_in_machine_formats(run, golden) -> None:  # type: ignore[no-untyped-def]
+def test_cite_adds_source_url_and_quote_in_machine_formats(run: Runner, golden: Golden) -> None:
     golden("jobs-cite.json", run("jobs", "--where", "source=gazette", "--cite", "-f", "json").stdout)
     rows = json.loads(run("companies", "--role", "delegation", "--cite", "-f", "json").stdout)
     eldim = next(r for r in rows if r["id"] == "eldim")
@@ -137,7 +140,7 @@ def test_cite_adds_source_url_and_quote_in_machine_formats(run, golden) -> None:
     assert eldim["quote"] == "Eldim (Hérouville-Saint-Clair)"
 
 
-def test_cite_in_a_table_numbers_footnotes(run, golden) -> None:  # type: ignore[no-untyped-def]
+def test_cite_in_a_table_numbers_footnotes(run: Runner, golden: Golden) -> None:
     out = run("jobs", "--where", "source=gazette", "--cite", "-f", "table").stdout
     golden("jobs-cite.table", out)
     assert "gazette [1]" in out and "gazette [2]" in out
@@ -145,7 +148,7 @@ def test_cite_in_a_table_numbers_footnotes(run, golden) -> None:  # type: ignore
     assert "« devrait permettre la création de 350 emplois directs »" in " ".join(out.split())
 
 
-def test_sources_as_bibtex_and_csl_json(run, golden) -> None:  # type: ignore[no-untyped-def]
+def test_sources_as_bibtex_and_csl_json(run: Runner, golden: Golden) -> None:
     bib = run("sources", "--format", "bibtex").stdout
     golden("sources.bibtex", bib)
     assert bib.count("@online{") == 22
@@ -164,7 +167,7 @@ ENTITIES = ["eastman-port-jerome", "trade-mission-2023", "axeos", "region-norman
 
 
 @pytest.mark.parametrize("entity", ENTITIES)
-def test_history_diffs_a_claim_only_against_one_about_the_same_thing(run, entity: str) -> None:  # type: ignore[no-untyped-def]
+def test_history_diffs_a_claim_only_against_one_about_the_same_thing(run: Runner, entity: str) -> None:
     rows = json.loads(run("history", entity, "-f", "json").stdout)
     for i, row in enumerate(rows):
         if row["compared_with"] is None:
@@ -179,7 +182,7 @@ def test_history_diffs_a_claim_only_against_one_about_the_same_thing(run, entity
         assert row["dated"] and not row["change"].startswith("not compared")
 
 
-def test_history_never_diffs_phase_i_against_the_whole_plant(run) -> None:  # type: ignore[no-untyped-def]
+def test_history_never_diffs_phase_i_against_the_whole_plant(run: Runner) -> None:
     rows = json.loads(run("history", "eastman-port-jerome", "capacity", "-f", "json").stdout)
     phase_1 = next(r for r in rows if r["scope"] == "phase I")
     assert phase_1["change"] == "not compared: phase I vs whole project (scope)"
@@ -197,7 +200,7 @@ def test_history_never_diffs_phase_i_against_the_whole_plant(run) -> None:  # ty
     assert usd["change"] == "not compared: USD vs EUR (unit)"  # the first EUR claim (Jan 2022) came before
 
 
-def test_history_does_not_diff_a_target_against_a_fact(run) -> None:  # type: ignore[no-untyped-def]
+def test_history_does_not_diff_a_target_against_a_fact(run: Runner) -> None:
     rows = json.loads(run("history", "eastman-port-jerome", "feedstock-contracted", "-f", "json").stdout)
     target = next(r for r in rows if r["planned"])
     assert target["value"] == 80 and target["compared_with"] is None
@@ -208,7 +211,7 @@ def test_history_does_not_diff_a_target_against_a_fact(run) -> None:  # type: ig
     assert {r["change"] for r in undated if not r["dated"]} == {"not compared: undated"}
 
 
-def test_history_reads_dates_at_their_precision(run) -> None:  # type: ignore[no-untyped-def]
+def test_history_reads_dates_at_their_precision(run: Runner) -> None:
     rows = json.loads(run("history", "trade-mission-2023", "dates", "-f", "json").stdout)
     assert [r["change"] for r in rows] == [None, "same date (year not stated)", "brought forward 1 day"]
     announcement = json.loads(run("history", "eastman-port-jerome", "announcement", "-f", "json").stdout)
@@ -234,7 +237,7 @@ figures:
 """
 
 
-def test_history_changes_shares_in_points(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_history_changes_shares_in_points(run: Runner, tmp_path: Path) -> None:
     from .conftest import write
 
     path = write(tmp_path, SHARES)
@@ -247,7 +250,7 @@ def test_history_changes_shares_in_points(run, tmp_path) -> None:  # type: ignor
 
 # Each disagreement once ---------------------------------------------------------------------
 
-def test_conflicts_list_each_disagreement_once(run) -> None:  # type: ignore[no-untyped-def]
+def test_conflicts_list_each_disagreement_once(run: Runner) -> None:
     rows = json.loads(run("conflicts", "-f", "json").stdout)
     keys = [(r["subject"], r["field"]) for r in rows]
     assert len(keys) == len(set(keys))
@@ -269,7 +272,7 @@ def test_conflicts_list_each_disagreement_once(run) -> None:  # type: ignore[no-
     assert kingston["origin"] == "recorded" and kingston["field"] == "The second destination of the trip"
 
 
-def test_recorded_and_computed_merge_only_when_about_the_same_field(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_recorded_and_computed_merge_only_when_about_the_same_field(run: Runner, tmp_path: Path) -> None:
     from .conftest import write
 
     text = SHARES + """\
@@ -306,7 +309,7 @@ discrepancies:
     assert len(rows) == 4
 
 
-def test_sides_are_objects_in_json_and_yaml_and_text_elsewhere(run) -> None:  # type: ignore[no-untyped-def]
+def test_sides_are_objects_in_json_and_yaml_and_text_elsewhere(run: Runner) -> None:
     import yaml
 
     from normandie_cli.registry import SIDE_KEYS
@@ -329,7 +332,7 @@ def test_sides_are_objects_in_json_and_yaml_and_text_elsewhere(run) -> None:  # 
     assert "{" not in run("discrepancies", "-f", "tsv").stdout
 
 
-def test_conflicts_strict_still_exits_4_once_merged(run) -> None:  # type: ignore[no-untyped-def]
+def test_conflicts_strict_still_exits_4_once_merged(run: Runner) -> None:
     result = run("conflicts", "--strict", "-f", "tsv")
     assert result.exit_code == ExitCode.CONFLICTS
     assert len(result.stdout.splitlines()) - 1 == len(json.loads(run("conflicts", "-f", "json").stdout))

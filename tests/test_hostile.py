@@ -20,14 +20,15 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normandie_cli.errors import DataError, ExitCode
 from normandie_cli.book import load_facts
+from normandie_cli.errors import DataError, ExitCode
 
 from .test_core import MINIMAL  # the smallest valid fact file
 
@@ -338,8 +339,7 @@ def test_control_characters_in_a_fact_file_are_refused_naming_file_place_and_cod
                         result.stderr), result.stderr
     listed = normandie("--data", str(path), "validate")
     assert listed.returncode == ExitCode.INVALID
-    assert [re.search(r"U\+[0-9A-F]{4}", line)[0] for line in listed.stdout.splitlines()] == \
-        ["U+001B", "U+0007", "U+009B"]
+    assert re.findall(r"U\+[0-9A-F]{4}", listed.stdout) == ["U+001B", "U+0007", "U+009B"]
 
 
 @pytest.mark.parametrize(
@@ -549,7 +549,7 @@ def test_a_reader_that_closes_early_gets_silence(big_file: Path, tmp_path: Path,
 @pytest.mark.parametrize("data", ["bundled", "bom.yaml", "invisible-chars.yaml"])
 def test_ascii_terminals_get_no_encoding_error(env: dict[str, str | None], data: str) -> None:
     args = [] if data == "bundled" else ["--data", str(corpus(data))]
-    result = normandie(*args, "companies", "--format", "table", **env)
+    result = normandie(*args, "companies", "--format", "table", **env)  # type: ignore[arg-type]  # env: str | None
     assert "Traceback" not in result.stderr and "UnicodeEncodeError" not in result.stderr, result.stderr
     assert result.returncode == 0, result.stderr
     assert result.stdout
@@ -579,7 +579,7 @@ def _nested(depth: int) -> st.SearchStrategy[object]:
     return st.one_of(_SCALARS, st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=5))
 
 
-_VALID = {
+_VALID: dict[str, dict[object, object]] = {
     "sources": {"id": "s1", "publisher": "P", "published": "2023-03", "language": "en"},
     "places": {"id": "rouen", "name": "Rouen", "kind": "town", "country": "France", "cite": [{"source": "s1"}]},
     "organisations": {"id": "acme", "name": "Acme", "kind": "company", "town": "rouen", "cite": [{"source": "s1"}]},
@@ -592,7 +592,7 @@ def _mutated(section: str) -> st.SearchStrategy[dict[object, object]]:
     """A valid record of the section with a few keys dropped, replaced or added."""
     base = _VALID[section]
     return st.tuples(
-        st.sets(st.sampled_from(sorted(base)), max_size=2),
+        st.sets(st.sampled_from(sorted(map(str, base))), max_size=2),
         st.dictionaries(st.sampled_from(_FIELDS), _nested(2), max_size=3),
     ).map(lambda t: {**{k: v for k, v in base.items() if k not in t[0]}, **t[1]})
 
@@ -702,11 +702,12 @@ print(json.dumps({
 """
 
 
-def _measure(path: Path) -> dict[str, object]:
+def _measure(path: Path) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, "-c", _LAUNCHER, _CHILD, str(path)], capture_output=True, text=True,
                           env=_env(), timeout=60)
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    report: dict[str, Any] = json.loads(proc.stdout)
+    return report
 
 
 @in_process

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli import cache
-from normandie_cli import registry
+from normandie_cli import cache, registry
 from normandie_cli.registry import FACT_LISTINGS as LISTINGS
+
+from .conftest import Runner
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).with_name("normandie")
@@ -27,7 +28,7 @@ def make_facts(n: int, path: Path, seed: int = 7) -> Path:
 
 
 @pytest.mark.parametrize("n", [1, 10, 500])
-def test_make_facts_writes_a_valid_file(run, tmp_path: Path, n: int) -> None:  # type: ignore[no-untyped-def]
+def test_make_facts_writes_a_valid_file(run: Runner, tmp_path: Path, n: int) -> None:
     path = make_facts(n, tmp_path / "facts.yaml")
     assert run("validate", str(path)).exit_code == 0
     companies = json.loads(run("--data", str(path), "companies", "-f", "json").stdout)
@@ -42,7 +43,7 @@ def test_make_facts_is_deterministic_for_a_seed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_cache_hit_answers_exactly_as_a_parse_for_every_command(run, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_cache_hit_answers_exactly_as_a_parse_for_every_command(run: Runner, fmt: str) -> None:
     commands = [[name] for name in LISTINGS] + [
         ["search", "eastman"], ["show", "eastman-port-jerome"], ["history", "eastman-port-jerome"], ["conflicts"],
         ["timeline", "eastman-port-jerome"],
@@ -55,7 +56,7 @@ def test_a_cache_hit_answers_exactly_as_a_parse_for_every_command(run, fmt: str)
         assert (cached.exit_code, cached.stdout) == (parsed.exit_code, parsed.stdout), args
 
 
-def test_cache_info_and_clear(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cache_info_and_clear(run: Runner, tmp_path: Path) -> None:
     run("companies")
     rows = json.loads(run("cache", "info", "-f", "json").stdout)
     assert [r["status"] for r in rows] == ["fresh"]
@@ -67,7 +68,7 @@ def test_cache_info_and_clear(run, tmp_path: Path) -> None:  # type: ignore[no-u
     assert json.loads(run("cache", "info", "-f", "json").stdout) == []
 
 
-def test_cache_info_says_when_an_entry_is_stale(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cache_info_says_when_an_entry_is_stale(run: Runner, tmp_path: Path) -> None:
     path = make_facts(5, tmp_path / "f.yaml")
     run("--data", str(path), "companies")
     os.utime(path, ns=(1, 1))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -40,20 +41,20 @@ class _Group(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(args, self.params))
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
         """Click's own usage errors (unknown option or command, a bad value) in the project's
         one-line style, exit 2."""
-        standalone = kwargs.pop("standalone_mode", True)
         try:
-            return super().main(*args, standalone_mode=False, **kwargs) if not standalone else \
-                self._run_standalone(*args, **kwargs)
+            code = super().main(args, prog_name, complete_var, standalone_mode=False,
+                                windows_expand_args=windows_expand_args, **extra)
         except typer.TyperException as err:  # Click's exceptions derive from it
-            if standalone is False:
+            if not standalone_mode:
                 raise
             raise SystemExit(self._report(err)) from None
-
-    def _run_standalone(self, *args: Any, **kwargs: Any) -> Any:
-        code = super().main(*args, standalone_mode=False, **kwargs)
+        if not standalone_mode:
+            return code
         raise SystemExit(code if isinstance(code, int) else 0)
 
     @staticmethod

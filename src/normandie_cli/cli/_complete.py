@@ -128,10 +128,10 @@ def _offer(incomplete: str, pairs: Iterable[tuple[str, str]]) -> Candidates:
     return out
 
 
-def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[[Any, Any, str], list[Candidate]]:
+def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[[Any, Any, str], list[Any]]:
     """A ``shell_complete`` hook (ctx, param, incomplete) from a builder of (value, help) pairs."""
 
-    def complete(ctx: Any, param: Any, incomplete: str) -> list[Candidate]:
+    def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:  # Candidate, read as Click's CompletionItem
         import os
 
         if os.environ.get("_NORMANDIE_COMPLETE_DESCENDING"):  # --sort -FIELD: see run.unhide_descending_sort
@@ -145,7 +145,7 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
     return complete
 
 
-def _from_data(kind: str) -> Callable[[Any, Any, str], list[Candidate]]:
+def _from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
     """A callback offering the data file's values of one kind (see :func:`index_lines`)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
