@@ -48,7 +48,7 @@ def run_once(argv: list[str], extra_env: dict[str, str]) -> float:
            if not k.startswith(("NORMANDIE_", "_NORMANDIE")) and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(extra_env)
     start = time.perf_counter()
-    done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    done = subprocess.run(argv, env=env, capture_output=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"benchmark case failed ({done.returncode}): {' '.join(argv)}\n{done.stderr.decode()}")
@@ -79,7 +79,7 @@ def main() -> int:
           f"typer {typer.__version__}; {args.repeat} runs per case, medians")
     print(f"{'case':<46} {'median':>9} {'ratio':>7} {'target':>7}  verdict")
     failures = 0
-    for (name, _, _, target), median in zip(table, medians):
+    for (name, _, _, target), median in zip(table, medians, strict=False):
         ratio = median / bare
         verdict = "" if target is None else ("met" if ratio <= target else "MISSED")
         failures += verdict == "MISSED"

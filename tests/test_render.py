@@ -51,7 +51,7 @@ def test_arbitrary_text_round_trips_through_json_jsonl_csv_tsv_and_yaml(values: 
                     i += 1
             return "".join(out)
 
-        assert [dict(zip(["id", "text"], map(cell, line.split("\t")))) for line in lines[1:-1]] == rows
+        assert [dict(zip(["id", "text"], map(cell, line.split("\t")), strict=True)) for line in lines[1:-1]] == rows
 
 
 @settings(max_examples=200)

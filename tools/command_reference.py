@@ -72,9 +72,8 @@ def global_options() -> list[str]:
 
 
 def render(old: str) -> str:
-    from normandie_cli.registry import LISTINGS
-
     from normandie_cli.cli._output import SHARED_OPTIONS
+    from normandie_cli.registry import LISTINGS
 
     notes = {m["name"]: m["body"] for m in NOTES.finditer(old)}
     listing_command = next(command for name, command in commands() if name == "companies")

@@ -11,15 +11,14 @@ gives the 1-based line in the fact file where the record starts, for messages.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Union
 
 from .dates import PartialDate
 from .record import Record
 
 #: What a record cites: (source id, the quote or ``None``, what kind of backing it is).
-Cited = tuple[str, Union[str, None], str]
+Cited = tuple[str, str | None, str]
 #: What a record refers to: (its key, the id, the kinds of record that id may name).
-Reference = tuple[str, Union[str, None], tuple[str, ...]]
+Reference = tuple[str, str | None, tuple[str, ...]]
 
 QUALIFIERS = ("exact", "about", "more-than", "at-least", "up-to")
 DATE_QUALIFIERS = ("exact", "about", "by", "before", "early", "end-of", "after")
@@ -210,7 +209,7 @@ class Figure(Record):
     id: str
     subject: str
     measure: str
-    value: Union[int, float]
+    value: int | float
     unit: str
     qualifier: str
     source: str
@@ -299,7 +298,7 @@ class Discrepancy(Record):
         yield "subject", self.subject, SUBJECT_KINDS
 
 
-Entity = Union[Source, Place, Organisation, Person, Event, Project, Figure, Milestone, Statement, Discrepancy]
+Entity = Source | Place | Organisation | Person | Event | Project | Figure | Milestone | Statement | Discrepancy
 
 
 class Section(Record):

@@ -62,7 +62,7 @@ class Record:
             fields = self._fields
             if len(args) > len(fields):
                 raise TypeError(f"{type(self).__name__} takes at most {len(fields)} values, got {len(args)}")
-            for name, value in zip(fields, args):
+            for name, value in zip(fields, args, strict=False):
                 if name in kwargs:
                     raise TypeError(f"{type(self).__name__} got {name!r} twice")
                 kwargs[name] = value

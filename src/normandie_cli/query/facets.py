@@ -67,6 +67,6 @@ def facet_rows(rows: Sequence[Row], names: Sequence[str]) -> list[Row]:
     total = len(rows)
     ordered = sorted(counts.items(), key=lambda item: -item[1])  # stable: first met first among equals
     return [
-        {**dict(zip(names, combo)), "count": count, "share": round(count / total, 4) if total else 0.0}
+        {**dict(zip(names, combo, strict=True)), "count": count, "share": round(count / total, 4) if total else 0.0}
         for combo, count in ordered
     ]
