@@ -140,7 +140,8 @@ def test_jobs_table_shows_values_as_people_read_them_and_an_honest_total(run: Ru
 def test_timeline_marks_planned_and_happened(run: Runner) -> None:
     rows = json.loads(run("timeline", "eastman-port-jerome", "-f", "json").stdout)
     commissioning = next(r for r in rows if r["source"] == "gazette" and r["what"] == "commissioning")
-    assert (commissioning["date"], commissioning["status"], commissioning["date_precision"]) == ("2026", "planned", "year")
+    assert (commissioning["date"], commissioning["status"], commissioning["date_precision"]) == (
+        "2026", "planned", "year")
     dates = [r["date"] for r in rows]
     assert dates.index("2025") < dates.index("2026") < dates.index("2030")
 
@@ -159,7 +160,8 @@ def test_projects_show_the_latest_claims(run: Runner) -> None:
         (("companies", "--fields", "id,nope"), ExitCode.USAGE, "unknown field 'nope' for companies"),
         (("companies", "--sort", "-nope"), ExitCode.USAGE, "--sort: unknown field 'nope'"),
         (("timeline", "eastman-port"), ExitCode.USAGE, "did you mean"),
-        (("--data", "/nonexistent/facts.yaml", "companies"), ExitCode.DATA_ERROR, "/nonexistent/facts.yaml: no such file"),
+        (("--data", "/nonexistent/facts.yaml", "companies"), ExitCode.DATA_ERROR,
+         "/nonexistent/facts.yaml: no such file"),
         (("companies", "--format", "xml"), ExitCode.USAGE, "xml"),
     ],
 )

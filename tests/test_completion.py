@@ -100,7 +100,8 @@ def test_the_completion_path_imports_no_heavy_module() -> None:
         "heavy = {'rich', 'yaml', 'jmespath', 'pydantic', 'click', 'json'}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)\n"
     )
-    env = {**os.environ, "_NORMANDIE_COMPLETE": "complete_bash", "COMP_WORDS": "normandie\ntimeline\n", "COMP_CWORD": "2"}
+    env = {**os.environ, "_NORMANDIE_COMPLETE": "complete_bash", "COMP_WORDS": "normandie\ntimeline\n",
+           "COMP_CWORD": "2"}
     # The first press parses the file and leaves the cache and its completion side file; the
     # next ones read the side file: no YAML, no JSON, no book.
     subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)

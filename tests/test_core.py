@@ -64,7 +64,8 @@ def test_bad_dates_are_refused(text: str) -> None:
 def test_dates_sort_coarse_before_fine_within_their_period() -> None:
     texts = ["2023-04", "2023-03-14/2023-03-19", "2023-03-14", "2023-03-01", "2023-03", "2023", "unknown", "2022"]
     ordered = sorted(texts, key=lambda t: parse_date(t).sort_key())
-    assert ordered == ["2022", "2023", "2023-03", "2023-03-01", "2023-03-14", "2023-03-14/2023-03-19", "2023-04", "unknown"]
+    assert ordered == ["2022", "2023", "2023-03", "2023-03-01", "2023-03-14", "2023-03-14/2023-03-19", "2023-04",
+                       "unknown"]
 
 
 def test_dates_compare_at_the_coarser_precision() -> None:
@@ -133,7 +134,8 @@ def test_wrong_types_name_the_file_line_and_column(tmp_path: Path, old: str, new
     [("1500", 1500), ("1_500", 1500), ("6.0e9", 6_000_000_000), ("0.5", 0.5), ('"1/3"', 1 / 3)],
 )
 def test_numbers_are_read_as_the_author_meant(tmp_path: Path, raw: str, value: float) -> None:
-    text = MINIMAL + f"figures:\n  - {{id: f1, subject: rouen, measure: jobs-direct, value: {raw}, unit: jobs, qualifier: exact, source: s1}}\n"
+    text = MINIMAL + (f"figures:\n  - {{id: f1, subject: rouen, measure: jobs-direct, value: {raw}, unit: jobs,"
+                      " qualifier: exact, source: s1}\n")
     assert load_facts(write(tmp_path, text)).figures[0].value == value
 
 
@@ -172,7 +174,8 @@ def test_malformed_files_give_one_clear_error(tmp_path: Path, content: str, mess
 
 
 def test_aliases_are_refused(tmp_path: Path) -> None:
-    text = MINIMAL.replace("country: France", "country: &c France") + "  - {id: caen, name: Caen, kind: town, country: *c, cite: [{source: s1}]}\n"
+    text = MINIMAL.replace("country: France", "country: &c France") + (
+        "  - {id: caen, name: Caen, kind: town, country: *c, cite: [{source: s1}]}\n")
     with pytest.raises(DataError, match="aliases"):
         load_facts(write(tmp_path, text))
 

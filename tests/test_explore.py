@@ -56,7 +56,8 @@ def test_show_has_fields_claims_relations_and_quotes(run: Runner) -> None:
             "citations"} <= sections
     investment = [r for r in rows if r["section"] == "figures" and r["field"] == "investment"]
     assert {(r["value"], r["qualifier"], r["as_of"]) for r in investment} >= {
-        (1_000_000_000, "more-than", "2023-03"), (850_000_000, "up-to", "2022-03-30"), (2_000_000_000, "exact", "unknown")}
+        (1_000_000_000, "more-than", "2023-03"), (850_000_000, "up-to", "2022-03-30"),
+        (2_000_000_000, "exact", "unknown")}
     assert any(r["section"] == "related" and r["field"] == "owner" and r["value"] == "eastman" for r in rows)
     assert any(r["quote"] == "d’un montant de plus de 1 milliard d’euros" for r in rows)
 
@@ -82,7 +83,8 @@ def test_fields_lists_every_command_s_fields(run: Runner, golden: Golden) -> Non
         ("companies", ["department!=Calvados", "roles=delegation", "town~rou"],
          {"aurora-cold-plasma-sterilisation", "genexpath", "protectecran"}),
         ("companies", ["name~PLASMA"], {"aurora-cold-plasma-sterilisation"}),
-        ("companies", ["town="], {"normandie-web-xperts", "eastman-circular-solution-france", "cryopak", "loop-industries",
+        ("companies", ["town="], {"normandie-web-xperts", "eastman-circular-solution-france", "cryopak",
+                                  "loop-industries",
                                   "interzero"}),
         ("jobs", ["value>=350", "as_of>=2025"], {"eastman-jobs-direct-of2025", "eastman-jobs-indirect-of2025"}),
         ("jobs", ["kind=construction"], {"eastman-jobs-construction-concertation"}),
@@ -90,7 +92,8 @@ def test_fields_lists_every_command_s_fields(run: Runner, golden: Golden) -> Non
          {"eastman-investment-usd-cci", "eastman-investment-eur-cci", "eastman-investment-afp"}),
         # Dates compare at the coarser precision: the journal's "2023" may be March 2023, so it matches.
         ("figures", ["as_of=2023-03", "measure=investment"],
-         {"eastman-investment-gazette", "eastman-investment-announcement-journal", "eastman-investment-phase-1-journal"}),
+         {"eastman-investment-gazette", "eastman-investment-announcement-journal",
+          "eastman-investment-phase-1-journal"}),
     ],
 )
 def test_where_filters_every_listing(run: Runner, command: str, where: list[str], expected: set[str]) -> None:

@@ -112,8 +112,8 @@ def render(old: str) -> str:
         if listing is not None and name != "cache clear":
             out += ["Fields:", "", fields_markdown(listing)]
         key = name
-        out += [f"<!-- notes: {key} -->", notes.get(key, "").rstrip("\n") + ("\n" if notes.get(key, "").strip() else ""),
-                "<!-- /notes -->", ""]
+        note = notes.get(key, "")
+        out += [f"<!-- notes: {key} -->", note.rstrip("\n") + ("\n" if note.strip() else ""), "<!-- /notes -->", ""]
     text = "\n".join(out)
     text = re.sub(r"<!-- notes: ([\w -]+) -->\n\n<!-- /notes -->", r"<!-- notes: \1 -->\n<!-- /notes -->", text)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"

@@ -22,7 +22,8 @@ def cite_rows(book: m.FactBook, rows: Sequence[Row]) -> list[Row]:
             entity = index.get(row["id"])
             quote = next((c.quote for c in getattr(entity, "cite", ()) if c.quote and sources.get(c.source)
                           and sources[c.source].primary), None)
-        out.append({**row, "source": ids, "source_url": [sources[i].url for i in ids if i in sources and sources[i].url],
+        urls = [sources[i].url for i in ids if i in sources and sources[i].url]
+        out.append({**row, "source": ids, "source_url": urls,
                     "quote": quote})
     return out
 

@@ -98,7 +98,8 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     kind = next(k for k, i in book.entities() if i is item)
     names = {i.id: getattr(i, "name", None) or getattr(i, "title", None) for _, i in book.entities()}
     rows: list[Row] = [_row("fields", "record", kind)]
-    skip = {"cite", "dates", "status", "locations", "sites", "sides", "also_known_as", "line", "quote", "source", "note"}
+    skip = {"cite", "dates", "status", "locations", "sites", "sides", "also_known_as", "line", "quote", "source",
+            "note"}
     for name in item._fields:
         value = getattr(item, name)
         if name in skip or value in (None, (), ""):

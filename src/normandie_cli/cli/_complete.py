@@ -28,7 +28,8 @@ def index_lines(book: Any) -> list[str]:
     """Every value a callback offers, as ``kind<TAB>value<TAB>help`` lines (one pass over the book)."""
     lines: list[tuple[str, str, str]] = []
     for kind, item in book.entities():
-        lines.append(("id", item.id, f"{kind}: {getattr(item, 'name', None) or getattr(item, 'title', None) or item.id}"))
+        named = getattr(item, "name", None) or getattr(item, "title", None) or item.id
+        lines.append(("id", item.id, f"{kind}: {named}"))
     for org in book.organisations:
         lines.append(("id", org.name, f"organisation: {org.id}"))
     for project in book.projects:

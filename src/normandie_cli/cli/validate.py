@@ -16,7 +16,8 @@ def validate(
     ctx: typer.Context,
     file: Annotated[
         str | None,
-        typer.Argument(help="The fact file (default: --data, NORMANDIE_DATA, or the bundled file).", show_default=False),
+        typer.Argument(help="The fact file (default: --data, NORMANDIE_DATA, or the bundled file).",
+                       show_default=False),
     ] = None,
 ) -> None:
     """Check a fact file: types, ids, references, and quotes against their source text.

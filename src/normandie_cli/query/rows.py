@@ -208,7 +208,8 @@ def job_totals(figures: Sequence[m.Figure]) -> list[Total]:
             parts.append(best)
             ties.extend(
                 c for c in claims
-                if c is not best and c.as_of.text == best.as_of.text and (c.value, c.qualifier) != (best.value, best.qualifier)
+                if c is not best and c.as_of.text == best.as_of.text
+                and (c.value, c.qualifier) != (best.value, best.qualifier)
             )
         if parts:
             totals.append(Total(subject, sum(p.value for p in parts), combine_qualifiers(p.qualifier for p in parts),
@@ -407,7 +408,8 @@ def field_rows(command: str | None = None) -> list[Row]:
     names = [command] if command else list(LISTINGS)
     for name in names:
         if name not in LISTINGS:
-            raise UsageError(f"fields: unknown command {name!r}{suggest(name, LISTINGS)}; commands: {', '.join(LISTINGS)}")
+            raise UsageError(f"fields: unknown command {name!r}{suggest(name, LISTINGS)}",
+                             f"hint: commands: {', '.join(LISTINGS)}")
     return [
         {"command": name, "field": f.name, "type": f.type, "description": f.description}
         for name in names

@@ -22,9 +22,8 @@ def parse_field_list(text: str | None, listing: Listing, option: str = "--fields
     for name in names:
         bare = name[1:] if option == "--sort" and name.startswith("-") else name
         if bare not in valid:
-            raise UsageError(
-                f"{option}: unknown field {bare!r} for {listing.name}{suggest(bare, valid)}; valid fields: {', '.join(valid)}"
-            )
+            raise UsageError(f"{option}: unknown field {bare!r} for {listing.name}{suggest(bare, valid)}",
+                             f"hint: fields of {listing.name}: {', '.join(valid)}")
     if not names:
         raise UsageError(f"{option}: give at least one field; valid fields: {', '.join(valid)}")
     return names
