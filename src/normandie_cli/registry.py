@@ -28,12 +28,28 @@ class Field(Record):
     human: Callable[[Row], str] | None = None
 
 
+class Filter(Record):
+    """One option of a listing's own: ``--name VALUE``, passed to the row builder as ``name``."""
+
+    name: str
+    help: str
+    #: What completes its value: a kind of value from the fact file (see cli/_complete.py).
+    complete: str | None = None
+
+
 class Listing(Record):
     name: str
     summary: str
     fields: tuple[Field, ...]
     #: Columns a terminal table shows when ``--fields`` is not given (machine formats: all).
     table_fields: tuple[str, ...] = ()
+    #: For a plain listing, its row builder in ``query/rows.py``, called ``builder(book, **filters)``;
+    #: the command is then made from this declaration alone. ``None``: a command of its own in cli/.
+    builder: str | None = None
+    filters: tuple[Filter, ...] = ()
+    #: More help than the summary, and an example command line (the command's --help).
+    help: str = ""
+    example: str = ""
 
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
@@ -176,11 +192,14 @@ PROJECTS = Listing(
         Field("claims", "number", "how many figures and milestones the book holds about it"),
     ),
     ("id", "owner", "place", "status", "investment", "jobs_direct", "jobs_indirect", "opening"),
+    builder="project_rows",
+    help='"Latest" is by the date the claim was made; `normandie figures --subject ID` lists them all.',
+    example="normandie projects --format json",
 )
 
 SOURCES = Listing(
     "sources",
-    "The sources, and how many facts each backs.",
+    "The sources: publisher, date (inferred dates marked), URL, and how many facts each backs.",
     (
         Field("id", "id", "the source's id"),
         Field("publisher", "text", "who published it"),
@@ -195,11 +214,14 @@ SOURCES = Listing(
         Field("facts", "number", "how many citations and claims name it"),
     ),
     ("id", "publisher", "published", "facts", "url"),
+    builder="source_rows",
+    help="--format bibtex or csl-json writes them as citations for a bibliography.",
+    example="normandie sources --format bibtex",
 )
 
 FIGURES = Listing(
     "figures",
-    "Every number in the book, one claim per row.",
+    "Every number in the fact book, one claim per row, with qualifier, as-of date and source.",
     (
         Field("id", "id", "the figure's id"),
         Field("subject", "id", "what it is about"),
@@ -217,11 +239,15 @@ FIGURES = Listing(
         Field("note", "text", "a remark"),
     ),
     ("subject", "measure", "value", "planned", "period", "scope", "as_of", "source"),
+    builder="figure_rows",
+    filters=(Filter("subject", "Only figures about this id.", "subject"),
+             Filter("measure", "Only this measure (investment, jobs-direct, capacity, ...).", "measure")),
+    example="normandie figures --subject eastman-port-jerome --measure investment",
 )
 
 STATEMENTS = Listing(
     "statements",
-    "Facts that are not numbers or dates, in our words, with their source.",
+    "Facts that are not numbers or dates (support offered, assets claimed, ...), in our words, with their source.",
     (
         Field("id", "id", "the statement's id"),
         Field("subject", "id", "what it is about"),
@@ -232,11 +258,15 @@ STATEMENTS = Listing(
         Field("quote", "text", "the source's exact words, for the primary article"),
     ),
     ("subject", "topic", "text", "as_of", "source"),
+    builder="statement_rows",
+    filters=(Filter("subject", "Only statements about this id.", "subject"),
+             Filter("topic", "Only this topic (support, asset, ...).", "topic")),
+    example="normandie statements --topic asset",
 )
 
 PEOPLE = Listing(
     "people",
-    "The people the sources name.",
+    "The people the sources name, with their role and organisation.",
     (
         Field("id", "id", "the person's id"),
         Field("name", "text", "the name"),
@@ -246,11 +276,13 @@ PEOPLE = Listing(
         Field("source", "list", "the sources that name them"),
     ),
     ("id", "name", "role", "organisation", "source"),
+    builder="people_rows",
+    example="normandie people",
 )
 
 PLACES = Listing(
     "places",
-    "Towns and areas, with their department, region and country.",
+    "Towns and areas, with their département, region and country.",
     (
         Field("id", "id", "the place's id"),
         Field("name", "text", "the name"),
@@ -260,6 +292,8 @@ PLACES = Listing(
         Field("country", "text", "country"),
         Field("source", "list", "the sources that state it"),
     ),
+    builder="place_rows",
+    example="normandie places --format csv",
 )
 
 #: The keys of each side of a conflict or discrepancy, in JSON and YAML (null when not known:
@@ -295,7 +329,7 @@ def sides_text(row: Row) -> str:
 
 DISCREPANCIES = Listing(
     "discrepancies",
-    "Recorded disagreements: between sources, revisions over time, or a source with itself.",
+    "Recorded disagreements: a source with itself, sources with each other, figures revised over time.",
     (
         Field("id", "id", "the discrepancy's id"),
         Field("subject", "id", "what it is about"),
@@ -305,6 +339,8 @@ DISCREPANCIES = Listing(
               "and note as recorded, the rest null; " + SIDES_FLAT, sides_text),
         Field("note", "text", "a remark"),
     ),
+    builder="discrepancy_rows",
+    example="normandie discrepancies",
 )
 
 FIELDS = Listing(

@@ -146,7 +146,7 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
     return complete
 
 
-def _from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
+def from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
     """A callback offering the data file's values of one kind (see :func:`index_lines`)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
@@ -156,14 +156,14 @@ def _from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
     return _safely(build)
 
 
-entity_ids = _from_data("id")  # every id in the book, and organisation names (show, history)
-project_ids = _from_data("project")  # projects and events (timeline, --project)
-towns = _from_data("town")
-departments = _from_data("department")
-roles = _from_data("role")
-measures = _from_data("measure")
-topics = _from_data("topic")
-subjects = _from_data("subject")
+entity_ids = from_data("id")  # every id in the book, and organisation names (show, history)
+project_ids = from_data("project")  # projects and events (timeline, --project)
+towns = from_data("town")
+departments = from_data("department")
+roles = from_data("role")
+measures = from_data("measure")
+topics = from_data("topic")
+subjects = from_data("subject")
 
 
 @_safely

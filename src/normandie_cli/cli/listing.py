@@ -4,7 +4,7 @@
 # as objects, without evaluating strings at every start-up.
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -98,60 +98,29 @@ def timeline(
     return Output(rows, messages=[] if rows else [f"{subject} has no dated claims: no event or milestone dates it"])
 
 
-@listing_command(app, registry.PROJECTS, "normandie projects --format json")
-def projects(book: m.FactBook) -> list[Row]:
-    """One row per project: owner, place, status, and its latest investment and job claims.
+def _plain_command(listing: registry.Listing) -> Callable[..., list[Row]]:
+    """The command of a plain listing, made from its declaration: its filters become options,
+    its builder in query/rows.py makes the rows."""
+    import inspect
 
-    "Latest" is by the date the claim was made; `normandie figures --subject ID` lists them all.
-    """
-    return query.project_rows(book)
+    builder = getattr(query, str(listing.builder))
 
+    def command(book: m.FactBook, **filters: Any) -> list[Row]:
+        return builder(book, **filters)  # type: ignore[no-any-return]
 
-@listing_command(app, registry.SOURCES, "normandie sources --format bibtex")
-def sources(book: m.FactBook) -> list[Row]:
-    """The sources: publisher, date (inferred dates marked), URL, and how many facts each backs.
-
-    --format bibtex or csl-json writes them as citations for a bibliography.
-    """
-    return query.source_rows(book)
-
-
-@listing_command(app, registry.FIGURES, "normandie figures --subject eastman-port-jerome --measure investment")
-def figures(
-    book: m.FactBook,
-    subject: Annotated[str | None, typer.Option(help="Only figures about this id.", shell_complete=complete.subjects)] = None,
-    measure: Annotated[str | None, typer.Option(help="Only this measure (investment, jobs-direct, capacity, ...).", shell_complete=complete.measures)] = None,
-) -> list[Row]:
-    """Every number in the fact book, one claim per row, with qualifier, as-of date and source."""
-    return query.figure_rows(book, subject, measure)
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter("book", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=m.FactBook)]
+        + [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+            str | None, typer.Option(help=f.help, shell_complete=complete.from_data(f.complete) if f.complete else None)])
+           for f in listing.filters])
+    command.__name__ = listing.name
+    command.__doc__ = "\n\n".join(x for x in (listing.summary, listing.help) if x)
+    return command
 
 
-@listing_command(app, registry.STATEMENTS, "normandie statements --topic asset")
-def statements(
-    book: m.FactBook,
-    subject: Annotated[str | None, typer.Option(help="Only statements about this id.", shell_complete=complete.subjects)] = None,
-    topic: Annotated[str | None, typer.Option(help="Only this topic (support, asset, ...).", shell_complete=complete.topics)] = None,
-) -> list[Row]:
-    """Facts that are not numbers or dates (support offered, assets claimed, ...), with their source."""
-    return query.statement_rows(book, subject, topic)
-
-
-@listing_command(app, registry.PEOPLE, "normandie people")
-def people(book: m.FactBook) -> list[Row]:
-    """The people the sources name, with their role and organisation."""
-    return query.people_rows(book)
-
-
-@listing_command(app, registry.PLACES, "normandie places --format csv")
-def places(book: m.FactBook) -> list[Row]:
-    """Towns and areas, with département, region and country."""
-    return query.place_rows(book)
-
-
-@listing_command(app, registry.DISCREPANCIES, "normandie discrepancies")
-def discrepancies(book: m.FactBook) -> list[Row]:
-    """Recorded disagreements: a source with itself, sources with each other, figures revised over time."""
-    return query.discrepancy_rows(book)
+for _listing in registry.LISTINGS.values():
+    if _listing.builder is not None:
+        listing_command(app, _listing, _listing.example)(_plain_command(_listing))
 
 
 @listing_command(app, registry.SEARCH, 'normandie search "pres de 1500"')
