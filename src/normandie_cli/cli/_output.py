@@ -80,6 +80,10 @@ _COMMON: dict[str, Any] = {
         Annotated[bool, typer.Option("--cite", help="Add each row's source, its URL and the quote (footnotes in a table).")],
         False,
     ),
+    "wide": (
+        Annotated[bool, typer.Option("--wide", help="In a table, every column, however wide (kubectl -o wide).")],
+        False,
+    ),
     "excel_safe": (
         Annotated[bool, typer.Option("--excel-safe",
                                      help="In csv and tsv, prefix ' to cells starting with = + - @ tab or CR.")],
@@ -182,6 +186,7 @@ def emit(
     query: str | None = None,
     cite: bool = False,
     excel_safe: bool = False,
+    wide: bool = False,
     notes: Sequence[str] = (),
     warnings: Sequence[str] = (),
     highlight: str | None = None,
@@ -220,7 +225,7 @@ def emit(
         render_query(shaped, columns, query)
     else:
         render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
-                    notes=notes, highlight=highlight, formula_safe=excel_safe)
+                    notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide, exact=fields is not None)
     if fmt != "table":
         for warning in warnings:
             typer.echo(f"normandie: {warning}", err=True)

@@ -100,8 +100,14 @@ def render_rows(
     notes: Sequence[str] = (),
     highlight: str | None = None,
     formula_safe: bool = False,
+    wide: bool = False,
+    exact: bool = False,
 ) -> None:
     """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
+
+    A table shows the columns that fit the terminal, in the listing's priority order; ``wide``
+    (``--wide``) shows every column, ``exact`` (``--fields``) exactly ``columns``. Machine
+    formats ignore both.
 
     ``notes`` are lines a person should read under a table (what a total means); machine
     formats leave them out. ``highlight``: text whose matches a coloured table emphasises.
@@ -140,7 +146,8 @@ def render_rows(
     else:
         from .table import print_table
 
-        print_table(rows, columns, listing, out, color=color, notes=notes, highlight=highlight)
+        print_table(rows, columns, listing, out, color=color, notes=notes, highlight=highlight, wide=wide,
+                    exact=exact)
 
 
 def render_citations(sources: Sequence[Any], fmt: str) -> None:

@@ -1,13 +1,44 @@
-"""The terminal table: Rich, imported only when a table is drawn."""
+"""The terminal table: the columns that fit (:mod:`.layout`), drawn line by line in chunks, so
+that the first screen of a long listing shows at once. Rich is used for colour and for the
+notes under the table, imported only when a table is drawn.
+
+Colour carries meaning and is never the only carrier: "planned" and "happened" are written
+out, qualifiers are symbols (≈ > ≥ ≤), unknown dates say "unknown", and the header is
+underlined with a rule as well as bold.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..registry import Listing, Row
 from ..text import match_spans
 from . import flat, neutralise
+from .layout import Layout, layout, left_out_line
+
+#: Rows in the first chunk (written, then flushed, before the rest is even turned into text)
+#: and in each chunk after it.
+FIRST_CHUNK = 60
+CHUNK = 500
+
+#: Styles by meaning. Each goes with a word or a symbol that says the same without colour.
+STYLES = {
+    "planned": "cyan",
+    "happened": "green",
+    "qualifier": "yellow",
+    "unknown": "dim",
+    "source": "blue",
+    "header": "bold",
+    "rule": "dim",
+    "note": "dim",
+    "match": "bold reverse",
+}
+_PLANNED = {"planned", "prospective", "under-way"}
+_HAPPENED = {"happened", "actual", "done"}
+_QUALIFIER_SIGNS = ("≈", ">", "≥", "≤", "<", "about", "by", "before", "after", "early", "end of")
+_SOURCE_COLUMNS = {"source", "sources", "investment_source", "opening_source", "undated"}
 
 
 def human_cell(row: Row, name: str, listing: Listing) -> str:
@@ -23,12 +54,132 @@ def human_cell(row: Row, name: str, listing: Listing) -> str:
     return flat(row.get(name))
 
 
-def make_console(out: TextIO, color: bool) -> Any:
+def terminal_size() -> tuple[int, int]:
+    """(columns, lines) of the terminal: ``COLUMNS``/``LINES``, else the terminal's own, else 80x24."""
+    size = shutil.get_terminal_size((80, 24))
+    return max(size.columns, 20), max(size.lines, 5)
+
+
+def make_console(out: TextIO, color: bool, width: int | None = None) -> Any:
     from rich.console import Console
 
     return Console(
-        file=out, no_color=not color, force_terminal=color or None, highlight=False, markup=False, emoji=False
+        file=out, no_color=not color, force_terminal=color or None, highlight=False, markup=False, emoji=False,
+        width=width,
     )
+
+
+def rule_char(out: TextIO) -> str:
+    """``─`` for the header rule, ``-`` on a terminal that cannot write it."""
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return "─" if encoding.startswith("utf") else "-"
+
+
+def cell_style(name: str, text: str) -> str | None:
+    """The style a cell's text carries, from its column and what it says."""
+    word = text.split(" (")[0]
+    if name in ("status", "planned", "kind") or name.endswith("status"):
+        if word in _PLANNED or (name == "planned" and word == "yes"):
+            return STYLES["planned"]
+        if word in _HAPPENED or (name == "planned" and word == "no"):
+            return STYLES["happened"]
+    if name in _SOURCE_COLUMNS:
+        return STYLES["source"]
+    if text == "unknown" or text.startswith("unknown"):
+        return STYLES["unknown"]
+    return None
+
+
+def segments(name: str, text: str, highlight: str | None) -> list[tuple[str, str | None]]:
+    """A cell's text as (text, style) pieces: its meaning's style, a qualifier's sign apart,
+    and the matches of ``highlight``."""
+    style = cell_style(name, text)
+    pieces: list[tuple[str, str | None]]
+    sign = next((s for s in _QUALIFIER_SIGNS if text.startswith(s + " ")), None)
+    if sign is not None and style is None:
+        pieces = [(sign, STYLES["qualifier"]), (text[len(sign):], None)]
+    else:
+        pieces = [(text, style)]
+    if not highlight:
+        return pieces
+    out: list[tuple[str, str | None]] = []
+    for piece, piece_style in pieces:
+        at = 0
+        for start, end in match_spans(piece, highlight):
+            if start > at:
+                out.append((piece[at:start], piece_style))
+            out.append((piece[start:end], STYLES["match"]))
+            at = end
+        if at < len(piece):
+            out.append((piece[at:], piece_style))
+    return out
+
+
+class TableWriter:
+    """Writes a laid-out table to a stream, plain or through a Rich console for colour."""
+
+    def __init__(self, out: TextIO, color: bool, width: int, highlight: str | None) -> None:
+        self.out = out
+        self.color = color
+        self.highlight = highlight if color else None
+        self.console = make_console(out, color, width)
+        self.pending: list[Any] = []
+
+    def closed(self) -> bool:
+        return bool(getattr(self.out, "closed", False))
+
+    def line(self, lay: Layout, texts: Sequence[str], styles: Sequence[str | None] | None = None) -> None:
+        if not self.color:
+            self.pending.append(lay.join(texts))
+            return
+        from rich.text import Text
+
+        line = Text(no_wrap=True, end="")
+        last = len(lay.shown) - 1
+        for i, (column, text) in enumerate(zip(lay.shown, texts, strict=True)):
+            pad = max(column.width - _width(text), 0)
+            if column.right and pad:
+                line.append(" " * pad)
+            if styles is not None:
+                line.append(text, styles[i])
+            else:
+                for piece, style in segments(column.name, text, self.highlight):
+                    line.append(piece, style)
+            if not column.right and pad and i != last:
+                line.append(" " * pad)
+            if i != last:
+                line.append("  ")
+        line.rstrip()
+        self.pending.append(line)
+
+    def text(self, text: str, style: str | None = None) -> None:
+        if not self.color:
+            self.pending.append(text)
+            return
+        from rich.text import Text
+
+        self.pending.append(Text(text, style=style or "", no_wrap=True, end=""))
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        if not self.color:
+            self.out.write("\n".join(self.pending) + "\n")
+        else:
+            from rich.text import Text
+
+            self.console.print(Text("\n").join(self.pending), soft_wrap=True)
+        self.pending = []
+        try:
+            self.out.flush()
+        except (AttributeError, ValueError):
+            pass
+
+
+def _width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def print_table(
@@ -40,25 +191,51 @@ def print_table(
     color: bool,
     notes: Sequence[str],
     highlight: str | None = None,
+    wide: bool = False,
+    exact: bool = False,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    width: int | None = None,
 ) -> None:
-    from rich.table import Table
+    """Draw ``rows`` as a table that fits the terminal: a title, the columns that fit (or all of
+    them with ``wide``/``exact``), a rule under the header, one line per row but where free text
+    folds, then a dim line naming the columns left out, then ``notes`` wrapped to the width."""
+    width = width or terminal_size()[0]
+
+    def cell(row: Row, name: str) -> str:
+        return neutralise(human_cell(row, name, listing))
+
+    lay = layout(listing, rows, columns, cell, width, wide=wide, exact=exact, headers=headers)
+    writer = TableWriter(out, color, width, highlight)
+    writer.text(title if title is not None else f"{listing.name} ({len(rows)})", STYLES["header"])
+    if rows:
+        writer.line(lay, [c.header for c in lay.shown], [STYLES["header"]] * len(lay.shown))
+        rule = rule_char(out)
+        writer.line(lay, [rule * c.width for c in lay.shown], [STYLES["rule"]] * len(lay.shown))
+    start = 0
+    size = FIRST_CHUNK
+    while start < len(rows) and not writer.closed():
+        for row in rows[start:start + size]:
+            for texts in lay.row_lines([cell(row, c.name) for c in lay.shown]):
+                writer.line(lay, texts)
+        writer.flush()
+        start += size
+        size = CHUNK
+    if writer.closed():
+        return
+    if lay.left_out:
+        writer.text(left_out_line(lay.left_out), STYLES["note"])
+    writer.flush()
+    print_notes(out, notes, color, width)
+
+
+def print_notes(out: TextIO, notes: Sequence[str], color: bool, width: int) -> None:
+    """Lines a person reads under a table, wrapped to the width at word boundaries."""
+    if not notes:
+        return
     from rich.text import Text
 
-    console = make_console(out, color)
-    table = Table(
-        title=f"{listing.name} ({len(rows)})", title_justify="left", header_style="bold" if color else "",
-        title_style="bold" if color else "",
-    )
-    for name in columns:
-        # "fold" wraps a long value over several lines: nothing is ever cut off.
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        cells = [Text(neutralise(human_cell(row, name, listing))) for name in columns]
-        if highlight and color:
-            for cell in cells:
-                for start, end in match_spans(cell.plain, highlight):
-                    cell.stylize("bold reverse", start, end)
-        table.add_row(*cells)
-    console.print(table)
+    console = make_console(out, color, width)
     for note in notes:
-        console.print(Text(neutralise(note)))
+        console.print(Text(neutralise(note)), overflow="fold")
+
