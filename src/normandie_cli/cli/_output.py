@@ -221,11 +221,15 @@ def emit(
 
         shaped, columns, cite_notes = add_citations(book, shaped, columns, table=fmt == "table")
         notes += cite_notes
-    if query is not None:
-        render_query(shaped, columns, query)
-    else:
-        render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
-                    notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide, exact=fields is not None)
+    from ..render.pager import paged
+
+    with paged(state.no_pager):
+        if query is not None:
+            render_query(shaped, columns, query)
+        else:
+            render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
+                        notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide,
+                        exact=fields is not None)
     if fmt != "table":
         for warning in warnings:
             typer.echo(f"normandie: {warning}", err=True)

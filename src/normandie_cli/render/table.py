@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from ..registry import Listing, Row
 from ..text import match_spans
 from . import flat, neutralise
-from .layout import Layout, layout, left_out_line
+from .layout import Layout, layout, left_out_line, wrap
 
 #: Rows in the first chunk (written, then flushed, before the rest is even turned into text)
 #: and in each chunk after it.
@@ -224,7 +224,8 @@ def print_table(
     if writer.closed():
         return
     if lay.left_out:
-        writer.text(left_out_line(lay.left_out), STYLES["note"])
+        for line in wrap(left_out_line(lay.left_out), width):
+            writer.text(line, STYLES["note"])
     writer.flush()
     print_notes(out, notes, color, width)
 
