@@ -148,7 +148,7 @@ def paged(no_pager: bool = False) -> Iterator[None]:
 
     pager = Pager(sys.stdout, terminal_size()[1] - 1, command)
     try:
-        with contextlib.redirect_stdout(pager):  # type: ignore[type-var]
+        with contextlib.redirect_stdout(pager):
             yield
     finally:
         pager.finish()
