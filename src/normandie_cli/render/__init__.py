@@ -143,6 +143,10 @@ def render_rows(
         out.write(_yaml(picked))
     elif fmt == "markdown":
         out.write(_markdown(picked, columns))
+    elif listing.name == "show" and not exact:
+        from .show import print_show
+
+        print_show(rows, out, color=color, notes=notes, wide=wide)
     else:
         from .table import print_table
 

@@ -114,9 +114,10 @@ class Column:
 
 
 def remarks(text: str) -> list[str]:
-    """A value split before each trailing remark in parentheses or brackets:
-    ``Mar 2023 (inferred)`` -> ``["Mar 2023", "(inferred)"]``."""
-    pieces = re.split(r" (?=[(\[])", text)
+    """A value split before each remark in parentheses or brackets, and after the dash of a
+    range: ``Mar 2023 (inferred)`` -> ``["Mar 2023", "(inferred)"]``, ``Sep 2022 – Dec 2022``
+    -> ``["Sep 2022 –", "Dec 2022"]``."""
+    pieces = re.split(r" (?=[(\[])|(?<= –) ", text)
     return pieces if all(pieces) else [text]
 
 

@@ -196,10 +196,13 @@ def print_table(
     title: str | None = None,
     headers: dict[str, str] | None = None,
     width: int | None = None,
+    group: str | None = None,
 ) -> None:
     """Draw ``rows`` as a table that fits the terminal: a title, the columns that fit (or all of
     them with ``wide``/``exact``), a rule under the header, one line per row but where free text
-    folds, then a dim line naming the columns left out, then ``notes`` wrapped to the width."""
+    folds, then a dim line naming the columns left out, then ``notes`` wrapped to the width.
+    ``group``: a column written as a heading line above each run of rows that share its value
+    (and not as a column)."""
     width = width or terminal_size()[0]
 
     def cell(row: Row, name: str) -> str:
@@ -214,8 +217,12 @@ def print_table(
         writer.line(lay, [rule * c.width for c in lay.shown], [STYLES["rule"]] * len(lay.shown))
     start = 0
     size = FIRST_CHUNK
+    current: object = None
     while start < len(rows) and not writer.closed():
         for row in rows[start:start + size]:
+            if group is not None and row.get(group) != current:
+                current = row.get(group)
+                writer.text(cell(row, group), STYLES["header"])
             for texts in lay.row_lines([cell(row, c.name) for c in lay.shown]):
                 writer.line(lay, texts)
         writer.flush()
