@@ -96,9 +96,11 @@ class Output:
     """What a command returns when it has more than rows: notes under a table, text to highlight."""
 
     def __init__(
-        self, rows: list[Row], notes: Sequence[str] = (), highlight: str | None = None, exit_code: int = 0
+        self, rows: list[Row], notes: Sequence[str] = (), highlight: str | None = None, exit_code: int = 0,
+        chart: str | None = None,
     ) -> None:
         self.rows = rows
+        self.chart = chart  # at a terminal, a picture instead of the table (render.chart)
         self.notes = notes
         self.highlight = highlight
         self.exit_code = exit_code
@@ -134,7 +136,7 @@ def listing_command(
             result = func(book, **kwargs)
             if isinstance(result, Output):
                 emit(state, listing, result.rows, book=book, notes=result.notes, warnings=warnings,
-                     highlight=result.highlight, **options)
+                     highlight=result.highlight, chart=result.chart, **options)
                 if result.exit_code:
                     raise typer.Exit(result.exit_code)
             else:
@@ -190,6 +192,7 @@ def emit(
     notes: Sequence[str] = (),
     warnings: Sequence[str] = (),
     highlight: str | None = None,
+    chart: str | None = None,
 ) -> None:
     """Shape the rows by the shared options and render them in the chosen format.
 
@@ -229,7 +232,7 @@ def emit(
         else:
             render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
                         notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide,
-                        exact=fields is not None)
+                        exact=fields is not None, chart=chart)
     if fmt != "table":
         for warning in warnings:
             typer.echo(f"normandie: {warning}", err=True)

@@ -72,7 +72,9 @@ def jobs(
 def timeline(
     book: m.FactBook,
     project: Annotated[str | None, typer.Argument(help="Only this project's (or event's) dates.", show_default=False, autocompletion=complete.project_ids)] = None,
-) -> list[Row]:
+    chart: Annotated[bool, typer.Option("--chart", help="At a terminal: one line per subject on a time axis, "
+                                        "● happened, ○ planned (other formats: the same rows).")] = False,
+) -> Output:
     """Events and milestones in date order, planned or happened, each with its source.
 
     A year sorts before the months and days inside it, a month before its days; a range
@@ -80,7 +82,7 @@ def timeline(
     """
     if project is not None:
         project = resolve_id(book, project, (m.Project, m.Event))
-    return query.timeline_rows(book, project)
+    return Output(query.timeline_rows(book, project), chart="timeline" if chart else None)
 
 
 @listing_command(app, registry.PROJECTS, "normandie projects --format json")
@@ -175,23 +177,23 @@ def history_(
                                           autocompletion=complete.entity_ids)],
     field: Annotated[str | None, typer.Argument(help="Only this field (investment, opening, status, ...).",
                                                 show_default=False)] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="At a terminal: each field's claimed values against "
+                                        "the date of the claim (other formats: the same rows).")] = False,
 ) -> Output:
     """How each figure and date of an entity changed across sources and time.
 
     One row per claim, grouped by field, in the order the claims were made, with the change
     from the previous one ("+150 M EUR", "slipped 1 year"); claims whose date is unknown come
-    last. At a terminal, a strip per field places each claim on a time axis (height: the value).
+    last. At a terminal, a strip per field places each claim on a time axis shared by all
+    (height: the value; ● the date claimed had come, ○ it was still ahead); --chart draws each
+    field's values against the date of the claim.
     """
     rows = history.history_rows(book, entity, field)
     notes = []
-    from ..render.strips import strips
-
-    for label, first, line, last in strips(rows):
-        notes.append(f"{label:<26} {first} {line} {last}")
     undated = sorted({r["source"] for r in rows if not r["dated"]})
     if undated:
         notes.append(f"Undated claims (listed last, not on the strips): {', '.join(undated)}.")
-    return Output(rows, notes=notes)
+    return Output(rows, notes=notes, chart="history" if chart else None)
 
 
 @listing_command(app, registry.CONFLICTS, "normandie conflicts --strict")

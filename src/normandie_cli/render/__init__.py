@@ -102,12 +102,14 @@ def render_rows(
     formula_safe: bool = False,
     wide: bool = False,
     exact: bool = False,
+    chart: str | None = None,
 ) -> None:
     """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
 
     A table shows the columns that fit the terminal, in the listing's priority order; ``wide``
     (``--wide``) shows every column, ``exact`` (``--fields``) exactly ``columns``. Machine
-    formats ignore both.
+    formats ignore both. ``chart`` (``timeline`` or ``history``): a picture instead of the
+    table (machine formats: the same rows as without it).
 
     ``notes`` are lines a person should read under a table (what a total means); machine
     formats leave them out. ``highlight``: text whose matches a coloured table emphasises.
@@ -143,6 +145,18 @@ def render_rows(
         out.write(_yaml(picked))
     elif fmt == "markdown":
         out.write(_markdown(picked, columns))
+    elif chart is not None:
+        from .chart import print_chart
+
+        print_chart(chart, rows, out, color=color, notes=notes)
+    elif listing.name == "history":
+        from .chart import history_strips
+        from .table import print_notes, print_table, terminal_size
+
+        width = terminal_size()[0]
+        print_table(rows, columns, listing, out, color=color, notes=(), wide=wide, exact=exact, width=width)
+        history_strips(rows, width).write(out, color, width)
+        print_notes(out, notes, color, width)
     elif listing.name == "show" and not exact:
         from .show import print_show
 

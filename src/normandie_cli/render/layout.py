@@ -318,9 +318,12 @@ def layout(
     ranked_columns = [made[n] for n in ranked]
     keep_all = wide or exact
     soft = False
-    if not keep_all:  # remarks on lines of their own only when that shows more columns
-        strict_count = len(fit(ranked_columns, width, keep_all)[0])
-        soft = len(fit(ranked_columns, width, keep_all, soft=True)[0]) > strict_count
+    if not keep_all:  # remarks on lines of their own only when that shows a more important column
+        def shown(chosen: list[Column]) -> tuple[bool, ...]:
+            return tuple(column in chosen for column in ranked_columns)
+
+        strict_shown = shown(fit(ranked_columns, width, keep_all)[0])
+        soft = shown(fit(ranked_columns, width, keep_all, soft=True)[0]) > strict_shown
     chosen, dropped = fit(ranked_columns, width, keep_all, soft=soft or keep_all)
     shown_names = {c.name for c in chosen}
     left_out = [c.name for c in dropped]
