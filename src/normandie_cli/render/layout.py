@@ -28,6 +28,8 @@ GAP = 2
 #: A prose column gets at least this many cells (or its widest value) before lower-priority
 #: columns are considered.
 PROSE_MIN = 16
+#: A column of URLs gets at least this many cells (or its widest URL), else it is left out.
+LINK_MIN = 40
 #: Below this width a prose column is cut with "…" to one line instead of folded.
 PROSE_FOLD_MIN = 10
 #: The narrowest a prose column is squeezed to when even the top-priority columns do not fit.
@@ -67,6 +69,7 @@ class Column:
         self.right = right
         self.header_width = cell_len(self.header)
         self.natural = self.strict = self.soft = self.header_width
+        self.link = 0
         self.width = self.header_width
 
     @property
@@ -80,6 +83,8 @@ class Column:
             if width > self.natural:
                 self.natural = width
             if self.kind == PROSE:
+                if "://" in line:  # a URL is read whole or not at all: it wants room
+                    self.link = max(self.link, min(width, LINK_MIN))
                 continue
             items = [line] if self.kind == WHOLE else line.split("; ")
             for item in items:
@@ -90,7 +95,7 @@ class Column:
                     for piece in remarks(item):
                         self.soft = max(self.soft, cell_len(piece))
         if self.kind == PROSE:
-            self.strict = self.soft = min(self.natural, max(self.header_width, PROSE_MIN))
+            self.strict = self.soft = min(self.natural, max(self.header_width, PROSE_MIN, self.link))
 
     @property
     def cut(self) -> bool:
@@ -318,12 +323,17 @@ def layout(
     ranked_columns = [made[n] for n in ranked]
     keep_all = wide or exact
     soft = False
-    if not keep_all:  # remarks on lines of their own only when that shows a more important column
+    if not keep_all:
+        # Remarks on lines of their own only when that shows a more important column, and
+        # either rows fold anyway (a free-text column is shown) or one of the two most
+        # important columns would be left out: otherwise one line per row.
         def shown(chosen: list[Column]) -> tuple[bool, ...]:
             return tuple(column in chosen for column in ranked_columns)
 
         strict_shown = shown(fit(ranked_columns, width, keep_all)[0])
-        soft = shown(fit(ranked_columns, width, keep_all, soft=True)[0]) > strict_shown
+        soft_chosen = fit(ranked_columns, width, keep_all, soft=True)[0]
+        soft = shown(soft_chosen) > strict_shown and (
+            any(c.kind == PROSE for c in soft_chosen) or not all(strict_shown[:2]))
     chosen, dropped = fit(ranked_columns, width, keep_all, soft=soft or keep_all)
     shown_names = {c.name for c in chosen}
     left_out = [c.name for c in dropped]
