@@ -86,6 +86,7 @@ def print_show(
         columns = used_columns(items, section)
         print_table(grouped(items, section), columns, section_listing(section, columns), out,
                     color=color, notes=(), exact=wide, title=f"{title} ({len(items)})",
-                    headers={"field": field_header, "value": value_header}, width=width,
+                    headers={"field": field_header, "value": value_header,
+                             **({"note": "name"} if section == "related" else {})}, width=width,
                     group="field" if section in GROUPED else None)
     print_notes(out, notes, color, width)
