@@ -311,7 +311,7 @@ SEARCH = Listing(
         Field("text", "text", "the matched field's whole text", prose=True),
         Field("source", "list", "the source(s) behind that text"),
     ),
-    priority=("id", "kind", "field", "text", "source"),
+    priority=("id", "text", "kind", "field", "source"),
 )
 
 SHOW = Listing(

@@ -28,7 +28,8 @@ GAP = 2
 #: A prose column gets at least this many cells (or its widest value) before lower-priority
 #: columns are considered.
 PROSE_MIN = 16
-#: A column of URLs gets at least this many cells (or its widest URL), else it is left out.
+#: A column of nothing but URLs gets at least this many cells (or its widest URL), else it is
+#: left out.
 LINK_MIN = 40
 #: Below this width a prose column is cut with "…" to one line instead of folded.
 PROSE_FOLD_MIN = 10
@@ -70,6 +71,7 @@ class Column:
         self.header_width = cell_len(self.header)
         self.natural = self.strict = self.soft = self.header_width
         self.link = 0
+        self.prose_seen = False
         self.width = self.header_width
 
     @property
@@ -83,8 +85,10 @@ class Column:
             if width > self.natural:
                 self.natural = width
             if self.kind == PROSE:
-                if "://" in line:  # a URL is read whole or not at all: it wants room
+                if line and " " not in line and "://" in line:
                     self.link = max(self.link, min(width, LINK_MIN))
+                elif line:
+                    self.prose_seen = True
                 continue
             items = [line] if self.kind == WHOLE else line.split("; ")
             for item in items:
@@ -95,7 +99,8 @@ class Column:
                     for piece in remarks(item):
                         self.soft = max(self.soft, cell_len(piece))
         if self.kind == PROSE:
-            self.strict = self.soft = min(self.natural, max(self.header_width, PROSE_MIN, self.link))
+            link = 0 if self.prose_seen else self.link  # a column of URLs: read whole or not at all
+            self.strict = self.soft = min(self.natural, max(self.header_width, PROSE_MIN, link))
 
     @property
     def cut(self) -> bool:
