@@ -12,8 +12,11 @@ was:
            which Rich measures cell by cell before it writes anything (skipped above
            --rich-max rows: it takes minutes)
 
-Loading the fact file is not timed (benchmarks/scale.py measures it). It prints the figures
-and the ratios measured in this one run; it never fails.
+Loading the fact file is not timed there. Then, end to end, the installed command itself
+(``normandie --data F --no-pager companies``, its parse cache warm) in a pseudo-terminal of
+80x24: the time to its first screen (24 lines) and to its last byte, loading included.
+
+It prints the figures and the ratios measured in this one run; it never fails.
 
 Usage: python benchmarks/tables.py [--sizes 1000,20000,100000] [--workdir DIR] [--rich-max N]
 """
@@ -73,6 +76,37 @@ def facts_file(n: int, workdir: Path) -> Path:
     return path
 
 
+def in_terminal(argv: list[str]) -> tuple[float, float]:
+    """(seconds to the first screen, seconds to the end) of ``argv`` writing to an 80x24 pty."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SCREEN, WIDTH, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    lines, first = 0, None
+    while True:
+        try:
+            chunk = os.read(master, 1 << 16)
+        except OSError:
+            break
+        if not chunk:
+            break
+        lines += chunk.count(b"\n")
+        if first is None and lines >= SCREEN:
+            first = time.perf_counter() - start
+    end = time.perf_counter() - start
+    os.close(master)
+    process.wait()
+    return (first if first is not None else end), end
+
+
 def rich_table(rows: list[dict[str, Any]], columns: list[str], listing: Any, out: io.StringIO) -> None:
     """The table as it was drawn before: one Rich Table, every cell measured, folded."""
     from rich.console import Console
@@ -126,6 +160,19 @@ def main() -> int:
         else:
             before = f"{'skipped':>10}  {'':>8}  {'':>15}  {'':>13}"
         print(f"{len(rows):>8}  {first:>9.3f}  {end:>8.2f}  {c_first:>12.3f}  {c_end:>10.2f}  {before}", flush=True)
+    import shutil
+
+    executable = shutil.which("normandie")
+    if executable is None:
+        print("normandie is not on PATH: end-to-end run skipped")
+        return 0
+    print(f"\nend to end: normandie --data F --no-pager companies in an {WIDTH}x{SCREEN} pty, parse cache warm")
+    print(f"{'rows':>8}  {'first screen':>12}  {'end':>8}")
+    for n in (int(x) for x in args.sizes.split(",")):
+        argv = [executable, "--data", str(facts_file(n, workdir)), "--no-pager", "companies"]
+        in_terminal(argv)  # writes the parse cache
+        first, end = in_terminal(argv)
+        print(f"{n:>8}  {first:>12.2f}  {end:>8.2f}", flush=True)
     return 0
 
 
