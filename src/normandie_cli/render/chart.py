@@ -57,18 +57,21 @@ class Axis:
         return round((month - self.first) * (self.width - 1) / (self.last - self.first))
 
     def lines(self) -> tuple[str, str]:
-        """A tick line (``┬`` at each labelled January) and the years under the ticks."""
+        """A tick line (``┬`` at each labelled January, ``┼`` at the others) and the years under
+        the ticks."""
         years = list(range(self.first // 12, self.last // 12 + 1))
         ticks = [" "] * self.width
         labels = [" "] * (self.width + 4)
         step = 1
         while len(years) // step * 5 > self.width:
             step += 1
+        for year in years:
+            ticks[self.at(year * 12)] = "┼" if (year - years[0]) % step else "┬"
         for year in years[::step]:
             at = self.at(year * 12)
             if at + 4 > len(labels) or any(c != " " for c in labels[max(at - 1, 0):at + 4]):
+                ticks[at] = "┼"
                 continue
-            ticks[at] = "┬"
             labels[at:at + 4] = list(str(year))
         line = "".join("─" if c == " " else c for c in ticks)
         return line, "".join(labels).rstrip()
