@@ -33,6 +33,7 @@ from normandie_cli.registry import FACT_LISTINGS, LISTINGS
 WIDTHS = (60, 80, 120, 200)
 COMMANDS = [(name,) for name in (*FACT_LISTINGS, "conflicts")] + [
     ("show", "eastman-port-jerome"), ("history", "eastman-port-jerome"), ("timeline", "--chart"),
+    ("history", "eastman-port-jerome", "--chart"),
 ]
 END = "@@@ end of command @@@"
 DRIVER = f"""
@@ -106,8 +107,10 @@ def shown_ids(command: tuple[str, ...], lines: list[str]) -> set[str]:
     columns and source lists whose header is on screen (for ``show``, the ids it relates to and
     the sources it cites)."""
     rows = tsv(command)
-    if "--chart" in command:
+    if command[0] == "timeline" and "--chart" in command:
         return {r["subject"] for r in rows}
+    if "--chart" in command:
+        return set()
     if command[0] == "show":
         return {r["value"] for r in rows if r["section"] in ("related", "citations", "locations")}
     listing = LISTINGS[command[0]]

@@ -250,7 +250,7 @@ def history_strips(rows: Sequence[Row], width: int, height: int = 1) -> Lines:
     indent = " " * left
     out.add(("Each claim at the date it was made; " + ("height" if height == 1 else "up") + ": the value.", None))
     out.add((HAPPENED, STYLES["happened"]), (" the date claimed had come, ", None), (PLANNED, STYLES["planned"]),
-            (" it was still ahead", None), (", ◆ a figure" if height > 1 else "", None))
+            (" it was still ahead" if height == 1 else " still ahead, ◆ a figure", None))
     for label, items in groups.items():
         low, high, span = spans[label]
         points = [(axis.at(m), v, _planned(r)) for r in items
