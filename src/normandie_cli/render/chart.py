@@ -8,8 +8,8 @@
   (happened) or was still ahead (planned) when it was claimed.
 - ``history --chart``: the same per field, several lines high, with the values on the left.
 
-Standard library only, but for Rich's cell widths and, when colour is on, Rich's text styles
-(colour repeats what the shape says).
+Standard library only, but for Rich's cell widths; colour, when on, repeats what the shape
+says.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rich.cells import cell_len
 from .. import humanize
 from ..dates import parse_date
 from ..registry import Row
-from .table import STYLES, make_console, print_notes, terminal_size
+from .table import STYLES, paint, print_notes, terminal_size
 
 HAPPENED, PLANNED, BOTH = "●", "○", "◐"
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -91,17 +91,8 @@ class Lines:
         self.lines.append(list(pieces))
 
     def write(self, out: TextIO, color: bool, width: int) -> None:
-        if not color:
-            out.write("".join("".join(text for text, _ in line).rstrip() + "\n" for line in self.lines))
-            return
-        from rich.text import Text
-
-        console = make_console(out, color, width)
-        for line in self.lines:
-            text = Text(no_wrap=True)
-            for piece, style in line:
-                text.append(piece, style or "")
-            console.print(text, soft_wrap=True)
+        out.write("".join("".join(paint(text, style) if color else text for text, style in line).rstrip() + "\n"
+                          for line in self.lines))
 
 
 def _marks_line(cells: list[str]) -> list[tuple[str, str | None]]:

@@ -1,6 +1,7 @@
 """The terminal table: the columns that fit (:mod:`.layout`), drawn line by line in chunks, so
-that the first screen of a long listing shows at once. Rich is used for colour and for the
-notes under the table, imported only when a table is drawn.
+that the first screen of a long listing shows at once. Only Rich's cell widths are used
+(``rich.cells``); colour is written as the terminal's own escape codes (``--no-color``,
+``NO_COLOR`` and ``TERM=dumb`` are decided before: see :func:`normandie_cli.render.use_color`).
 
 Colour carries meaning and is never the only carrier: "planned" and "happened" are written
 out, qualifiers are symbols (≈ > ≥ ≤), unknown dates say "unknown", and the header is
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from ..registry import Listing, Row
 from ..text import match_spans
@@ -58,15 +59,6 @@ def terminal_size() -> tuple[int, int]:
     """(columns, lines) of the terminal: ``COLUMNS``/``LINES``, else the terminal's own, else 80x24."""
     size = shutil.get_terminal_size((80, 24))
     return max(size.columns, 20), max(size.lines, 5)
-
-
-def make_console(out: TextIO, color: bool, width: int | None = None) -> Any:
-    from rich.console import Console
-
-    return Console(
-        file=out, no_color=not color, force_terminal=color or None, highlight=False, markup=False, emoji=False,
-        width=width,
-    )
 
 
 def rule_char(out: TextIO) -> str:
@@ -235,12 +227,9 @@ def print_table(
 
 
 def print_notes(out: TextIO, notes: Sequence[str], color: bool, width: int) -> None:
-    """Lines a person reads under a table, wrapped to the width at word boundaries."""
-    if not notes:
-        return
-    from rich.text import Text
-
-    console = make_console(out, color, width)
+    """Lines a person reads under a table, wrapped to the width at word boundaries (a word
+    longer than the width, such as a URL, folded where it must be)."""
     for note in notes:
-        console.print(Text(neutralise(note)), overflow="fold")
-
+        indent = note[: len(note) - len(note.lstrip(" "))]
+        lines = wrap(neutralise(note.strip(" ")), max(width - len(indent), 10))
+        out.write("".join(indent + line.rstrip(" ") + "\n" for line in lines))
