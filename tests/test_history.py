@@ -42,9 +42,43 @@ def test_history_keeps_every_claim_in_as_of_order_with_the_change(run: Runner) -
 
 def test_history_draws_a_strip_per_field_at_a_terminal(run: Runner) -> None:
     out = run("history", "eastman-port-jerome", "opening", "-f", "table").stdout
-    strip = next(line for line in out.splitlines() if line.startswith("opening "))
-    assert "2022-01" in strip and "2025-05" in strip and "█" in strip
+    lines = out.splitlines()
+    strip = next(line for line in lines if line.startswith("opening ") and "█" in line)
+    assert "█" in strip and strip.endswith("2025 – 2030")  # the years claimed, lowest to highest
+    marks = lines[lines.index(strip) + 1]  # every date claimed was still ahead when claimed
+    assert "○" in marks and "●" not in marks
+    axis = next(line for line in lines if "┬" in line)
+    assert all(year in lines[lines.index(axis) + 1] for year in ("2022", "2023", "2024", "2025"))
     assert "Undated claims" in out
+
+
+def test_stacked_history_strips_share_one_time_axis(run: Runner) -> None:
+    lines = run("history", "eastman-port-jerome", "-f", "table").stdout.splitlines()
+    opening = next(line for line in lines if line.startswith("opening ") and "█" in line)
+    investment = next(line for line in lines if line.startswith("investment (EUR) ") and "█" in line)
+    # the first claim of each was made on 30 March 2022 (cci-normandie): the same column
+    assert opening.index("▁") == investment.index("▁")
+    assert len([line for line in lines if "┬" in line]) == 1
+    assert max(len(line) for line in lines) <= 100
+
+
+def test_timeline_chart_marks_planned_and_happened_dates_on_one_axis(run: Runner) -> None:
+    lines = run("timeline", "--chart", "-f", "table").stdout.splitlines()
+    eastman = next(line for line in lines if line.startswith("eastman-port-jerome "))
+    axis = next(line for line in lines if "┬" in line)
+    years = lines[lines.index(axis) + 1]
+    # the opening year claimed: 2025, 2026, 2027, then 2030, all planned; the announcement happened
+    for year in ("2025", "2026", "2027", "2030"):
+        assert eastman[years.index(year)] == "○", (year, eastman, years)
+    assert eastman[years.index("2022")] == "●"
+    assert "2028" in years and eastman[years.index("2028")] == " "
+    assert any("● happened" in line and "○ planned" in line for line in lines)
+
+
+def test_a_chart_leaves_machine_formats_as_they_are(run: Runner) -> None:
+    assert run("timeline", "--chart", "-f", "json").stdout == run("timeline", "-f", "json").stdout
+    assert run("history", "eastman-port-jerome", "--chart", "-f", "tsv").stdout == \
+        run("history", "eastman-port-jerome", "-f", "tsv").stdout
 
 
 def test_history_of_an_unknown_field_names_the_fields(run: Runner) -> None:

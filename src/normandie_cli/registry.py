@@ -26,6 +26,10 @@ class Field(Record):
     description: str
     #: How the value reads at a terminal, from the whole row; ``None``: the value as text.
     human: Callable[[Row], str] | None = None
+    #: Free text (a name, a description, a quote): at a terminal it may fold at word boundaries,
+    #: and be cut with "…" when nothing else fits. Every other cell (ids, dates, numbers, enums,
+    #: source ids, towns) stays whole on one line; a list wraps only between its items.
+    prose: bool = False
 
 
 class Filter(Record):
@@ -50,6 +54,10 @@ class Listing(Record):
     #: More help than the summary, and an example command line (the command's --help).
     help: str = ""
     example: str = ""
+    #: A terminal table's columns, most important first: of ``table_fields``, those that fit the
+    #: width are shown, in this order of priority; the others here appear with ``--wide``.
+    #: Empty: ``table_fields`` (or every field) in order.
+    priority: tuple[str, ...] = ()
 
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
@@ -102,7 +110,7 @@ COMPANIES = Listing(
     "Companies in the fact book, with their town and roles.",
     (
         Field("id", "id", "the organisation's id"),
-        Field("name", "text", "the name as the source writes it"),
+        Field("name", "text", "the name as the source writes it", prose=True),
         Field("town", "text", "the town's name; null when no source states it",
               lambda r: r["town"] if r["town"] is not None else "not stated"),
         Field("town_id", "id", "the town's place id; null when not stated"),
@@ -110,10 +118,11 @@ COMPANIES = Listing(
         Field("country", "text", "the town's country"),
         Field("sites", "list", "places where a source says it is present (not its seat)"),
         Field("roles", "list", "roles: delegation (March 2023 trade mission), investor, ..."),
-        Field("description", "text", "what a source says the company does"),
+        Field("description", "text", "what a source says the company does", prose=True),
         Field("source", "list", "the ids of the sources that state it"),
     ),
     ("id", "name", "town", "department", "country", "sites", "roles", "source"),
+    priority=("id", "town", "department", "name", "roles", "source", "country", "description", "town_id"),
 )
 
 JOBS = Listing(
@@ -126,13 +135,14 @@ JOBS = Listing(
         Field("value", "number", "the number of jobs as stated", quantity_of("value", "qualifier")),
         Field("qualifier", "text", "exact, about, more-than, at-least or up-to"),
         Field("planned", "bool", "true for a forecast or plan, false for jobs that exist"),
-        Field("scope", "text", "what part it covers (e.g. first phase)"),
+        Field("scope", "text", "what part it covers (e.g. first phase)", prose=True),
         as_of_field(),
         source_field(),
-        Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("parts", "list", "for a total row (--totals): the ids of the claims it adds; null for a claim"),
     ),
     ("project", "kind", "value", "planned", "scope", "as_of", "source"),
+    priority=("project", "kind", "value", "as_of", "source", "planned", "scope", "id", "quote"),
 )
 
 TIMELINE = Listing(
@@ -147,16 +157,17 @@ TIMELINE = Listing(
         Field("status", "text", "happened or planned"),
         Field("subject", "id", "the event, project or organisation"),
         Field("what", "text", "the event's name or the milestone (commissioning, founded, ...)",
-              lambda r: f"{r['what']} ({r['scope']})" if r["scope"] else r["what"]),
-        Field("scope", "text", "what part it covers"),
+              lambda r: f"{r['what']} ({r['scope']})" if r["scope"] else r["what"], prose=True),
+        Field("scope", "text", "what part it covers", prose=True),
         as_of_field(),
         source_field(),
         Field("id", "id", "the milestone's or event's id"),
-        Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("derived_from", "id", "for an event no source dates: the event it is part of, whose dates contain it "
               "(date_qualifier during); null otherwise"),
     ),
     ("date", "status", "subject", "what", "as_of", "source"),
+    priority=("date", "subject", "status", "what", "as_of", "source", "id", "quote"),
 )
 
 PROJECTS = Listing(
@@ -164,7 +175,7 @@ PROJECTS = Listing(
     "One row per project: owner, place, status, and its latest investment and job claims.",
     (
         Field("id", "id", "the project's id"),
-        Field("name", "text", "the project's name"),
+        Field("name", "text", "the project's name", prose=True),
         Field("owner", "id", "the organisation that carries it"),
         Field("place", "list", "where, as the sources name it"),
         Field("status", "text", "latest status claim: prospective, planned, under-way, done, abandoned",
@@ -174,7 +185,7 @@ PROJECTS = Listing(
               latest_claim_of("investment", "investment_unit")),
         Field("investment_unit", "text", "its currency"),
         Field("investment_qualifier", "text", "its qualifier"),
-        Field("investment_scope", "text", "what part it covers"),
+        Field("investment_scope", "text", "what part it covers", prose=True),
         Field("investment_as_of", "date", "when it was stated"),
         Field("investment_source", "id", "who stated it"),
         Field("jobs_direct", "number", "latest direct-jobs claim", latest_claim_of("jobs_direct")),
@@ -195,6 +206,8 @@ PROJECTS = Listing(
     builder="project_rows",
     help='"Latest" is by the date the claim was made; `normandie figures --subject ID` lists them all.',
     example="normandie projects --format json",
+    priority=("id", "status", "opening", "investment", "jobs_direct", "jobs_indirect", "owner", "place", "name",
+              "claims"),
 )
 
 SOURCES = Listing(
@@ -202,21 +215,22 @@ SOURCES = Listing(
     "The sources: publisher, date (inferred dates marked), URL, and how many facts each backs.",
     (
         Field("id", "id", "the source's id"),
-        Field("publisher", "text", "who published it"),
-        Field("title", "text", "its own title, when known"),
-        Field("description", "text", "what it is, in our words"),
+        Field("publisher", "text", "who published it", prose=True),
+        Field("title", "text", "its own title, when known", prose=True),
+        Field("description", "text", "what it is, in our words", prose=True),
         Field("published", "date", "publication date at its precision, or unknown",
               lambda r: humanize.date(r["published"]) + (" (inferred)" if r["published_inferred"] else "")),
         Field("published_inferred", "bool", "true when the date is deduced, not printed on the page"),
-        Field("published_note", "text", "why, when inferred or unknown"),
+        Field("published_note", "text", "why, when inferred or unknown", prose=True),
         Field("language", "text", "fr, en"),
-        Field("url", "text", "where it is"),
+        Field("url", "text", "where it is", prose=True),
         Field("facts", "number", "how many citations and claims name it"),
     ),
     ("id", "publisher", "published", "facts", "url"),
     builder="source_rows",
     help="--format bibtex or csl-json writes them as citations for a bibliography.",
     example="normandie sources --format bibtex",
+    priority=("id", "published", "facts", "publisher", "url", "title", "language", "description", "published_note"),
 )
 
 FIGURES = Listing(
@@ -232,17 +246,18 @@ FIGURES = Listing(
         Field("qualifier", "text", "exact, about, more-than, at-least or up-to"),
         Field("planned", "bool", "true for a plan, target or forecast"),
         Field("period", "date", "the time the number refers to", date_of("period")),
-        Field("scope", "text", "what part it covers"),
+        Field("scope", "text", "what part it covers", prose=True),
         as_of_field(),
         source_field(),
-        Field("quote", "text", "the source's exact words, for the primary article"),
-        Field("note", "text", "a remark"),
+        Field("quote", "text", "the source's exact words, for the primary article", prose=True),
+        Field("note", "text", "a remark", prose=True),
     ),
     ("subject", "measure", "value", "planned", "period", "scope", "as_of", "source"),
     builder="figure_rows",
     filters=(Filter("subject", "Only figures about this id.", "subject"),
              Filter("measure", "Only this measure (investment, jobs-direct, capacity, ...).", "measure")),
     example="normandie figures --subject eastman-port-jerome --measure investment",
+    priority=("subject", "measure", "value", "as_of", "source", "planned", "period", "scope", "id", "quote", "note"),
 )
 
 STATEMENTS = Listing(
@@ -252,16 +267,17 @@ STATEMENTS = Listing(
         Field("id", "id", "the statement's id"),
         Field("subject", "id", "what it is about"),
         Field("topic", "text", "support, asset, superlative, ..."),
-        Field("text", "text", "the fact, in our words"),
+        Field("text", "text", "the fact, in our words", prose=True),
         as_of_field(),
         source_field(),
-        Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("quote", "text", "the source's exact words, for the primary article", prose=True),
     ),
     ("subject", "topic", "text", "as_of", "source"),
     builder="statement_rows",
     filters=(Filter("subject", "Only statements about this id.", "subject"),
              Filter("topic", "Only this topic (support, asset, ...).", "topic")),
     example="normandie statements --topic asset",
+    priority=("subject", "topic", "text", "source", "as_of", "id", "quote"),
 )
 
 PEOPLE = Listing(
@@ -270,7 +286,7 @@ PEOPLE = Listing(
     (
         Field("id", "id", "the person's id"),
         Field("name", "text", "the name"),
-        Field("role", "text", "their role, as stated"),
+        Field("role", "text", "their role, as stated", prose=True),
         Field("organisation", "id", "their organisation"),
         Field("also_known_as", "list", "other names a source uses"),
         Field("source", "list", "the sources that name them"),
@@ -278,6 +294,7 @@ PEOPLE = Listing(
     ("id", "name", "role", "organisation", "source"),
     builder="people_rows",
     example="normandie people",
+    priority=("id", "name", "organisation", "role", "source", "also_known_as"),
 )
 
 PLACES = Listing(
@@ -294,6 +311,7 @@ PLACES = Listing(
     ),
     builder="place_rows",
     example="normandie places --format csv",
+    priority=("id", "name", "kind", "department", "region", "country", "source"),
 )
 
 #: The keys of each side of a conflict or discrepancy, in JSON and YAML (null when not known:
@@ -334,13 +352,14 @@ DISCREPANCIES = Listing(
         Field("id", "id", "the discrepancy's id"),
         Field("subject", "id", "what it is about"),
         Field("kind", "text", "internal, between-sources or revision"),
-        Field("about", "text", "what is disputed"),
+        Field("about", "text", "what is disputed", prose=True),
         Field("sides", "list", "each side as an object {" + ", ".join(SIDE_KEYS) + "}: value, source, quote "
               "and note as recorded, the rest null; " + SIDES_FLAT, sides_text),
-        Field("note", "text", "a remark"),
+        Field("note", "text", "a remark", prose=True),
     ),
     builder="discrepancy_rows",
     example="normandie discrepancies",
+    priority=("id", "subject", "about", "kind", "sides", "note"),
 )
 
 FIELDS = Listing(
@@ -350,7 +369,7 @@ FIELDS = Listing(
         Field("command", "text", "the command"),
         Field("field", "text", "the field's name, as in JSON"),
         Field("type", "text", "id, text, number, date, bool or list"),
-        Field("description", "text", "what it holds"),
+        Field("description", "text", "what it holds", prose=True),
     ),
 )
 
@@ -362,9 +381,10 @@ SEARCH = Listing(
         Field("kind", "text", "source, place, organisation, person, event, project, figure, milestone, statement, discrepancy"),
         Field("id", "id", "the record's id (see `normandie show ID`)"),
         Field("field", "text", "the field that matched (name, quote, text, note, ...)"),
-        Field("text", "text", "the matched field's whole text"),
+        Field("text", "text", "the matched field's whole text", prose=True),
         Field("source", "list", "the source(s) behind that text"),
     ),
+    priority=("id", "text", "kind", "field", "source"),
 )
 
 SHOW = Listing(
@@ -375,15 +395,15 @@ SHOW = Listing(
         Field("field", "text", "the field, measure, milestone or relation"),
         Field("value", "text", "the value as stated (numbers stay numbers in JSON)",
               lambda r: humanize.quantity(r["value"], r["qualifier"], r["unit"]) if isinstance(r["value"], (int, float))
-              and not isinstance(r["value"], bool) else humanize_value(r)),
+              and not isinstance(r["value"], bool) else humanize_value(r), prose=True),
         Field("qualifier", "text", "exact, about, more-than, at-least, up-to; for dates: by, before, early, ..."),
         Field("unit", "text", "the unit of a figure"),
         Field("status", "text", "planned or happened/actual, for claims"),
-        Field("scope", "text", "what part a claim covers"),
+        Field("scope", "text", "what part a claim covers", prose=True),
         as_of_field(),
         Field("source", "list", "the source(s)"),
-        Field("quote", "text", "the source's exact words, for the primary article"),
-        Field("note", "text", "a remark"),
+        Field("quote", "text", "the source's exact words, for the primary article", prose=True),
+        Field("note", "text", "a remark", prose=True),
     ),
     ("section", "field", "value", "status", "as_of", "source", "quote"),
 )
@@ -414,8 +434,8 @@ HISTORY = Listing(
               lambda r: r["shown"]),
         Field("qualifier", "text", "exact, about, more-than, at-least, up-to; for dates: by, before, early, ..."),
         Field("unit", "text", "the unit of a figure"),
-        Field("scope", "text", "what part it covers"),
-        Field("what", "text", "the milestone or measure as the source names it"),
+        Field("scope", "text", "what part it covers", prose=True),
+        Field("what", "text", "the milestone or measure as the source names it", prose=True),
         Field("planned", "bool", "true for a plan, target or forecast; false for what is or was"),
         Field("period", "date", "the time a figure refers to (capacity by 2028), when stated", date_of("period")),
         as_of_field(),
@@ -429,10 +449,11 @@ HISTORY = Listing(
               "status or dates claim; null when not compared"),
         Field("source", "id", "the source"),
         Field("id", "id", "the figure's or milestone's id"),
-        Field("quote", "text", "the source's exact words, for the primary article"),
+        Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("shown", "text", "the value as a person reads it"),
     ),
     ("field", "value", "scope", "as_of", "change", "source"),
+    priority=("field", "value", "as_of", "source", "change", "scope", "what", "id", "quote"),
 )
 
 
@@ -442,7 +463,7 @@ CONFLICTS = Listing(
     (
         Field("subject", "id", "what it is about"),
         Field("field", "text", "the figure (measure, unit, scope), milestone, or dates in dispute; for a "
-              "recorded-only row, what the fact file says is disputed"),
+              "recorded-only row, what the fact file says is disputed", prose=True),
         Field("kind", "text", "disagreement (sources of the same date differ), revision (changed over time), "
               "disagreement+revision, or a recorded kind: internal, between-sources; a merged row "
               "joins both with + (disagreement+between-sources)"),
@@ -452,12 +473,14 @@ CONFLICTS = Listing(
         Field("origin", "text", "computed from the claims, recorded in the fact file, or computed+recorded: a "
               "recorded discrepancy about what a computed one shows (same subject; the same sources, or one's "
               "sources include the other's and its 'about' names the field) is merged into it, never listed twice"),
-        Field("note", "text", "a remark (the recorded discrepancy's)"),
-        Field("about", "text", "the recorded discrepancy's words for what is disputed; null when computed only"),
+        Field("note", "text", "a remark (the recorded discrepancy's)", prose=True),
+        Field("about", "text", "the recorded discrepancy's words for what is disputed; null when computed only",
+              prose=True),
         Field("recorded", "id", "the recorded discrepancy's id (see `normandie discrepancies`); "
               "null when computed only"),
     ),
     ("subject", "field", "kind", "origin", "sides"),
+    priority=("subject", "field", "kind", "sides", "origin", "undated", "note"),
 )
 
 
@@ -465,14 +488,15 @@ CACHE = Listing(
     "cache",
     "The parse cache's entries (normandie cache info).",
     (
-        Field("entry", "text", "the cache file"),
-        Field("fact_file", "text", "the fact file it is for"),
+        Field("entry", "text", "the cache file", prose=True),
+        Field("fact_file", "text", "the fact file it is for", prose=True),
         Field("status", "text", "fresh (used), stale (the file changed: rebuilt on next use), file gone, "
               "other version (written by another normandie: never read), unreadable"),
         Field("size", "number", "bytes"),
-        Field("directory", "text", "the cache directory"),
+        Field("directory", "text", "the cache directory", prose=True),
     ),
     ("fact_file", "status", "size", "entry"),
+    priority=("fact_file", "status", "size", "entry", "directory"),
 )
 
 

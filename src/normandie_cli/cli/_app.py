@@ -150,6 +150,10 @@ def _main(
                      help="Fact file to read instead of the bundled one."),
     ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (also: NO_COLOR=1, TERM=dumb).")] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output (also: PAGER=cat; the pager: $NORMANDIE_PAGER, "
+                           "$PAGER, else less -FRX).")
+    ] = False,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Parse the fact file, neither reading nor writing the parse cache.")
     ] = False,
@@ -171,7 +175,7 @@ def _main(
             limit = parse_size(max_size)
         except ValueError as err:
             raise typer.BadParameter(str(err), param_hint="--max-size") from None
-    ctx.obj = State(data=data or None, no_color=no_color, no_cache=no_cache, max_size=limit)
+    ctx.obj = State(data=data or None, no_color=no_color, no_cache=no_cache, max_size=limit, no_pager=no_pager)
     if ctx.invoked_subcommand is None:
         from .summary import print_summary
 

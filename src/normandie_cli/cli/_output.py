@@ -89,6 +89,10 @@ _COMMON: dict[str, Any] = {
         )],
         None,
     ),
+    "wide": (
+        Annotated[bool, typer.Option("--wide", help="In a table, every column, however wide (kubectl -o wide).")],
+        False,
+    ),
     "excel_safe": (
         Annotated[bool | None, typer.Option(
             "--excel-safe/--no-excel-safe", show_default=False,
@@ -124,8 +128,10 @@ class Output:
         messages: Sequence[str] = (),
         footer: Footer | None = None,
         totals: bool = False,
+        chart: str | None = None,
     ) -> None:
         self.rows = rows
+        self.chart = chart  # at a terminal, a picture instead of the table (render.chart)
         self.notes = notes
         self.highlight = highlight
         self.exit_code = exit_code
@@ -168,7 +174,8 @@ def listing_command(
                 for message in result.messages:
                     typer.echo(f"normandie: {message}", err=True)
                 emit(state, listing, result.rows, book=book, notes=result.notes, warnings=warnings,
-                     highlight=result.highlight, footer=result.footer, totals=result.totals, **options)
+                     highlight=result.highlight, footer=result.footer, totals=result.totals, chart=result.chart,
+                     **options)
                 if result.exit_code:
                     raise typer.Exit(result.exit_code)
             else:
@@ -219,11 +226,13 @@ def emit(
     cite: bool = False,
     excel_safe: bool | None = None,
     facet: str | None = None,
+    wide: bool = False,
     notes: Sequence[str] = (),
     warnings: Sequence[str] = (),
     highlight: str | None = None,
     footer: Footer | None = None,
     totals: bool = False,
+    chart: str | None = None,
 ) -> None:
     """Shape the rows by the shared options and render them in the chosen format.
 
@@ -271,11 +280,15 @@ def emit(
 
         shaped, columns, cite_notes = add_citations(book, shaped, columns, table=fmt == "table")
         notes += cite_notes
-    if query is not None:
-        render_query(shaped, columns, query)
-    else:
-        render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
-                    notes=notes, highlight=highlight, formula_safe=excel_safe)
+    from ..render.pager import paged
+
+    with paged(state.no_pager):
+        if query is not None:
+            render_query(shaped, columns, query)
+        else:
+            render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
+                        notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide,
+                        exact=fields is not None, chart=chart)
     if fmt != "table":
         for warning in warnings:
             typer.echo(f"normandie: {warning}", err=True)

@@ -24,12 +24,15 @@ def _tell_test_ready() -> None:
 
 
 class State:
-    """The global options (``--data``, ``--no-color``, ``--no-cache``, ``--max-size``) and the book once loaded."""
+    """The global options (``--data``, ``--no-color``, ``--no-pager``, ``--no-cache``, ``--max-size``) and the book
+    once loaded."""
 
     def __init__(
-        self, data: str | None = None, no_color: bool = False, no_cache: bool = False, max_size: int | None = None
+        self, data: str | None = None, no_color: bool = False, no_cache: bool = False, max_size: int | None = None,
+        no_pager: bool = False,
     ) -> None:
         self.data = data
+        self.no_pager = no_pager
         self.no_color = no_color
         self.no_cache = no_cache
         self.max_size = max_size

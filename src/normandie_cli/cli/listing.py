@@ -83,7 +83,11 @@ def jobs(
 @listing_command(app, registry.TIMELINE, "normandie timeline eastman-port-jerome")
 def timeline(
     book: m.FactBook,
-    project: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only the dates of this project, event or organisation.", show_default=False, shell_complete=complete.project_ids)] = None,
+    project: Annotated[str | None, typer.Argument(
+        metavar="[ID]", help="Only the dates of this project, event or organisation.", show_default=False,
+        shell_complete=complete.project_ids)] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="At a terminal: one line per subject on a time axis, "
+                                        "● happened, ○ planned (other formats: the same rows).")] = False,
 ) -> Output:
     """Events and milestones in date order, planned or happened, each with its source.
 
@@ -91,11 +95,13 @@ def timeline(
     after the day it starts on. Dates with no year sort with their event. An event no source
     dates is listed within the dates of the event it is part of ("during"), or as unknown.
     """
+    drawn = "timeline" if chart else None
     if project is None:
-        return Output(query.timeline_rows(book))
+        return Output(query.timeline_rows(book), chart=drawn)
     subject = resolve_id(book, project, ("project", "event", "organisation"), "timeline")
     rows = query.timeline_rows(book, subject)
-    return Output(rows, messages=[] if rows else [f"{subject} has no dated claims: no event or milestone dates it"])
+    return Output(rows, messages=[] if rows else [f"{subject} has no dated claims: no event or milestone dates it"],
+                  chart=drawn)
 
 
 def _plain_command(listing: registry.Listing) -> Callable[..., list[Row]]:
@@ -159,24 +165,24 @@ def history_(
                                           shell_complete=complete.entity_ids)],
     field: Annotated[str | None, typer.Argument(help="Only this field (investment, opening, status, ...).",
                                                 show_default=False, shell_complete=complete.history_fields)] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="At a terminal: each field's claimed values against "
+                                        "the date of the claim (other formats: the same rows).")] = False,
 ) -> Output:
     """How each figure and date of an entity changed across sources and time.
 
     One row per claim, grouped by field, in the order the claims were made. A claim is compared
     only with an earlier claim of the same thing (same unit, scope, plan or fact, and period):
     "+150 M EUR", "slipped 1 year", "+10 points"; otherwise the row says why it is not compared.
-    Claims whose date is unknown come last. At a terminal, a strip per field places each claim on a time axis (height: the value).
+    Claims whose date is unknown come last. At a terminal, a strip per field places each claim on
+    a time axis shared by all (height: the value; ● the date claimed had come, ○ it was still
+    ahead); --chart draws each field's values against the date of the claim.
     """
     rows = history.history_rows(book, entity, field)
     notes = []
-    from ..render.strips import strips
-
-    for label, first, line, last in strips(rows):
-        notes.append(f"{label:<26} {first} {line} {last}")
     undated = sorted({r["source"] for r in rows if not r["dated"]})
     if undated:
         notes.append(f"Undated claims (listed last, not on the strips): {', '.join(undated)}.")
-    return Output(rows, notes=notes)
+    return Output(rows, notes=notes, chart="history" if chart else None)
 
 
 @listing_command(app, registry.CONFLICTS, "normandie conflicts --strict")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
+
 import typer
 
 from .. import humanize
@@ -9,17 +12,19 @@ from ..query import rows as query
 from ._state import State
 
 
-def summary_lines(state: State) -> list[str]:
+def summary_lines(state: State, width: int = 80) -> list[str]:
+    """The summary, wrapped to ``width``: ids, figures and the fact file's path are never broken."""
     book = state.book()
     delegation = query.company_rows(book, role="delegation")
-    lines = [
-        f"normandie: {len(book.sources)} sources, {len(book.organisations)} organisations "
+    head = [
+        f"The normandie fact book: {len(book.sources)} sources, {len(book.organisations)} organisations "
         f"({len(query.company_rows(book))} companies, {len(delegation)} in the March 2023 delegation), "
         f"{len(book.people)} people, {len(book.events)} events, {len(book.projects)} projects, "
         f"{len(book.figures)} figures, {len(book.milestones)} milestones, {len(book.statements)} statements, "
         f"{len(book.discrepancies)} recorded discrepancies.",
-        f"Fact file: {book.path}",
     ]
+    lines = _wrap(head[0], width)
+    lines.append(f"Fact file: {book.path}")  # a path is copied whole, never wrapped
     projects = query.project_rows(book)
     if projects:
         lines.append("")
@@ -27,8 +32,9 @@ def summary_lines(state: State) -> list[str]:
         for row in projects:
             parts = [f"  {row['id']}: {row['status'] or 'status not stated'}"]
             if row["investment"] is not None:
+                amount = humanize.quantity(row["investment"], row["investment_qualifier"], row["investment_unit"])
                 parts.append(
-                    f"investment {humanize.quantity(row['investment'], row['investment_qualifier'], row['investment_unit'])}"
+                    f"investment {amount}"
                     + (f" ({row['investment_scope']})" if row["investment_scope"] else "")
                     + f" as of {row['investment_as_of']}"
                 )
@@ -38,25 +44,45 @@ def summary_lines(state: State) -> list[str]:
                 parts.append(f"{humanize.quantity(row['jobs_indirect'], row['jobs_indirect_qualifier'])} indirect jobs")
             if row["opening"] is not None:
                 qualifier = (row["opening_qualifier"] or "").replace("-", " ")
-                parts.append(f"opening {qualifier + ' ' if qualifier else ''}{row['opening']} as of {row['opening_as_of']}")
-            lines.append(", ".join(parts))
-    lines += [
-        "",
-        "Try:",
-        "  normandie companies --role delegation   the eleven companies of the March 2023 trade mission",
-        "  normandie projects                       projects, their status and latest figures",
-        "  normandie jobs                           every job figure, with its qualifier and source",
-        "  normandie timeline eastman-port-jerome   a project's dates, planned and happened",
-        "  normandie history eastman-port-jerome    how its money and dates changed, source by source",
-        "  normandie conflicts                      where the sources disagree",
-        '  normandie search "pres de 1500"          any fact, case- and accent-insensitive',
-        "  normandie show eastman-port-jerome       everything about one entity",
-        "  normandie figures / statements / people / places / discrepancies / sources",
-        "  normandie COMMAND --help                 options; add --format json|csv|tsv|yaml|markdown",
-    ]
+                when = f"{qualifier + ' ' if qualifier else ''}{row['opening']}"
+                parts.append(f"opening {when} as of {row['opening_as_of']}")
+            lines += _wrap(", ".join(parts), width, "      ")
+    lines += ["", "Try:"]
+    for command, what in _TRY:
+        if not what:
+            lines += _wrap(f"  {command}", width, "      ")
+        elif width >= 60:
+            lines += textwrap.wrap(what, width, initial_indent=f"  {command:<40}", subsequent_indent=" " * 42,
+                                   break_long_words=False, break_on_hyphens=False)
+        else:
+            lines.append(f"  {command}")
+            lines += _wrap(what, width, "      ", "      ")
     return lines
 
 
+def _wrap(text: str, width: int, indent: str = "  ", first: str = "") -> list[str]:
+    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False) or [""]
+
+
+#: The commands to try, and what each shows.
+_TRY = [
+    ("normandie companies --role delegation", "the eleven companies of the March 2023 trade mission"),
+    ("normandie projects", "projects, their status and latest figures"),
+    ("normandie jobs", "every job figure, with its qualifier and source"),
+    ("normandie timeline eastman-port-jerome", "a project's dates, planned and happened"),
+    ("normandie timeline --chart", "every subject's dates on one time axis"),
+    ("normandie history eastman-port-jerome", "how its money and dates changed, source by source"),
+    ("normandie conflicts", "where the sources disagree"),
+    ('normandie search "pres de 1500"', "any fact, case- and accent-insensitive"),
+    ("normandie show eastman-port-jerome", "everything about one entity"),
+    ("normandie figures / statements / people / places / discrepancies / sources", ""),
+    ("normandie COMMAND --help", "options; add --format json|csv|tsv|yaml|markdown, --wide"),
+]
+
+
+
 def print_summary(state: State) -> None:
-    for line in summary_lines(state):
+    width = max(shutil.get_terminal_size((80, 24)).columns, 20)
+    for line in summary_lines(state, width):
         typer.echo(line)

@@ -123,8 +123,16 @@ def render_rows(
     notes: Sequence[str] = (),
     highlight: str | None = None,
     formula_safe: bool | None = None,
+    wide: bool = False,
+    exact: bool = False,
+    chart: str | None = None,
 ) -> None:
     """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
+
+    A table shows the columns that fit the terminal, in the listing's priority order; ``wide``
+    (``--wide``) shows every column, ``exact`` (``--fields``) exactly ``columns``. Machine
+    formats ignore both. ``chart`` (``timeline`` or ``history``): a picture instead of the
+    table (machine formats: the same rows as without it).
 
     ``notes`` are lines a person should read under a table (what a total means); machine
     formats leave them out. ``highlight``: text whose matches a coloured table emphasises.
@@ -132,7 +140,8 @@ def render_rows(
     format's default (on for csv, the spreadsheet format; off for tsv, the scripts' format).
     """
     out = stdout()
-    picked = [{name: row.get(name) for name in columns} for row in rows]
+    # A table reads the rows themselves: on 100,000 rows this copy costs a fifth of a second.
+    picked = [{name: row.get(name) for name in columns} for row in rows] if fmt != "table" else []
     if formula_safe is None:
         formula_safe = fmt == "csv"
     safe = excel_safe if formula_safe else str  # on the whole cell, once lists and sides are flattened
@@ -163,10 +172,27 @@ def render_rows(
         out.write(_yaml(picked))
     elif fmt == "markdown":
         out.write(_markdown(picked, columns))
+    elif chart is not None:
+        from .chart import print_chart
+
+        print_chart(chart, rows, out, color=color, notes=notes)
+    elif listing.name == "history":
+        from .chart import history_strips
+        from .table import print_notes, print_table, terminal_size
+
+        width = terminal_size()[0]
+        print_table(rows, columns, listing, out, color=color, notes=(), wide=wide, exact=exact, width=width)
+        history_strips(rows, width).write(out, color, width)
+        print_notes(out, notes, color, width)
+    elif listing.name == "show" and not exact:
+        from .show import print_show
+
+        print_show(rows, out, color=color, notes=notes, wide=wide)
     else:
         from .table import print_table
 
-        print_table(rows, columns, listing, out, color=color, notes=notes, highlight=highlight)
+        print_table(rows, columns, listing, out, color=color, notes=notes, highlight=highlight, wide=wide,
+                    exact=exact)
 
 
 def render_citations(sources: Sequence[Any], fmt: str) -> None:
