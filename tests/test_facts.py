@@ -36,7 +36,7 @@ def _quotes(book: FactBook) -> list[tuple[str, str | None, str]]:
         for claim in (*getattr(item, "dates", ()), *getattr(item, "locations", ()), *getattr(item, "sides", ())):
             out.append((item.id, claim.quote, claim.source))
         if isinstance(getattr(item, "status", None), tuple):
-            out.extend((item.id, claim.quote, claim.source) for claim in item.status)
+            out.extend((item.id, claim.quote, claim.source) for claim in getattr(item, "status"))
         if hasattr(item, "quote") and hasattr(item, "source"):
             out.append((item.id, item.quote, item.source))
     return out

@@ -75,8 +75,7 @@ def _same_value(a: Claim, b: Claim) -> bool:
 
 def _shown(claim: Claim) -> str:
     if isinstance(claim.value, PartialDate):
-        qualifier = claim.qualifier if claim.qualifier not in (None, "exact") else ""
-        return " ".join(x for x in (qualifier.replace("-", " "), claim.value.human()) if x)
+        return humanize.qualified_date(claim.qualifier, claim.value.text)
     if isinstance(claim.value, (int, float)) and not isinstance(claim.value, bool):
         return humanize.quantity(claim.value, claim.qualifier, claim.unit)
     return str(claim.value)

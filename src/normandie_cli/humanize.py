@@ -59,3 +59,17 @@ def date(text: str | None) -> str:
     if not text:
         return ""
     return parse_date(text).human()
+
+
+def qualified_date(qualifier: str | None, text: str | None) -> str:
+    """A date with its qualifier as a person reads it: ``about 2025``, ``end of 2022``,
+    ``during 14–19 Mar 2023``; ``exact`` says nothing. Text that is not a date is kept."""
+    if not text:
+        return ""
+    try:
+        shown = date(text)
+    except ValueError:
+        shown = text
+    if qualifier and qualifier != "exact":
+        return f"{qualifier.replace('-', ' ')} {shown}"
+    return shown

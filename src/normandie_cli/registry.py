@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from . import humanize
-from .dates import parse_date
 from .record import Record
 
 Row = dict[str, Any]
@@ -150,7 +149,7 @@ TIMELINE = Listing(
     "Events and milestones in date order, planned or happened, each with its source.",
     (
         Field("date", "date", "the date at its own precision (YYYY, YYYY-MM, YYYY-MM-DD, A/B, --MM-DD)",
-              lambda r: " ".join(x for x in ((r["date_qualifier"] or "").replace("-", " "), humanize.date(r["date"])) if x)),
+              lambda r: humanize.qualified_date(r["date_qualifier"], r["date"])),
         Field("date_precision", "text", "year, month, day, range, day-no-year or unknown"),
         Field("date_qualifier", "text", "exact, about, by, before, early, end-of or after; during for a date "
               "derived from the event it is part of"),
@@ -195,8 +194,8 @@ PROJECTS = Listing(
         Field("jobs_indirect_qualifier", "text", "its qualifier"),
         Field("jobs_indirect_as_of", "date", "when it was stated"),
         Field("opening", "date", "latest claim of when it opens (commissioning, operational, delivery, phase I)",
-              lambda r: " ".join(x for x in ((r["opening_qualifier"] or "").replace("-", " "), humanize.date(r["opening"]))
-                                 if x) + (f" ({humanize.date(r['opening_as_of'])})" if r["opening"] else "")),
+              lambda r: humanize.qualified_date(r["opening_qualifier"], r["opening"])
+              + (f" ({humanize.date(r['opening_as_of'])})" if r["opening"] else "")),
         Field("opening_qualifier", "text", "exact, about, by, before, early, ..."),
         Field("opening_as_of", "date", "when it was stated"),
         Field("opening_source", "id", "who stated it"),
@@ -329,12 +328,7 @@ def side_text(side: dict[str, Any]) -> str:
         shown = humanize.quantity(value, qualifier, side.get("unit"))
     elif isinstance(value, str) and side.get("as_of") is not None:
         # A computed side's text value is a date (a recorded side has no as_of).
-        try:
-            shown = parse_date(value).human()
-        except ValueError:
-            shown = value
-        if qualifier and qualifier != "exact":
-            shown = f"{qualifier.replace('-', ' ')} {shown}"
+        shown = humanize.qualified_date(qualifier, value)
     else:
         shown = "" if value is None else str(value)
     where = [x for x in (side.get("source"), humanize.date(side.get("as_of"))) if x]
@@ -378,7 +372,8 @@ SEARCH = Listing(
     "search",
     "Every fact whose text matches, grouped by kind, with the matched field and its source.",
     (
-        Field("kind", "text", "source, place, organisation, person, event, project, figure, milestone, statement, discrepancy"),
+        Field("kind", "text", "source, place, organisation, person, event, project, figure, milestone, statement, "
+              "discrepancy"),
         Field("id", "id", "the record's id (see `normandie show ID`)"),
         Field("field", "text", "the field that matched (name, quote, text, note, ...)"),
         Field("text", "text", "the matched field's whole text", prose=True),
@@ -391,7 +386,8 @@ SHOW = Listing(
     "show",
     "Everything known about one entity: fields, claims, related entities and quotes.",
     (
-        Field("section", "text", "fields, claims (figures, dates, status, statements), related, citations, discrepancies"),
+        Field("section", "text", "fields, claims (figures, dates, status, statements), related, citations, "
+              "discrepancies"),
         Field("field", "text", "the field, measure, milestone or relation"),
         Field("value", "text", "the value as stated (numbers stay numbers in JSON)",
               lambda r: humanize.quantity(r["value"], r["qualifier"], r["unit"]) if isinstance(r["value"], (int, float))
@@ -416,12 +412,7 @@ def humanize_value(row: Row) -> str:
     if isinstance(value, list):
         return "; ".join(map(str, value))
     if row.get("field") in ("date", "published") or row.get("section") in ("dates", "milestones"):
-        try:
-            shown = parse_date(str(value)).human()
-        except ValueError:
-            shown = str(value)
-        qualifier = row.get("qualifier")
-        return f"{qualifier.replace('-', ' ')} {shown}" if qualifier and qualifier != "exact" else shown
+        return humanize.qualified_date(row.get("qualifier"), str(value))
     return str(value)
 
 

@@ -78,7 +78,8 @@ _COMMON: dict[str, Any] = {
         None,
     ),
     "cite": (
-        Annotated[bool, typer.Option("--cite", help="Add each row's source, its URL and the quote (footnotes in a table).")],
+        Annotated[bool, typer.Option(
+            "--cite", help="Add each row's source, its URL and the quote (footnotes in a table).")],
         False,
     ),
     "facet": (
@@ -159,7 +160,8 @@ def listing_command(
                 continue
             if option == "format":
                 annotation = _format_option(format_choices(listing.name))
-            params.append(inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
+            params.append(
+                inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
 
         def command(ctx: typer.Context, **kwargs: Any) -> None:
             options = {option: kwargs.pop(option) for option in _COMMON if option in kwargs}

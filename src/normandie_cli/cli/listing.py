@@ -22,10 +22,14 @@ from ._output import Output, listing_command
 @listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair")
 def companies(
     book: m.FactBook,
-    town: Annotated[str | None, typer.Option(help="Only companies in this town, seat or site (name or id).", shell_complete=complete.towns)] = None,
-    department: Annotated[str | None, typer.Option(help="Only companies in this département (seat or site).", shell_complete=complete.departments)] = None,
-    role: Annotated[str | None, typer.Option(help="Only companies with this role (delegation, investor, ...).", shell_complete=complete.roles)] = None,
-    search: Annotated[str | None, typer.Option(help="Only companies whose id, name, town, sites or description contain TEXT.")] = None,
+    town: Annotated[str | None, typer.Option(
+        help="Only companies in this town, seat or site (name or id).", shell_complete=complete.towns)] = None,
+    department: Annotated[str | None, typer.Option(
+        help="Only companies in this département (seat or site).", shell_complete=complete.departments)] = None,
+    role: Annotated[str | None, typer.Option(
+        help="Only companies with this role (delegation, investor, ...).", shell_complete=complete.roles)] = None,
+    search: Annotated[str | None, typer.Option(
+        help="Only companies whose id, name, town, sites or description contain TEXT.")] = None,
 ) -> Output:
     """Companies in the fact book, with town, département, country, sites, roles and sources.
 
@@ -66,8 +70,11 @@ def _total_lines(total: query.Total) -> list[str]:
 @listing_command(app, registry.JOBS, "normandie jobs --project eastman-port-jerome --totals --format json")
 def jobs(
     book: m.FactBook,
-    project: Annotated[str | None, typer.Option(help="Only the figures about this project (or organisation) id.", shell_complete=complete.project_ids)] = None,
-    totals: Annotated[bool, typer.Option("--totals", help="Add each project's total as a row (kind total; parts: the claims it adds), in every format.")] = False,
+    project: Annotated[str | None, typer.Option(
+        help="Only the figures about this project (or organisation) id.", shell_complete=complete.project_ids)] = None,
+    totals: Annotated[bool, typer.Option(
+        "--totals", help="Add each project's total as a row (kind total; parts: the claims it adds), in every format."
+    )] = False,
 ) -> Output:
     """Job figures per project: every claim, with qualifier, as-of date and source.
 
@@ -117,7 +124,8 @@ def _plain_command(listing: registry.Listing) -> Callable[..., list[Row]]:
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("book", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=m.FactBook)]
         + [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-            str | None, typer.Option(help=f.help, shell_complete=complete.from_data(f.complete) if f.complete else None)])
+            str | None,
+            typer.Option(help=f.help, shell_complete=complete.from_data(f.complete) if f.complete else None)])
            for f in listing.filters])
     command.__name__ = listing.name
     command.__doc__ = "\n\n".join(x for x in (listing.summary, listing.help) if x)

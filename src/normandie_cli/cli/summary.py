@@ -36,16 +36,15 @@ def summary_lines(state: State, width: int = 80) -> list[str]:
                 parts.append(
                     f"investment {amount}"
                     + (f" ({row['investment_scope']})" if row["investment_scope"] else "")
-                    + f" as of {row['investment_as_of']}"
+                    + f" as of {humanize.date(row['investment_as_of'])}"
                 )
             if row["jobs_direct"] is not None:
                 parts.append(f"{humanize.quantity(row['jobs_direct'], row['jobs_direct_qualifier'])} direct jobs")
             if row["jobs_indirect"] is not None:
                 parts.append(f"{humanize.quantity(row['jobs_indirect'], row['jobs_indirect_qualifier'])} indirect jobs")
             if row["opening"] is not None:
-                qualifier = (row["opening_qualifier"] or "").replace("-", " ")
-                when = f"{qualifier + ' ' if qualifier else ''}{row['opening']}"
-                parts.append(f"opening {when} as of {row['opening_as_of']}")
+                when = humanize.qualified_date(row["opening_qualifier"], row["opening"])
+                parts.append(f"opening {when} as of {humanize.date(row['opening_as_of'])}")
             lines += _wrap(", ".join(parts), width, "      ")
     lines += ["", "Try:"]
     for command, what in _TRY:
