@@ -24,11 +24,18 @@ from . import _complete
 from ._state import State
 
 
+_CHOICES: dict[tuple[str, ...], type[enum.Enum]] = {}
+
+
 def format_choices(listing: str) -> type[enum.Enum]:
-    """The ``--format`` choices of a listing, as the enum Typer needs, from the registry."""
-    return enum.Enum(  # type: ignore[return-value]
-        f"{listing.title()}Format", {f.name.replace("-", "_"): f.name for f in formats_for(listing)}, type=str
-    )
+    """The ``--format`` choices of a listing, as the enum Typer needs, from the registry; one
+    enum per set of choices (making an enum costs start-up time)."""
+    names = tuple(f.name for f in formats_for(listing))
+    if names not in _CHOICES:
+        _CHOICES[names] = enum.Enum(  # type: ignore[misc]
+            "Format" if len(_CHOICES) == 0 else f"Format{len(_CHOICES)}",
+            {name.replace("-", "_"): name for name in names}, type=str)
+    return _CHOICES[names]
 
 
 def _format_option(choices: type[enum.Enum]) -> Any:

@@ -4,19 +4,20 @@
 # as objects, without evaluating strings at every start-up.
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .. import explore, history, humanize, registry
 from .. import model as m
+from .. import registry
 from ..errors import ExitCode
-from ..lookup import resolve_id
-from ..query import rows as query
 from ..registry import Row
 from . import _complete as complete
 from ._app import app
 from ._output import Output, listing_command
+
+if TYPE_CHECKING:  # the core's modules are imported by the commands that use them, not at start-up
+    from ..query import rows as query
 
 
 @listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair")
@@ -36,12 +37,16 @@ def companies(
     Matching is case- and accent-insensitive. A --town, --department or --role that no company
     has is said on stderr, with the closest known values; the answer is then empty (exit 0).
     """
+    from ..query import rows as query
+
     rows = query.company_rows(book, town=town, department=department, role=role, search=search)
     return Output(rows, messages=query.unknown_filter_values(book, town=town, department=department, role=role))
 
 
 def _job_footer(book: m.FactBook) -> Callable[[list[Row]], tuple[list[Row], list[str]]]:
     """The jobs totals, from the claims the listing kept."""
+    from ..query import rows as query
+
     figures = {f.id: f for f in book.figures}
 
     def footer(rows: list[Row]) -> tuple[list[Row], list[str]]:
@@ -51,7 +56,9 @@ def _job_footer(book: m.FactBook) -> Callable[[list[Row]], tuple[list[Row], list
     return footer
 
 
-def _total_lines(total: query.Total) -> list[str]:
+def _total_lines(total: "query.Total") -> list[str]:
+    from .. import humanize
+
     shown = (
         humanize.quantity(total.value, total.qualifier)
         if total.qualifier
@@ -82,6 +89,9 @@ def jobs(
     rows shown (after --where and --limit) and keeps their qualifiers honest (a sum with an
     "about" figure is "about"). --totals adds the totals as rows, for scripts.
     """
+    from ..lookup import resolve_id
+    from ..query import rows as query
+
     if project is not None:
         project = resolve_id(book, project, ("project", "organisation"), "jobs --project")
     return Output(query.job_rows(book, project), footer=_job_footer(book), totals=totals)
@@ -102,6 +112,9 @@ def timeline(
     after the day it starts on. Dates with no year sort with their event. An event no source
     dates is listed within the dates of the event it is part of ("during"), or as unknown.
     """
+    from ..lookup import resolve_id
+    from ..query import rows as query
+
     drawn = "timeline" if chart else None
     if project is None:
         return Output(query.timeline_rows(book), chart=drawn)
@@ -116,10 +129,10 @@ def _plain_command(listing: registry.Listing) -> Callable[..., list[Row]]:
     its builder in query/rows.py makes the rows."""
     import inspect
 
-    builder = getattr(query, str(listing.builder))
-
     def command(book: m.FactBook, **filters: Any) -> list[Row]:
-        return builder(book, **filters)  # type: ignore[no-any-return]
+        from ..query import rows
+
+        return getattr(rows, str(listing.builder))(book, **filters)  # type: ignore[no-any-return]
 
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("book", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=m.FactBook)]
@@ -149,6 +162,8 @@ def search(
     Results are grouped by kind, with the record's id, the field that matched and its
     source; on a colour terminal the match is highlighted.
     """
+    from .. import explore
+
     return Output(explore.search_rows(book, text, kind), highlight=text)
 
 
@@ -163,6 +178,8 @@ def show(
 
     An unknown id is an error that suggests the closest ones.
     """
+    from .. import explore
+
     return explore.show_rows(book, entity)
 
 
@@ -185,6 +202,8 @@ def history_(
     a time axis shared by all (height: the value; ● the date claimed had come, ○ it was still
     ahead); --chart draws each field's values against the date of the claim.
     """
+    from .. import history
+
     rows = history.history_rows(book, entity, field)
     notes = []
     undated = sorted({r["source"] for r in rows if not r["dated"]})
@@ -204,6 +223,8 @@ def conflicts(
     time, or (recorded in the fact file) a source contradicting itself. Exit 0; with --strict,
     exit 4 when any conflict exists.
     """
+    from .. import history
+
     rows = history.conflict_rows(book)
     if strict and rows:
         return Output(rows, notes=[f"{len(rows)} conflict(s) between sources (--strict)"], exit_code=ExitCode.CONFLICTS)
