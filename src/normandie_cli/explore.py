@@ -15,7 +15,7 @@ from .registry import SHOW, Row
 from .text import fold, suggest
 
 
-def _searchable(kind: str, item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, list[str]]]:
+def _searchable(item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, list[str]]]:
     """(field, text, sources) for every piece of text a record holds."""
     own: list[str]
     if isinstance(item, m.Source):
@@ -74,7 +74,7 @@ def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Ro
             if entity_kind != record_kind:
                 continue
             seen: set[tuple[str, str]] = set()
-            for field_name, value, sources in _searchable(entity_kind, item, places):
+            for field_name, value, sources in _searchable(item, places):
                 if needle in fold(value) and (field_name, value) not in seen:
                     seen.add((field_name, value))
                     rows.append({"kind": entity_kind, "id": item.id, "field": field_name, "text": value,

@@ -435,7 +435,7 @@ HISTORY = Listing(
               "planned-ness and period (shares in points: +10 points); a claim with none reads "
               "'not compared: ' and how it differs from the latest earlier claim of the field, of its unit if "
               "any (phase I vs whole project (scope); a plan or target, not a fact; ...); an undated claim "
-              "reads 'not compared: undated'; the first claim of a field has none"),
+              "reads 'not compared: undated'; the first claim of a field has none", prose=True),
         Field("compared_with", "text", "the claim the change is measured from: its id, or 'source as_of' for a "
               "status or dates claim; null when not compared"),
         Field("source", "id", "the source"),
@@ -444,7 +444,8 @@ HISTORY = Listing(
         Field("shown", "text", "the value as a person reads it"),
     ),
     ("field", "value", "scope", "as_of", "change", "source"),
-    priority=("field", "value", "as_of", "source", "change", "scope", "what", "id", "quote"),
+    # The change is what a history is read for: before the source, and it may fold.
+    priority=("field", "value", "as_of", "change", "source", "scope", "what", "id", "quote"),
 )
 
 

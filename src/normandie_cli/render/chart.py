@@ -177,10 +177,14 @@ def _value_of(row: Row) -> float | None:
 
 def _planned(row: Row) -> bool | None:
     """Whether a claimed date was still ahead when it was claimed (planned), or had come
-    (happened); a status claim says it in words; ``None`` for a figure."""
+    (happened); a status claim says it in words; a figure by its ``planned`` flag (a plan,
+    target or forecast, or what is or was)."""
     value = row.get("value")
     if row.get("field") == "status" and isinstance(value, str):
         return value in _PLANNED_WORDS
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        planned = row.get("planned")
+        return planned if isinstance(planned, bool) else None
     claimed, said = month_of(value), month_of(row.get("as_of"))
     if claimed is None or said is None:
         return None
@@ -192,7 +196,10 @@ def history_fields(rows: Sequence[Row]) -> dict[str, list[Row]]:
     groups: dict[str, list[Row]] = {}
     for row in rows:
         if row.get("dated") and month_of(row.get("as_of")) is not None:
+            # Like with like: a strip per field, unit and scope (phase I is not the whole plant).
             label = f"{row['field']} ({row['unit']})" if row.get("unit") else str(row["field"])
+            if row.get("scope"):
+                label += f", {row['scope']}"
             groups.setdefault(label, []).append(row)
     return groups
 
@@ -231,7 +238,9 @@ def history_strips(rows: Sequence[Row], width: int, height: int = 1) -> Lines:
     if not months:
         return out
     spans = {label: _span(items) for label, items in groups.items()}
-    label_width = max(cell_len(k) for k in groups)
+    # Labels up to 32 cells share a column beside their strips; a longer one (a long scope) gets
+    # a line of its own above its strip, on the same axis.
+    label_width = min(max(cell_len(k) for k in groups), 32)
     value_width = max(cell_len(text) for _, _, text in spans.values())
     inline = height == 1 and label_width + 2 + 20 + value_width + 2 <= width
     left = label_width + 2 if inline else 2
@@ -242,13 +251,23 @@ def history_strips(rows: Sequence[Row], width: int, height: int = 1) -> Lines:
     out.add(("Each claim at the date it was made; " + ("height" if height == 1 else "up") + ": the value.", None))
     out.add((HAPPENED, STYLES["happened"]), (" the date claimed had come, ", None), (PLANNED, STYLES["planned"]),
             (" it was still ahead" if height == 1 else " still ahead, ◆ a figure", None))
+    def heading(label: str, span: str) -> None:
+        """A field's label and its range: on one line when they fit, else on two (the label,
+        free text from a scope, cut with … only when even its own line is too short)."""
+        if cell_len(label) + 2 + cell_len(span) <= width:
+            out.add((label, STYLES["header"]), (f"  {span}", STYLES["note"]))
+            return
+        shown = label if cell_len(label) <= width else label[: max(width - 1, 1)] + "…"
+        out.add((shown, STYLES["header"]))
+        out.add((indent, None), (span, STYLES["note"]))
+
     for label, items in groups.items():
         low, high, span = spans[label]
         points = [(axis.at(m), v, _planned(r)) for r in items
                   if (m := month_of(r["as_of"])) is not None and (v := _value_of(r)) is not None]
         plans = [(axis.at(m), _planned(r)) for r in items if (m := month_of(r["as_of"])) is not None]
         if height > 1 and high != low:
-            out.add((label, STYLES["header"]), (f"  {span}", STYLES["note"]))
+            heading(label, span)
             grid = [[" "] * axis.width for _ in range(height)]
             for at, value, planned in points:
                 level = round((value - low) * (height - 1) / (high - low))
@@ -263,10 +282,13 @@ def history_strips(rows: Sequence[Row], width: int, height: int = 1) -> Lines:
             level = 0 if high == low else round((value - low) * (len(BLOCKS) - 1) / (high - low))
             if cells[at] == " " or BLOCKS.index(cells[at]) < level:
                 cells[at] = BLOCKS[level]
-        if inline:
+        if inline and cell_len(label) <= label_width:
             out.add((label.ljust(left), STYLES["header"]), ("".join(cells), None), ("  " + span, STYLES["note"]))
+        elif inline:
+            heading(label, span)
+            out.add((indent, None), ("".join(cells), None))
         else:
-            out.add((label, STYLES["header"]), ("  " + span, STYLES["note"]))
+            heading(label, span)
             if points:
                 out.add((indent, None), ("".join(cells), None))
         if any(p is not None for _, p in plans):
