@@ -204,12 +204,12 @@ def history_(
     """
     from .. import history
 
+    def undated(kept: list[Row]) -> tuple[list[Row], list[str]]:  # from the rows shown, after --where
+        sources = sorted({r["source"] for r in kept if not r.get("dated", True)})
+        return [], [f"Undated claims (listed last, not on the strips): {', '.join(sources)}."] if sources else []
+
     rows = history.history_rows(book, entity, field)
-    notes = []
-    undated = sorted({r["source"] for r in rows if not r["dated"]})
-    if undated:
-        notes.append(f"Undated claims (listed last, not on the strips): {', '.join(undated)}.")
-    return Output(rows, notes=notes, chart="history" if chart else None)
+    return Output(rows, footer=undated, chart="history" if chart else None)
 
 
 @listing_command(app, registry.CONFLICTS, "normandie conflicts --strict")

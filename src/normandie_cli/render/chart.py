@@ -123,7 +123,8 @@ def timeline_chart(rows: Sequence[Row], width: int) -> Lines:
     axis_width = width - (label_width + 2 if inline else 2) - 12
     axis = Axis(first, last, axis_width)
     indent = " " * (label_width + 2 if inline else 2)
-    out.add((f"{len(rows)} dates claimed for {len(subjects)} subjects, on one time axis:", None))
+    noun = "subject" if len(subjects) == 1 else "subjects"
+    out.add((f"{len(rows)} dates claimed for {len(subjects)} {noun}, on one time axis:", None))
     out.add((HAPPENED, STYLES["happened"]), (" happened  ", None), (PLANNED, STYLES["planned"]), (" planned  ", None),
             (BOTH, STYLES["planned"]), (" both", None))
     out.add(("", None))
