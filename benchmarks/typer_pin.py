@@ -45,7 +45,7 @@ def main() -> int:
         version = subprocess.run([python, "-c", "import typer; print(typer.__version__)"], capture_output=True,
                                  text=True, check=True).stdout.strip()
         cases.append((version, [python, "-c", "import typer"], [python, "-c", APP, "hello"]))
-    times = {(v, kind): [] for v, _, _ in cases for kind in ("bare", "app")}
+    times: dict[tuple[str, str], list[float]] = {(v, kind): [] for v, _, _ in cases for kind in ("bare", "app")}
     for _ in range(args.repeat):
         for version, bare, app in cases:
             times[(version, "bare")].append(timed(bare))
