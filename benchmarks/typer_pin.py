@@ -52,9 +52,9 @@ def main() -> int:
             times[(version, "app")].append(timed(app))
     print(f"{'typer':<10} {'import typer':>13} {'app runs a command':>19} {'ratio':>7}")
     for version, _, _ in cases:
-        bare = statistics.median(times[(version, "bare")])
-        app = statistics.median(times[(version, "app")])
-        print(f"{version:<10} {bare * 1000:11.1f}ms {app * 1000:17.1f}ms {app / bare:6.2f}x")
+        bare_time = statistics.median(times[(version, "bare")])
+        app_time = statistics.median(times[(version, "app")])
+        print(f"{version:<10} {bare_time * 1000:11.1f}ms {app_time * 1000:17.1f}ms {app_time / bare_time:6.2f}x")
     return 0
 
 
