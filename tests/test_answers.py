@@ -189,3 +189,12 @@ def test_history_conflicts_search_and_show_take_fields_sort_and_where(run: Runne
     assert {"id": "kingsport-visit"} in found
     shown = rows_of(run("show", "eldim", "--where", "section = fields", "--sort", "field", "-f", "json"))
     assert shown and {r["section"] for r in shown} == {"fields"}
+
+
+@pytest.mark.parametrize(("args", "hint"), [(("figures", "--subject", "eastman-port"), "eastman-port-jerome"),
+                                            (("figures", "--measure", "investement"), "investment"),
+                                            (("statements", "--topic", "assets"), "asset")])
+def test_a_plain_listings_filter_that_matches_nothing_says_so(run: Runner, args: tuple[str, ...], hint: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1  # the header alone
+    assert "matches nothing" in result.stderr and f"did you mean {hint}" in result.stderr

@@ -124,15 +124,16 @@ def timeline(
                   chart=drawn)
 
 
-def _plain_command(listing: registry.Listing) -> Callable[..., list[Row]]:
+def _plain_command(listing: registry.Listing) -> Callable[..., Output]:
     """The command of a plain listing, made from its declaration: its filters become options,
-    its builder in query/rows.py makes the rows."""
+    its builder in query/rows.py makes the rows; a filter value that nothing holds is said."""
     import inspect
 
-    def command(book: m.FactBook, **filters: Any) -> list[Row]:
+    def command(book: m.FactBook, **filters: Any) -> Output:
         from ..query import rows
 
-        return getattr(rows, str(listing.builder))(book, **filters)  # type: ignore[no-any-return]
+        found: list[Row] = getattr(rows, str(listing.builder))(book, **filters)
+        return Output(found, messages=[] if found else rows.unknown_ids(book, filters))
 
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter("book", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=m.FactBook)]

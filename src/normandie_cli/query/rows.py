@@ -119,9 +119,29 @@ def unknown_filter_values(
         "--role": (role, {r for o in book.organisations for r in o.roles},
                    sorted({r for o in book.organisations for r in o.roles})),
     }
+    return _unmatched(vocabularies)
+
+
+def unknown_ids(book: m.FactBook, filters: dict[str, str | None]) -> list[str]:
+    """For a ``--subject``, ``--measure`` or ``--topic`` that no claim holds (they match
+    exactly): why the answer is empty, with the closest known values."""
+    known = {
+        "subject": list(dict.fromkeys(c.subject for c in (*book.figures, *book.milestones, *book.statements))),
+        "measure": sorted({f.measure for f in book.figures}),
+        "topic": sorted({s.topic for s in book.statements}),
+    }
+    return _unmatched({f"--{name}": (value, set(known[name]), known[name])
+                       for name, value in filters.items() if name in known}, exact=True)
+
+
+def _unmatched(vocabularies: dict[str, tuple[str | None, set[str], list[str]]], exact: bool = False) -> list[str]:
     out = []
     for option, (wanted, known, shown) in vocabularies.items():
         if wanted is None:
+            continue
+        if exact:
+            if wanted not in known:
+                out.append(f"{option} {wanted!r} matches nothing{suggest(wanted, shown) or ''}")
             continue
         folded = fold(wanted)
         if option == "--town":
