@@ -29,17 +29,7 @@ def book() -> FactBook:
 
 def _quotes(book: FactBook) -> list[tuple[str, str | None, str]]:
     """(record id, quote, source) for every citation and claim in the book."""
-    out = []
-    for _, item in book.entities():
-        for cite in getattr(item, "cite", ()):
-            out.append((item.id, cite.quote, cite.source))
-        for claim in (*getattr(item, "dates", ()), *getattr(item, "locations", ()), *getattr(item, "sides", ())):
-            out.append((item.id, claim.quote, claim.source))
-        if isinstance(getattr(item, "status", None), tuple):
-            out.extend((item.id, claim.quote, claim.source) for claim in getattr(item, "status"))
-        if hasattr(item, "quote") and hasattr(item, "source"):
-            out.append((item.id, item.quote, item.source))
-    return out
+    return [(item.id, quote, source) for _, item in book.entities() for source, quote, _ in item.cited()]
 
 
 def test_the_bundled_file_validates_cleanly() -> None:

@@ -23,7 +23,6 @@ from ..registry import Listing, Row, formats_for
 from . import _complete
 from ._state import State
 
-
 _CHOICES: dict[tuple[str, ...], type[enum.Enum]] = {}
 
 
