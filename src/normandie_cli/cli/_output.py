@@ -31,9 +31,10 @@ def format_choices(listing: str) -> type[enum.Enum]:
     enum per set of choices (making an enum costs start-up time)."""
     names = tuple(f.name for f in formats_for(listing))
     if names not in _CHOICES:
-        _CHOICES[names] = enum.Enum(  # type: ignore[misc]
-            "Format" if len(_CHOICES) == 0 else f"Format{len(_CHOICES)}",
+        made: type[enum.Enum] = enum.Enum(  # type: ignore[assignment,misc]  # the functional API makes a class
+            "Format" if not _CHOICES else f"Format{len(_CHOICES)}",
             {name.replace("-", "_"): name for name in names}, type=str)
+        _CHOICES[names] = made
     return _CHOICES[names]
 
 
