@@ -31,7 +31,7 @@ def format_choices(listing: str) -> type[enum.Enum]:
     enum per set of choices (making an enum costs start-up time)."""
     names = tuple(f.name for f in formats_for(listing))
     if names not in _CHOICES:
-        made: type[enum.Enum] = enum.Enum(  # type: ignore[assignment,misc]  # the functional API makes a class
+        made: type[enum.Enum] = enum.Enum(  # type: ignore[misc]  # the functional API makes a class
             "Format" if not _CHOICES else f"Format{len(_CHOICES)}",
             {name.replace("-", "_"): name for name in names}, type=str)
         _CHOICES[names] = made

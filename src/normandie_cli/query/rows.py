@@ -126,7 +126,8 @@ def unknown_ids(book: m.FactBook, filters: dict[str, str | None]) -> list[str]:
     """For a ``--subject``, ``--measure`` or ``--topic`` that no claim holds (they match
     exactly): why the answer is empty, with the closest known values."""
     known = {
-        "subject": list(dict.fromkeys(c.subject for c in (*book.figures, *book.milestones, *book.statements))),
+        "subject": list(dict.fromkeys([*(f.subject for f in book.figures), *(s.subject for s in book.milestones),
+                                       *(s.subject for s in book.statements)])),
         "measure": sorted({f.measure for f in book.figures}),
         "topic": sorted({s.topic for s in book.statements}),
     }
