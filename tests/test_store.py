@@ -1,0 +1,86 @@
+"""The SQLite store: the whole book read back is exactly the parsed book, and queries run in
+the store answer exactly as the row builders do on the parsed book."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from normandie_cli import cache, store
+from normandie_cli.book import load_facts
+from normandie_cli.loader import bundled_path
+
+from .conftest import write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_facts(n: int, path: Path, seed: int = 7) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_facts.py"), str(n), str(path), "--seed", str(seed)],
+                   check=True, capture_output=True, timeout=120)
+    return path
+
+
+def stored(book, tmp_path: Path) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
+    path = tmp_path / "store.sqlite"
+    store.write_database(path, book, {"path": "x"})
+    return store.connect(path)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_facts(600, tmp_path_factory.mktemp("gen") / "facts.yaml")
+
+
+def test_the_bundled_book_reads_back_exactly(tmp_path: Path) -> None:
+    book = load_facts(bundled_path(), use_cache=False)
+    conn = stored(book, tmp_path)
+    assert store.read_book(conn, book.path) == book
+    assert store.has_tables(conn)
+    assert store.is_current(store.read_meta(conn))
+
+
+def test_a_generated_book_reads_back_exactly(tmp_path: Path, generated: Path) -> None:
+    book = load_facts(generated, use_cache=False)
+    assert len(book.organisations) == 600
+    assert store.read_book(stored(book, tmp_path), book.path) == book
+
+
+NUMBERS = """\
+sources:
+  - {id: s1, publisher: P, published: "2023", language: en}
+places:
+  - {id: caen, name: Caen, kind: town, country: France, cite: [{source: s1}]}
+figures:
+"""
+
+
+@pytest.mark.parametrize("value", ["1", "-7", "0.1", "6.0e9", "1/3", "123456789012345678901234567890",
+                                   "-9223372036854775809", "9223372036854775807", "1e999", "2.5e-300"])
+def test_numbers_keep_their_type_and_value(tmp_path: Path, value: str) -> None:
+    text = NUMBERS + (f"  - {{id: f1, subject: caen, measure: area, value: {value}, unit: ha, qualifier: exact,"
+                      " source: s1, period: 2023-03-14/2023-03-19}\n")
+    book = load_facts(write(tmp_path, text), use_cache=False)
+    back = store.read_book(stored(book, tmp_path), book.path)
+    assert back == book
+    assert type(back.figures[0].value) is type(book.figures[0].value)
+
+
+def test_the_cache_stores_every_section_in_its_own_table(tmp_path: Path) -> None:
+    load_facts(bundled_path())
+    [entry] = cache.entries()
+    conn = sqlite3.connect(entry)
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"meta", "sources", "places", "organisations", "people", "events", "projects", "figures",
+            "milestones", "statements", "discrepancies", "organisations_roles"} <= tables
+    book = load_facts(bundled_path(), use_cache=False)
+    assert conn.execute("SELECT count(*) FROM organisations").fetchone() == (len(book.organisations),)
+    roles = conn.execute("SELECT organisation FROM organisations_roles WHERE value = 'delegation' ORDER BY rowid")
+    assert [r for (r,) in roles] == [o.id for o in book.organisations if "delegation" in o.roles]
+    plan = " ".join(str(row) for row in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM organisations WHERE town = 'rouen'"))
+    assert "organisations_town" in plan  # the filter uses the index
