@@ -84,3 +84,81 @@ def test_the_cache_stores_every_section_in_its_own_table(tmp_path: Path) -> None
     plan = " ".join(str(row) for row in conn.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM organisations WHERE town = 'rouen'"))
     assert "organisations_town" in plan  # the filter uses the index
+
+
+# Queries in the store ----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from normandie_cli.query.rows import company_rows  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def books(generated: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    out = []
+    for path in (bundled_path(), generated):
+        book = load_facts(path, use_cache=False)
+        db = tmp_path_factory.mktemp("db") / "store.sqlite"
+        store.write_database(db, book, {"path": str(path)})
+        out.append((book, store.connect(db)))
+    return out
+
+
+def _words(book) -> list[str]:  # type: ignore[no-untyped-def]
+    """Filter values worth trying: towns, départements, roles, pieces of names and descriptions,
+    in other cases and with accents added or removed."""
+    values: list[str] = []
+    for p in book.places:
+        values += [p.id, p.name, p.name.upper(), p.name.lower().replace("é", "e"), p.department or ""]
+    for o in book.organisations[:200]:
+        values += list(o.roles) + [o.name[:5], o.name.upper()[2:9], " ".join((o.description or "").split()[1:3])]
+    values += ["Herouville saint", "é", "sur-", "seine maritime", "del", "DÉLÉGATION", "no-such-thing", "", " "]
+    return values
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["bundled", "generated"])
+def test_company_rows_from_the_store_match_the_book(books, which: int) -> None:  # type: ignore[no-untyped-def]
+    book, conn = books[which]
+    words = _words(book)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        town=st.none() | st.sampled_from(words),
+        department=st.none() | st.sampled_from(words),
+        role=st.none() | st.sampled_from(words),
+        search=st.none() | st.sampled_from(words) | st.text(max_size=6),
+        limit=st.none() | st.integers(0, 30),
+    )
+    def check(town, department, role, search, limit) -> None:  # type: ignore[no-untyped-def]
+        expected = company_rows(book, town=town, department=department, role=role, search=search)
+        if limit is not None:
+            expected = expected[:limit]
+        got = store.company_rows(conn, town=town, department=department, role=role, search=search, limit=limit)
+        assert got == expected
+
+    check()
+
+
+@pytest.mark.parametrize(("needle", "terms"), [
+    ("rouen", None),  # one word: anywhere inside a word, the index cannot help
+    ("saint clair", '"clair"*'),
+    ("a b c d", '"b" AND "c" AND "d"*'),
+    ("l'x y", '"y"*'),
+    ("a b&c d", '"d"*'),  # not a word of letters and digits: left to the substring test
+])
+def test_fts_terms_are_a_necessary_condition(needle: str, terms: str | None) -> None:
+    assert store.fts_terms(needle) == terms
+
+
+def test_every_filter_combination_on_the_bundled_book(books) -> None:  # type: ignore[no-untyped-def]
+    book, conn = books[0]
+    for town in (None, "Rouen", "herouville-saint-clair", "HÉROUVILLE SAINT CLAIR", "nowhere"):
+        for department in (None, "Calvados", "seine-maritime"):
+            for role in (None, "delegation", "Délégation", "investor"):
+                for search in (None, "cold", "Plasma Ster", "rouen", "é"):
+                    expected = company_rows(book, town=town, department=department, role=role, search=search)
+                    got = store.company_rows(conn, town=town, department=department, role=role, search=search)
+                    assert got == expected, (town, department, role, search)
+    assert len(store.company_rows(conn, role="delegation")) == 11
+

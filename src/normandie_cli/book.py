@@ -7,6 +7,7 @@ This is the one module that orchestrates loading; the pieces it calls (``loader`
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from . import cache
 from . import model as m
@@ -54,3 +55,21 @@ def validate_file(
     problems = problems + check_references(book) + check_quotes(book)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return book, problems
+
+
+def open_store(
+    path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, max_size: int = DEFAULT_MAX_SIZE
+) -> Any:
+    """A read-only ``sqlite3.Connection`` to the fact store of a fact file, for queries that
+    run in SQL: the parse cache's database (the file is parsed and cached first when it is not
+    there yet). ``None`` when there is none to use (``--no-cache``, ``NORMANDIE_NO_CACHE``, an
+    unwritable cache directory): the caller then works on the book."""
+    file = resolve_data_path(path)
+    check_file(file, max_size)
+    if not use_cache or cache.disabled_by_environment():
+        return None
+    conn = cache.connect(file)
+    if conn is None:
+        load_facts(file, use_cache=True, max_size=max_size)
+        conn = cache.connect(file)
+    return conn
