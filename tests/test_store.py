@@ -162,3 +162,44 @@ def test_every_filter_combination_on_the_bundled_book(books) -> None:  # type: i
                     assert got == expected, (town, department, role, search)
     assert len(store.company_rows(conn, role="delegation")) == 11
 
+
+COMPANY_ARGS = [
+    [], ["--town", "Rouen"], ["--town", "rouen", "--limit", "2"], ["--department", "Calvados", "--sort", "-name"],
+    ["--role", "delegation", "--sort", "town,name", "--limit", "4"], ["--search", "plasma"],
+    ["--search", "saint clair"], ["--fields", "id,town", "--limit", "0"], ["--where", "town=Rouen"],
+    ["--role", "delegation", "--cite"], ["--town", "Caen", "--as-of", "2023"], ["--query", "[].id"],
+]
+
+
+@pytest.mark.parametrize("args", COMPANY_ARGS, ids=" ".join)
+@pytest.mark.parametrize("fmt", ["json", "tsv", "table"])
+def test_companies_answer_the_same_from_the_store(run, args: list[str], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    if "--query" in args and fmt != "json":
+        return
+    parsed = run("companies", *args, "-f", fmt, env={"NORMANDIE_NO_CACHE": "1"})
+    run("companies")  # leaves the store
+    stored_run = run("companies", *args, "-f", fmt)
+    assert (stored_run.exit_code, stored_run.stdout, stored_run.stderr) == (parsed.exit_code, parsed.stdout,
+                                                                             parsed.stderr)
+
+
+def test_companies_on_a_generated_file_answer_the_same_from_the_store(run, generated: Path) -> None:  # type: ignore[no-untyped-def]
+    for args in (["--town", "Argentan", "--limit", "20"], ["--town", "Rouen"], ["--search", "saint"],
+                 ["--department", "eure", "--sort", "name"]):
+        parsed = run("--data", str(generated), "companies", *args, "-f", "json", env={"NORMANDIE_NO_CACHE": "1"})
+        stored_run = run("--data", str(generated), "companies", *args, "-f", "json")
+        assert stored_run.stdout == parsed.stdout and parsed.stdout.startswith("[")
+
+
+def test_a_selective_query_does_not_build_the_book(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    run("companies")  # leaves the store
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole book was read")
+
+    monkeypatch.setattr(store, "read_book", refuse)
+    monkeypatch.setattr("normandie_cli.book.read_facts", refuse)
+    result = run("companies", "--town", "Rouen", "--limit", "1", "-f", "tsv")
+    assert result.exit_code == 0 and result.stdout.count("\n") == 2
+    with pytest.raises(AssertionError, match="whole book"):
+        run("companies", "--town", "Rouen", "--where", "name~a", "-f", "tsv")  # --where needs the book

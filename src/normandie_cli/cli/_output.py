@@ -104,11 +104,14 @@ Rows = list[Row] | Output
 
 
 def listing_command(
-    app: typer.Typer, listing: Listing, example: str, *, name: str | None = None, needs_book: bool = True
+    app: typer.Typer, listing: Listing, example: str, *, name: str | None = None, needs_book: bool = True,
+    from_store: Callable[..., list[Row]] | None = None,
 ) -> Callable[[Callable[..., Rows]], Callable[..., None]]:
     """Register ``func(book, **filters) -> rows`` (or an :class:`Output`) as a listing command,
     with every shared option. ``needs_book=False``: ``func(**filters)``, for listings that are
-    not about the fact book (``fields``, ``cache info``)."""
+    not about the fact book (``fields``, ``cache info``). ``from_store(conn, limit=N, **filters)``:
+    the same rows found in the SQLite store without building the book, used when no option
+    needs the whole book (``--as-of``, ``--where``, ``--query``, ``--cite``)."""
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
         own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
@@ -126,6 +129,14 @@ def listing_command(
                 options.pop("as_of")
                 emit(state, listing, func(**kwargs), **options)
                 return
+            if from_store is not None and not (options["as_of"] or options["where"] or options["query"]
+                                               or options["cite"]):
+                conn = state.store()
+                if conn is not None:
+                    options.pop("as_of")
+                    limit = options["limit"] if options["sort"] is None else None  # sorted: limit after
+                    emit(state, listing, from_store(conn, limit=limit, **kwargs), **options)
+                    return
             book, warnings = book_as_of(state.book(), options.pop("as_of"))
             result = func(book, **kwargs)
             if isinstance(result, Output):

@@ -18,7 +18,14 @@ from ._app import app
 from ._output import Output, listing_command
 
 
-@listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair")
+def _store_companies(conn: object, **filters: object) -> list[Row]:
+    from ..store import company_rows
+
+    return company_rows(conn, **filters)  # type: ignore[arg-type]
+
+
+@listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair",
+                 from_store=_store_companies)
 def companies(
     book: m.FactBook,
     town: Annotated[str | None, typer.Option(help="Only companies in this town (name or id).", autocompletion=complete.towns)] = None,
