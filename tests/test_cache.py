@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from normandie_cli import cache
-from normandie_cli.errors import DataError
 from normandie_cli.book import load_facts
+from normandie_cli.errors import DataError
 from normandie_cli.loader import bundled_path
 
 from .conftest import write
@@ -149,3 +149,15 @@ def test_the_cli_output_is_the_same_from_the_cache(run) -> None:  # type: ignore
     warm = run("figures", "-f", "json").stdout
     bypass = run("figures", "-f", "json", env={"NORMANDIE_NO_CACHE": "1"}).stdout
     assert cold == warm == bypass
+
+
+@pytest.mark.parametrize("statement", ["DROP TABLE completion", "DROP INDEX organisations_town", "DROP VIEW companies",
+                                       "CREATE TABLE extra (x)", "ALTER TABLE figures ADD COLUMN extra TEXT"])
+def test_a_store_missing_a_table_or_index_is_rebuilt(tmp_path: Path, statement: str) -> None:
+    path = write(tmp_path, SMALL)
+    load_facts(path)
+    [entry] = cache.entries()
+    _tamper(entry, statement)
+    assert cache.connect(path) is None and cache.read(path) is None
+    load_facts(path)
+    assert cache.connect(path) is not None

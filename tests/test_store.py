@@ -40,8 +40,8 @@ def test_the_bundled_book_reads_back_exactly(tmp_path: Path) -> None:
     book = load_facts(bundled_path(), use_cache=False)
     conn = stored(book, tmp_path)
     assert store.read_book(conn, book.path) == book
-    assert store.has_tables(conn)
     assert store.is_current(store.read_meta(conn))
+    assert store.has_schema(conn, store.read_meta(conn))
 
 
 def test_a_generated_book_reads_back_exactly(tmp_path: Path, generated: Path) -> None:
@@ -203,3 +203,45 @@ def test_a_selective_query_does_not_build_the_book(run, monkeypatch: pytest.Monk
     assert result.exit_code == 0 and result.stdout.count("\n") == 2
     with pytest.raises(AssertionError, match="whole book"):
         run("companies", "--town", "Rouen", "--where", "name~a", "-f", "tsv")  # --where needs the book
+
+
+# Completion from the store -------------------------------------------------------------------
+
+from normandie_cli.cli import _complete  # noqa: E402
+
+
+def test_completion_candidates_from_the_store_are_those_of_the_book(books) -> None:  # type: ignore[no-untyped-def]
+    """For every kind and many typed prefixes, the prefix query on the store offers exactly
+    what filtering every value of the book offers."""
+    for book, conn in books:
+        lines = store.completion_lines(book)
+        for kind in {k for k, _, _ in lines}:
+            values = [(v, h) for k, v, h in lines if k == kind]
+            prefixes = {""} | {v[:n] for v, _ in values[:300] for n in (1, 2, 4, 7)}
+            prefixes |= {p.upper() for p in list(prefixes)[:50]} | {"É", "he", "HÉROU", "saint-", "seine ", " "}
+            for typed in prefixes:
+                assert _complete._offer(typed, store.complete(conn, kind, typed)) == _complete._offer(typed, values), (
+                    kind, typed)
+
+
+def test_completion_honours_max_size(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("normandie")
+    if not script.exists():
+        pytest.skip("needs the installed normandie script")
+    import os
+
+    def complete(*words: str, **env: str) -> list[str]:
+        variables = {k: v for k, v in os.environ.items() if not k.startswith(("_NORMANDIE", "_TYPER", "COMP_"))}
+        variables.update(_NORMANDIE_COMPLETE="complete_bash", COMP_WORDS="\n".join(("normandie", *words)),
+                         COMP_CWORD=str(len(words)), **env)
+        result = subprocess.run([str(script)], capture_output=True, text=True, env=variables, timeout=60)
+        assert result.returncode == 0 and result.stderr == ""
+        return result.stdout.split()
+
+    assert complete("companies", "--town", "herou") == ["herouville-saint-clair"]
+    assert complete("companies", "--town", "herou", NORMANDIE_MAX_SIZE="1K") == []  # the file is larger
+    assert complete("--max-size", "1K", "companies", "--town", "herou") == []
+    assert complete("--max-size", "10M", "companies", "--town", "herou",
+                    NORMANDIE_MAX_SIZE="1K") == ["herouville-saint-clair"]
+    assert complete("--no-cache", "companies", "--town", "herou", NORMANDIE_MAX_SIZE="10M") == [
+        "herouville-saint-clair"]

@@ -67,53 +67,6 @@ def _shape() -> str:
     return _SHAPES[0]
 
 
-# Side files: small derived data (completion candidates) kept beside an entry, valid under the
-# same stamp, in plain lines so that reading one needs neither json nor the book.
-
-def _side_path(entry: Path, name: str) -> Path:
-    return entry.with_name(f"{entry.stem}.{name}.txt")
-
-
-def read_side(file: Path, name: str) -> list[str] | None:
-    """The lines stored under ``name`` for this very file, or ``None``."""
-    try:
-        entry, stamp = _entry_and_stamp(file)
-        with open(_side_path(entry, name), encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, RuntimeError, ValueError):
-        return None
-    first, _, rest = text.partition("\n")
-    if first != repr(stamp) or not text.endswith("\n"):
-        return None  # another file's, a stale one, or a half-written one
-    return rest.splitlines()
-
-
-def write_side(file: Path, name: str, lines: list[str]) -> None:
-    """Store ``lines`` under ``name`` for this file; silently nothing on failure."""
-    try:
-        entry, stamp = _entry_and_stamp(file)
-        _atomic_write(_side_path(entry, name), "".join(f"{line}\n" for line in [repr(stamp), *lines]))
-    except (OSError, RuntimeError, ValueError):
-        return
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
 def _fresh(file: Path) -> Any:
     """An open, read-only connection to the store of ``file`` when it can be trusted; else ``None``."""
     import sqlite3
@@ -129,7 +82,7 @@ def _fresh(file: Path) -> Any:
         return None  # RuntimeError: pathlib's word for a symlink loop
     try:
         meta = store.read_meta(conn)
-        if store.is_current(meta) and _meta_stamp(meta) == stamp and store.has_tables(conn):
+        if store.is_current(meta) and _meta_stamp(meta) == stamp and store.has_schema(conn, meta):
             return conn
     except (sqlite3.Error, ValueError):
         pass
@@ -228,9 +181,4 @@ def clear() -> int:
             removed += 1
         except OSError:
             pass
-        for side in path.parent.glob(f"{path.stem}.*.txt"):
-            try:
-                side.unlink()
-            except OSError:
-                pass
     return removed

@@ -30,7 +30,7 @@ from .dates import PartialDate, parse_date
 from .record import Record
 
 #: Bumped whenever the layout changes: a store of another schema is never read.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 HEADER = b"SQLite format 3\x00"
 #: The FTS5 tokenizer of the search index (the text it indexes is already folded).
 TOKENIZE = "unicode61 remove_diacritics 2"
@@ -122,6 +122,9 @@ def schema_statements(fts: bool = True) -> list[str]:
                           ("figures", "subject"), ("figures", "measure"), ("figures", "source"),
                           ("figures", "as_of")):
         out.append(f"CREATE INDEX {_quote(f'{table}_{column}')} ON {_quote(table)} ({_quote(column)})")
+    out.append("CREATE TABLE completion (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, folded TEXT NOT NULL,"
+               " value TEXT NOT NULL, help TEXT NOT NULL)")
+    out.append("CREATE INDEX completion_prefix ON completion (kind, folded)")
     out.append(
         "CREATE VIEW companies AS SELECT o.id, o.name, o.town AS town_id, p.name AS town, p.department,"
         " p.country, o.roles, o.parent, o.description, o.cite FROM organisations o"
@@ -233,9 +236,67 @@ def write_book(conn: sqlite3.Connection, book: m.FactBook, meta: dict[str, str],
                     ((r.id, pos, value) for r in chunk for pos, value in enumerate(getattr(r, name))),
                 )
             conn.commit()
+    from .text import fold
+
+    lines = completion_lines(book)
+    for start in range(0, len(lines), batch):
+        part = lines[start:start + batch]
+        conn.executemany("INSERT INTO completion (kind, folded, value, help) VALUES (?, ?, ?, ?)",
+                         ((kind, fold(value), value, help_text) for kind, value, help_text in part))
+        conn.commit()
     if fts:
         conn.execute("INSERT INTO organisations_fts(organisations_fts) VALUES ('rebuild')")
     conn.commit()
+
+
+def completion_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
+    """Every value tab completion offers, as (kind, value, help), in the order offered: ids and
+    organisation names (``id``), projects and events (``project``), towns, départements, roles,
+    measures, topics and subjects."""
+    lines: list[tuple[str, str, str]] = []
+    for kind, item in book.entities():
+        label = getattr(item, "name", None) or getattr(item, "title", None) or item.id
+        lines.append(("id", item.id, f"{kind}: {label}"))
+    for org in book.organisations:
+        lines.append(("id", org.name, f"organisation: {org.id}"))
+    for project in book.projects:
+        lines.append(("project", project.id, project.name))
+    for event in book.events:
+        lines.append(("project", event.id, event.name))
+    for place in book.places:
+        if place.kind == "town":
+            where = ", ".join(x for x in (place.department, place.region, place.country) if x)
+            lines.append(("town", place.id, f"{place.name} ({where})"))
+    for name in sorted({p.department for p in book.places if p.department}):
+        lines.append(("department", name, "département"))
+    for role in sorted({r for org in book.organisations for r in org.roles}):
+        lines.append(("role", role, "role"))
+    for measure in sorted({f.measure for f in book.figures}):
+        lines.append(("measure", measure, "measure"))
+    for topic in sorted({s.topic for s in book.statements}):
+        lines.append(("topic", topic, "topic"))
+    index = book.index()
+    claims: tuple[m.Figure | m.Milestone | m.Statement, ...] = (*book.figures, *book.milestones, *book.statements)
+    for subject in dict.fromkeys(c.subject for c in claims):
+        lines.append(("subject", subject, getattr(index.get(subject), "name", None) or subject))
+    return [(kind, " ".join(str(value).split()), " ".join(str(help_text).split())) for kind, value, help_text in lines]
+
+
+def complete(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple[str, str]]:
+    """The (value, help) pairs of one kind whose folded value starts with the folded
+    ``incomplete``, in the order offered: a range on the ``completion_prefix`` index. (The
+    caller keeps those that match what was typed; this only narrows.)"""
+    from .text import fold
+
+    prefix = fold(incomplete)
+    if not prefix:
+        cursor = conn.execute("SELECT value, help FROM completion WHERE kind = ? ORDER BY position", (kind,))
+    else:
+        cursor = conn.execute(
+            "SELECT value, help FROM completion WHERE kind = ? AND folded >= ? AND folded < ? ORDER BY position",
+            (kind, prefix, prefix + "\U0010ffff"),
+        )
+    return [(str(value), str(help_text)) for value, help_text in cursor]
 
 
 def write_database(path: Path, book: m.FactBook, meta: dict[str, str]) -> None:
@@ -290,15 +351,13 @@ def is_current(meta: dict[str, str]) -> bool:
             and meta.get("shape") == shape())
 
 
-def has_tables(conn: sqlite3.Connection) -> bool:
-    """Whether every section table is there with exactly its columns. (Checked before reading:
-    SQLite reads a double-quoted name that is no column as a string, not as an error.)"""
-    for table, _, columns in TABLES:
-        found = [row[1] for row in conn.execute(f"PRAGMA table_info({_quote(table)})")]
-        derived = ["_search"] if table == "organisations" else []
-        if found != [name for name, _, _ in columns] + derived:
-            return False
-    return True
+def has_schema(conn: sqlite3.Connection, meta: dict[str, str]) -> bool:
+    """Whether the database holds exactly the tables, indexes and views this version creates
+    (compared by their ``CREATE`` statements, so a missing table or a column too many is seen
+    before reading: SQLite reads a double-quoted name that is no column as a string)."""
+    found = {str(sql) for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+             if not str(name).startswith("organisations_fts_")}
+    return found == set(schema_statements(meta.get("fts") == "1"))
 
 
 def _date_reader() -> Callable[[str | None], PartialDate | None]:
