@@ -7,6 +7,8 @@ This is the one module that orchestrates loading; the pieces it calls (``loader`
 from __future__ import annotations
 
 import os
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from . import cache
@@ -14,7 +16,29 @@ from . import model as m
 from .errors import DataError
 from .loader import DEFAULT_MAX_SIZE, check_file, read_facts, resolve_data_path
 from .memory import gc_paused
+from .store import connect, has_schema, is_current, is_database, read_book, read_meta
 from .validate import check_quotes, check_references
+
+
+def is_fact_store(file: Path) -> bool:
+    """Whether ``--data`` names a SQLite database (its header) rather than a YAML fact file."""
+    return file.is_file() and is_database(file)
+
+
+def _open_fact_store(file: Path) -> sqlite3.Connection:
+    """A fact store given as ``--data``, opened read-only; a DataError unless it is one this
+    version wrote. (It was checked when it was written: it is not checked again.)"""
+    check_file(file, max_size=2**63)  # the size limit protects the YAML parser; SQLite reads pages
+    try:
+        conn = connect(file)
+        meta = read_meta(conn)
+        if is_current(meta) and has_schema(conn, meta):
+            return conn
+        conn.close()
+    except sqlite3.Error:
+        pass
+    raise DataError(str(file), "a SQLite database, but not a fact store written by this version of normandie "
+                               "(write one with: normandie export sqlite PATH)")
 
 
 def load_facts(
@@ -28,6 +52,14 @@ def load_facts(
     texts): ``normandie validate`` does.
     """
     file = resolve_data_path(path)
+    if is_fact_store(file):
+        conn = _open_fact_store(file)
+        try:
+            return read_book(conn, str(file))
+        except (sqlite3.Error, ValueError, TypeError) as err:
+            raise DataError(str(file), f"cannot read this fact store: {err}") from None
+        finally:
+            conn.close()
     check_file(file, max_size)  # the size limit and path checks hold for a cached book too
     use_cache = use_cache and not cache.disabled_by_environment()
     if use_cache:
@@ -61,10 +93,13 @@ def open_store(
     path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, max_size: int = DEFAULT_MAX_SIZE
 ) -> Any:
     """A read-only ``sqlite3.Connection`` to the fact store of a fact file, for queries that
-    run in SQL: the parse cache's database (the file is parsed and cached first when it is not
-    there yet). ``None`` when there is none to use (``--no-cache``, ``NORMANDIE_NO_CACHE``, an
+    run in SQL: the file itself when it is a fact store (``normandie export sqlite``), else the
+    parse cache's database (the file is parsed and cached first when it is not there yet).
+    ``None`` when there is none to use (``--no-cache``, ``NORMANDIE_NO_CACHE``, an
     unwritable cache directory): the caller then works on the book."""
     file = resolve_data_path(path)
+    if is_fact_store(file):
+        return _open_fact_store(file)
     check_file(file, max_size)
     if not use_cache or cache.disabled_by_environment():
         return None

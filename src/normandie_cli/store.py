@@ -552,3 +552,71 @@ def iter_tables() -> Iterator[str]:
     """The section tables, in file order."""
     for table, _, _ in TABLES:
         yield table
+
+
+# Publishing ----------------------------------------------------------------------------------
+
+#: What each table holds, for people browsing the database (Datasette's table descriptions).
+TABLE_DESCRIPTIONS = {
+    "meta": "What this database is: schema version, program version, the records' shape.",
+    "sources": "The sources every fact cites: publisher, publication date, URL, language.",
+    "places": "Towns and areas, with département, région and country.",
+    "organisations": "Companies, public bodies, associations and missions; town is a place id.",
+    "people": "People named by the sources.",
+    "events": "Trade missions, receptions, visits, consultations, announcements.",
+    "projects": "Plants and other projects, with their locations and status claims over time.",
+    "figures": "One number as one source states it, with its qualifier and as-of date.",
+    "milestones": "Dated steps of projects, events and organisations, planned or done.",
+    "statements": "Facts that are not a number or a date, in our words, with their source.",
+    "discrepancies": "Where sources (or one source) disagree, with each side.",
+    "organisations_roles": "An organisation's roles (delegation, investor, ...), one row each.",
+    "events_places": "The places of an event, one row each.",
+    "events_participants": "The participants of an event, one row each.",
+    "completion": "Values offered by the command line's tab completion.",
+    "companies": "Organisations of kind company, with their town's name, département and country.",
+}
+
+#: Columns every table of records has, described once.
+COMMON_COLUMNS = {
+    "id": "the record's id, unique across the whole fact file",
+    "line": "the line of the fact file where the record starts",
+    "cite": "citations, as JSON: [[source, quote, note], ...]",
+    "_search": "folded id, name, town and description (what companies --search matches)",
+}
+
+
+def datasette_metadata(
+    conn: sqlite3.Connection, database: str, described: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """Datasette's metadata for a fact store: title, licence, the sources with their URLs,
+    table and column descriptions (``described``: column descriptions per table, e.g. from the
+    listings' fields; the common columns are described here)."""
+    from html import escape
+
+    sources = list(conn.execute("SELECT id, publisher, title, url FROM sources ORDER BY rowid"))
+    items = "".join(
+        f"<li>{escape(f'{title} ({publisher})' if title else publisher)}"
+        + (f': <a href="{escape(url)}">{escape(url)}</a>' if url else "") + f" <code>{escape(sid)}</code></li>"
+        for sid, publisher, title, url in sources
+    )
+    tables: dict[str, Any] = {}
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'organisations_fts%'"
+        " ORDER BY name"
+    ):
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({_quote(name)})")]
+        given = (described or {}).get(name, {})
+        descriptions = {c: given.get(c) or COMMON_COLUMNS.get(c) for c in columns}
+        tables[name] = {"description": TABLE_DESCRIPTIONS.get(name, ""),
+                        "columns": {c: d for c, d in descriptions.items() if d}}
+    return {
+        "title": "Normandy's economy: the normandie fact book",
+        "description": "Every fact with its source: companies, projects, figures, milestones and "
+                       "statements about Normandy's economy, as published by the sources listed below.",
+        "description_html": f"<p>Every fact with its source. {len(sources)} sources:</p><ul>{items}</ul>",
+        "license": "MIT",
+        "license_url": "https://opensource.org/licenses/MIT",
+        "source": f"{len(sources)} sources (table sources)",
+        "source_url": next((url for _, _, _, url in sources if url), None),
+        "databases": {database: {"tables": tables}},
+    }

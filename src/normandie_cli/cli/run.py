@@ -9,7 +9,7 @@ import sys
 import typer
 
 from ..errors import ExitCode
-from . import cache, fields, listing, validate  # noqa: F401  (each registers its commands on app)
+from . import cache, export, fields, listing, validate  # noqa: F401  (each registers its commands on app)
 from ._app import app, new_app, quiet_stdout
 
 _GLOBAL_WITH_VALUE = ("--data", "--max-size")
