@@ -245,3 +245,11 @@ def test_completion_honours_max_size(tmp_path: Path) -> None:
                     NORMANDIE_MAX_SIZE="1K") == ["herouville-saint-clair"]
     assert complete("--no-cache", "companies", "--town", "herou", NORMANDIE_MAX_SIZE="10M") == [
         "herouville-saint-clair"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text() | st.text(alphabet="Hérouville-Saint-Clair ÉéèÆæßİıŁłØøﬁ’'._- \t\u0301\u0327ǅΐΣσς"))
+def test_the_store_folds_exactly_as_text_fold(value: str) -> None:
+    from normandie_cli.text import fold
+
+    assert store.fold(value) == fold(value)
