@@ -169,7 +169,7 @@ def facts_file(workdir: Path, size: int, seed: int) -> tuple[Path, float | None]
 
 def json_copy(yaml_path: Path) -> tuple[Path, dict]:  # type: ignore[type-arg]
     """The same data as a JSON document (dates are quoted strings already), and that data."""
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     target = yaml_path.with_suffix(".json")
     if target.exists() and target.stat().st_mtime >= yaml_path.stat().st_mtime:
