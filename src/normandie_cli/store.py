@@ -565,14 +565,16 @@ def company_rows(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    rows = []
     loads = json.loads
+
+    @_memo
+    def sources_of(cite: str) -> tuple[str, ...]:  # many companies share a citation list
+        return tuple(dict.fromkeys(citation[0] for citation in loads(cite)))
+
+    roles_of = _memo(lambda text: tuple(loads(text)))
+    rows = []
     for oid, name, town_id, roles, description, cite in conn.execute(sql, params):
         place = places.get(town_id) if town_id else None
-        sources: list[str] = []
-        for citation in loads(cite):
-            if citation[0] not in sources:
-                sources.append(citation[0])
         rows.append({
             "id": oid,
             "name": name,
@@ -580,9 +582,9 @@ def company_rows(
             "town_id": town_id,
             "department": place[1] if place else None,
             "country": place[2] if place else None,
-            "roles": loads(roles),
+            "roles": list(roles_of(roles)),
             "description": description,
-            "source": sources,
+            "source": list(sources_of(cite)),
         })
     return rows
 
