@@ -142,3 +142,10 @@ def test_datasette_serves_the_export(exported: tuple[Path, Path]) -> None:
     finally:
         server.kill()
         server.wait(timeout=10)
+
+
+def test_validate_says_a_fact_store_is_not_a_yaml_file(run, exported: tuple[Path, Path]) -> None:  # type: ignore[no-untyped-def]
+    db, _ = exported
+    result = run("--data", str(db), "validate")
+    assert result.exit_code == ExitCode.DATA_ERROR
+    assert "validate the YAML fact file it was exported from" in result.stderr

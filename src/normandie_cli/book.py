@@ -83,6 +83,9 @@ def validate_file(
     path: str | os.PathLike[str] | None = None, max_size: int | None = None
 ) -> tuple[m.FactBook, list[DataError]]:
     """Every problem in a fact file, in file order. Raises DataError only when it cannot be read."""
+    if is_fact_store(resolve_data_path(path)):
+        raise DataError(str(resolve_data_path(path)), "a fact store (SQLite), checked when it was written; "
+                        "validate the YAML fact file it was exported from")
     book, problems = read_facts(path) if max_size is None else read_facts(path, max_size)
     problems = problems + check_references(book) + check_quotes(book)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
