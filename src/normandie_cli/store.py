@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -592,12 +592,6 @@ def company_rows(
 def read_meta_value(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
-
-
-def iter_tables() -> Iterator[str]:
-    """The section tables, in file order."""
-    for table, _, _ in TABLES:
-        yield table
 
 
 # Publishing ----------------------------------------------------------------------------------
