@@ -253,3 +253,26 @@ def test_the_store_folds_exactly_as_text_fold(value: str) -> None:
     from normandie_cli.text import fold
 
     assert store.fold(value) == fold(value)
+
+
+def test_without_a_writable_cache_a_query_parses_the_file_once(run, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the cache directory would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    import normandie_cli.book as book_module
+
+    calls: list[object] = []
+    real = book_module.read_facts
+
+    def counting(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(book_module, "read_facts", counting)
+    parsed = run("companies", "--role", "delegation", "-f", "json", env={"NORMANDIE_NO_CACHE": "1"})
+    calls.clear()
+    result = run("companies", "--role", "delegation", "-f", "json")
+    assert result.stdout == parsed.stdout
+    assert len(calls) == 1
+    assert cache.entries() == []

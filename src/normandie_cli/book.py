@@ -94,20 +94,22 @@ def validate_file(
 
 def open_store(
     path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, max_size: int = DEFAULT_MAX_SIZE
-) -> Any:
+) -> tuple[Any, m.FactBook | None]:
     """A read-only ``sqlite3.Connection`` to the fact store of a fact file, for queries that
     run in SQL: the file itself when it is a fact store (``normandie export sqlite``), else the
     parse cache's database (the file is parsed and cached first when it is not there yet).
-    ``None`` when there is none to use (``--no-cache``, ``NORMANDIE_NO_CACHE``, an
-    unwritable cache directory): the caller then works on the book."""
+    The connection is ``None`` when there is none to use (``--no-cache``, ``NORMANDIE_NO_CACHE``,
+    an unwritable cache directory): the caller then works on the book, which comes second when
+    it had to be parsed (so that it is not parsed twice), else ``None``."""
     file = resolve_data_path(path)
     if is_fact_store(file):
-        return _open_fact_store(file)
+        return _open_fact_store(file), None
     check_file(file, max_size)
     if not use_cache or cache.disabled_by_environment():
-        return None
+        return None, None
     conn = cache.connect(file)
-    if conn is None:
-        load_facts(file, use_cache=True, max_size=max_size)
-        conn = cache.connect(file)
-    return conn
+    if conn is not None:
+        return conn, None
+    book = load_facts(file, use_cache=True, max_size=max_size)
+    conn = cache.connect(file)
+    return conn, (book if conn is None else None)

@@ -31,13 +31,14 @@ def _values(ctx: Any, wanted: str, incomplete: str) -> Iterable[tuple[str, str]]
     use_cache = not params.get("no_cache", False)
     size = params.get("max_size") or os.environ.get("NORMANDIE_MAX_SIZE") or None
     max_size = parse_size(size) if isinstance(size, str) else DEFAULT_MAX_SIZE
-    conn = open_store(file, use_cache=use_cache, max_size=max_size)
+    conn, book = open_store(file, use_cache=use_cache, max_size=max_size)
     if conn is not None:
         try:
             return store.complete(conn, wanted, incomplete)
         finally:
             conn.close()
-    book = load_facts(file, use_cache=False, max_size=max_size)
+    if book is None:
+        book = load_facts(file, use_cache=False, max_size=max_size)
     return [(value, help_text) for kind, value, help_text in store.completion_lines(book) if kind == wanted]
 
 

@@ -70,8 +70,13 @@ class State:
             with slow_work(f"Reading {resolve_data_path(self.data)} (a large file is parsed once, "
                            "then read from the parse cache)"):
                 _tell_test_ready()
-                self._store = open_store(
+                self._store, parsed = open_store(
                     self.data, use_cache=not self.no_cache, max_size=self.max_size or DEFAULT_MAX_SIZE
                 )
+            if parsed is not None:  # no store to use, but the book is parsed: keep it for book()
+                self._book = parsed
+                import gc
+
+                gc.freeze()
             self._store_opened = True
         return self._store
