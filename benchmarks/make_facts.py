@@ -22,6 +22,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 DEFAULT_SEED = 20230314
 PUBLISHER = "synthetic (benchmarks/make_facts.py)"
@@ -120,7 +121,7 @@ def a_date(rng: random.Random, first_year: int, last_year: int) -> str:
     return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def generate(count: int, seed: int, out) -> dict[str, int]:  # noqa: C901 - one straight pass
+def generate(count: int, seed: int, out: TextIO) -> dict[str, int]:  # noqa: C901 - one straight pass
     rng = random.Random(seed)
     w = out.write
     width = max(6, len(str(count)))
@@ -217,10 +218,10 @@ def generate(count: int, seed: int, out) -> dict[str, int]:  # noqa: C901 - one 
         start = rng.randint(0, 1)
         year = rng.randint(2021, 2023)
         for step in range(steps):
-            value = STATUS_PATH[min(start + step, len(STATUS_PATH) - 1)]
+            status = STATUS_PATH[min(start + step, len(STATUS_PATH) - 1)]
             if step == steps - 1 and rng.random() < 0.05:
-                value = "abandoned"
-            w(f"      - value: {q(value)}\n")
+                status = "abandoned"
+            w(f"      - value: {q(status)}\n")
             w(f"        source: {q(rng.choice(PRESS))}\n")
             w(f"        as_of: {q(a_date(rng, year + step, year + step))}\n")
         w("    cite:\n")
@@ -230,23 +231,23 @@ def generate(count: int, seed: int, out) -> dict[str, int]:  # noqa: C901 - one 
     w("\nfigures:\n")
     revisions: list[tuple[str, list[tuple[int, str]]]] = []
     for project_id, _ in projects:
-        claims = []
+        investments: list[tuple[int, str]] = []
         for number in range(1, rng.randint(1, 3) + 1):
-            value = rng.randint(1, 400) * 1_000_000 if rng.random() < 0.9 else rng.randint(1, 5) * 1_000_000_000
+            amount = rng.randint(1, 400) * 1_000_000 if rng.random() < 0.9 else rng.randint(1, 5) * 1_000_000_000
             source = rng.choice(PRESS)
-            claims.append((value, source))
+            investments.append((amount, source))
             w(f"  - id: {q(f'{project_id}-investment-{number}')}\n")
             w(f"    subject: {q(project_id)}\n")
             w(f"    measure: {q('investment')}\n")
-            w(f"    value: {value}\n")
+            w(f"    value: {amount}\n")
             w(f"    unit: {q('EUR')}\n")
             w(f"    qualifier: {q(rng.choice(QUALIFIERS))}\n")
             w("    planned: true\n")
             w(f"    as_of: {q(a_date(rng, 2021, 2025))}\n")
             w(f"    source: {q(source)}\n")
             totals["figures"] += 1
-        if len(claims) > 1 and claims[0][0] != claims[-1][0]:
-            revisions.append((project_id, claims))
+        if len(investments) > 1 and investments[0][0] != investments[-1][0]:
+            revisions.append((project_id, investments))
         direct = rng.randint(5, 400)
         for measure, value in (("jobs-direct", direct), ("jobs-indirect", direct * rng.randint(2, 5))):
             if measure == "jobs-indirect" and rng.random() < 0.4:

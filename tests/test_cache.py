@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -47,27 +47,60 @@ def test_an_edited_file_is_parsed_again(tmp_path: Path) -> None:
     assert load_facts(path).places[0].name == "Caen-la-Mer"
 
 
-@pytest.mark.parametrize("damage", ["", "{", "[1, 2]", '{"stamp": 1}', "\x00\xff", "TRUNCATE"])
+@pytest.mark.parametrize("damage", ["", "{", "[1, 2]", '{"stamp": 1}', "\x00\xff", "TRUNCATE", "HEADER"])
 def test_a_corrupt_or_truncated_cache_is_ignored(tmp_path: Path, damage: str) -> None:
     path = write(tmp_path, SMALL)
     load_facts(path)
     [entry] = cache.entries()
     if damage == "TRUNCATE":
-        text = entry.read_text(encoding="utf-8")
-        entry.write_text(text[: len(text) // 2], encoding="utf-8")
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2])
+    elif damage == "HEADER":  # SQLite's header, then garbage
+        entry.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     else:
         entry.write_bytes(damage.encode("utf-8", "surrogateescape"))
     assert cache.read(path) is None
     assert load_facts(path).places[0].name == "Caen"
+    assert cache.read(path) is not None  # rebuilt
 
 
-def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
+def _tamper(entry: Path, *statements: str) -> None:
+    conn = sqlite3.connect(entry)
+    with conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+
+
+@pytest.mark.parametrize("statements", [
+    ("UPDATE meta SET value = '1' WHERE key = 'schema'",),  # an older schema
+    ("UPDATE meta SET value = '0.0.1' WHERE key = 'version'",),  # another program version
+    ("UPDATE meta SET value = 'places:id' WHERE key = 'shape'",),  # other records
+    ("UPDATE meta SET value = '1' WHERE key = 'size'",),  # another file's stamp
+    ("DELETE FROM meta",),
+    ("DROP TABLE meta",),
+    ("ALTER TABLE places DROP COLUMN region",),  # a table of the wrong shape
+    ("DROP TABLE figures",),
+    ("UPDATE places SET cite = '[[\"s1\"]]'",),  # a citation with one value: not a citation
+    ("UPDATE places SET cite = 'not json'",),
+    ("UPDATE sources SET published = 'yesterday'",),  # not a date
+])
+def test_a_cache_of_the_wrong_shape_or_stamp_is_ignored(tmp_path: Path, statements: tuple[str, ...]) -> None:
     path = write(tmp_path, SMALL)
     load_facts(path)
     [entry] = cache.entries()
-    stored = json.loads(entry.read_text(encoding="utf-8"))
-    stored["book"]["places"][0] = ["caen"]  # a place with one value: not a place
-    entry.write_text(json.dumps(stored), encoding="utf-8")
+    _tamper(entry, *statements)
+    assert cache.read(path) is None
+    assert load_facts(path).places[0].name == "Caen"  # parsed again, and the entry rebuilt
+    assert cache.read(path) == load_facts(path, use_cache=False)
+
+
+def test_a_foreign_sqlite_database_is_ignored(tmp_path: Path) -> None:
+    path = write(tmp_path, SMALL)
+    load_facts(path)
+    [entry] = cache.entries()
+    entry.unlink()
+    _tamper(entry, "CREATE TABLE meta (key TEXT, value TEXT)", "INSERT INTO meta VALUES ('schema', 'x')")
     assert cache.read(path) is None
 
 
@@ -103,7 +136,10 @@ def test_two_processes_writing_at_once_leave_one_whole_entry(tmp_path: Path) -> 
     assert all(p.wait(timeout=120) == 0 for p in procs)
     entries = cache.entries()
     assert len(entries) == 1
-    json.loads(entries[0].read_text(encoding="utf-8"))  # whole, not interleaved
+    conn = sqlite3.connect(entries[0])  # whole, not interleaved
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert conn.execute("SELECT count(*) FROM places").fetchone() == (1,)
+    conn.close()
     assert not list(cache.cache_dir().glob(".tmp-*"))
 
 
@@ -113,3 +149,15 @@ def test_the_cli_output_is_the_same_from_the_cache(run: Runner) -> None:
     warm = run("figures", "-f", "json").stdout
     bypass = run("figures", "-f", "json", env={"NORMANDIE_NO_CACHE": "1"}).stdout
     assert cold == warm == bypass
+
+
+@pytest.mark.parametrize("statement", ["DROP TABLE completion", "DROP INDEX organisations_town", "DROP VIEW companies",
+                                       "CREATE TABLE extra (x)", "ALTER TABLE figures ADD COLUMN extra TEXT"])
+def test_a_store_missing_a_table_or_index_is_rebuilt(tmp_path: Path, statement: str) -> None:
+    path = write(tmp_path, SMALL)
+    load_facts(path)
+    [entry] = cache.entries()
+    _tamper(entry, statement)
+    assert cache.connect(path) is None and cache.read(path) is None
+    load_facts(path)
+    assert cache.connect(path) is not None

@@ -11,7 +11,6 @@ from . import model as m
 from .dates import PartialDate, compare_dates
 from .errors import UsageError
 from .lookup import resolve_any
-from .query.rows import OPENING
 from .record import Record
 from .registry import SIDE_KEYS, Row
 from .text import fold
@@ -48,7 +47,7 @@ def claims_of(book: m.FactBook, entity_id: str) -> list[Claim]:
                              f.quote, f.planned, f.period.text if f.period else None))
     for s in book.milestones:
         if s.subject == entity_id:
-            field = "opening" if s.what in OPENING else s.what
+            field = "opening" if s.what in m.OPENING else s.what
             out.append(Claim(field, s.date, s.source, s.as_of, s.date_qualifier, None, s.scope, s.what, s.id, s.quote,
                              s.planned))
     return out

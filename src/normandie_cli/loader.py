@@ -1,10 +1,12 @@
-"""Read a fact file into the model: YAML nodes, checked key by key, into immutable records.
+"""Read a fact file into the model: YAML events, checked key by key, into immutable records.
 
-The file is composed into YAML nodes (``CSafeLoader`` when PyYAML has its C extension), never
-constructed by PyYAML: every scalar is read from the text the author wrote, so YAML 1.1's
-implicit typing (``NO`` as false, ``0755`` as an octal number, ``2023-03-14`` as a date) never
-leaks into a fact. Each value is checked against the type its key expects, and an error names
-the file, the line and the column. ``yaml`` is imported only when a file is read.
+The file is read from PyYAML's event stream (``CSafeLoader``'s C parser when PyYAML has its C
+extension) and composed into nodes one record at a time (:class:`_Events`), never the whole
+document at once and never constructed by PyYAML: every scalar is read from the text the
+author wrote, so YAML 1.1's implicit typing (``NO`` as false, ``0755`` as an octal number,
+``2023-03-14`` as a date) never leaks into a fact. Each value is checked against the type its
+key expects, and an error names the file, the line and the column. ``yaml`` is imported only
+when a file is read.
 """
 
 from __future__ import annotations
@@ -168,32 +170,198 @@ def read_facts(
     text = read_text(file, max_size)
     _check_depth(str(file), text)
     with gc_paused():
-        root = _compose(str(file), text)
         reader = _Reader(str(file), text)
+        events = _Events(str(file), text)
         try:
-            book = reader.read_book(root)
+            root, streamed = events.read_document(reader)  # a YAML error anywhere is raised here
+        finally:
+            events.dispose()
+        try:
+            book = reader.read_book(root, streamed)
         except DataError:
-            _refuse_aliases(str(file), root)  # the real reason, wherever the first error was found
+            events.refuse_aliases()  # the real reason, wherever the first error was found
             raise
         if reader.problems:
-            _refuse_aliases(str(file), root)
+            events.refuse_aliases()
     return book, reader.problems
 
 
-def _refuse_aliases(name: str, root: Any) -> None:
-    """Raise for the first alias in the document, if any: a walk that visits each node once."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            mark = node.start_mark
-            raise DataError(name, "YAML aliases (*name) are not allowed in a fact file: the value anchored "
+class _Node:
+    """What PyYAML's composer would make of a piece of the document: the resolved tag, the
+    value (the scalar's text, a list of nodes, or a list of (key, value) node pairs), where it
+    starts, and whether the reader has visited it (a second visit means an alias)."""
+
+    __slots__ = ("tag", "value", "start_mark", "seen")
+
+    def __init__(self, tag: str, value: Any, start_mark: Any) -> None:
+        self.tag = tag
+        self.value = value
+        self.start_mark = start_mark
+        self.seen = False
+
+
+class _Events:
+    """The document read from PyYAML's event stream (the C parser when present), never composed
+    whole: each record of a section is composed into nodes, read into a record by the reader,
+    and dropped, so memory is bounded by one record, not by the file. Everything PyYAML's
+    composer checks is checked here with its messages and places: a single document, undefined
+    aliases, duplicate anchors; and tags are resolved as it resolves them."""
+
+    def __init__(self, name: str, text: str) -> None:
+        import yaml
+
+        self.yaml = yaml
+        self.name = name
+        self.loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(text)
+        self.anchors: dict[str, _Node] = {}
+        #: Where the value the first alias names starts (the place of the alias error).
+        self.first_alias: Any = None
+
+    def dispose(self) -> None:
+        self.loader.dispose()
+
+    def refuse_aliases(self) -> None:
+        """Raise for the first alias in the document, if any (the node it names, as the reader
+        would meet it a second time walking the document in order)."""
+        if self.first_alias is not None:
+            mark = self.first_alias
+            raise DataError(self.name, "YAML aliases (*name) are not allowed in a fact file: the value anchored "
                             "here is used again through an alias; write it out", mark.line + 1, mark.column + 1)
-        seen.add(id(node))
-        if isinstance(node.value, list):
-            for item in reversed(node.value):
-                stack.extend(reversed(item) if isinstance(item, tuple) else (item,))
+
+    def next(self) -> Any:
+        yaml = self.yaml
+        try:
+            return self.loader.get_event()
+        except yaml.MarkedYAMLError as err:
+            raise _yaml_error(self.name, err) from None
+        except yaml.YAMLError as err:
+            raise DataError(self.name, f"invalid YAML: {err}") from None
+
+    def _composer_error(self, context: str | None, context_mark: Any, problem: str, problem_mark: Any) -> DataError:
+        return _yaml_error(self.name, self.yaml.composer.ComposerError(context, context_mark, problem, problem_mark))
+
+    def compose(self, event: Any) -> _Node:
+        """The node starting with ``event`` (already taken from the stream), and its children."""
+        yaml = self.yaml
+        kind = type(event)
+        if kind is yaml.AliasEvent:
+            target = self.anchors.get(event.anchor)
+            if target is None:
+                raise self._composer_error(None, None, "found undefined alias", event.start_mark)
+            if self.first_alias is None:
+                self.first_alias = target.start_mark
+            return target
+        anchor = event.anchor
+        if anchor is not None and anchor in self.anchors:
+            raise self._composer_error("found duplicate anchor; first occurrence", self.anchors[anchor].start_mark,
+                                       "second occurrence", event.start_mark)
+        tag = event.tag
+        if kind is yaml.ScalarEvent:
+            if tag is None or tag == "!":
+                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = _Node(tag, event.value, event.start_mark)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            return node
+        if kind is yaml.SequenceStartEvent:
+            if tag is None or tag == "!":
+                tag = self.loader.resolve(yaml.SequenceNode, None, event.implicit)
+            node = _Node(tag, [], event.start_mark)
+            if anchor is not None:
+                self.anchors[anchor] = node
+            items = node.value
+            end = yaml.SequenceEndEvent
+            while True:
+                item = self.next()
+                if type(item) is end:
+                    return node
+                items.append(self.compose(item))
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.MappingNode, None, event.implicit)
+        node = _Node(tag, [], event.start_mark)
+        if anchor is not None:
+            self.anchors[anchor] = node
+        pairs = node.value
+        end = yaml.MappingEndEvent
+        while True:
+            item = self.next()
+            if type(item) is end:
+                return node
+            key = self.compose(item)
+            pairs.append((key, self.compose(self.next())))
+
+    def read_document(self, reader: _Reader) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
+        """The document's root, with each section that can be read record by record already
+        read (its records by section name; its node left empty), and the rest composed.
+
+        A section is read as it streams when it is a plain list and the sources are known
+        (claims take their as-of date from their source): ``sources`` itself, and every section
+        after it. A section before ``sources`` is composed and read afterwards, as are the top
+        level's checks (``read_book``), so that errors come out exactly as before."""
+        yaml = self.yaml
+        self.next()  # the stream's start
+        start = self.next()
+        if type(start) is yaml.StreamEndEvent:
+            raise DataError(self.name, "the file is empty (no YAML document)")
+        event = self.next()
+        if type(event) is not yaml.MappingStartEvent or event.anchor is not None or event.tag not in (None, "!"):
+            root = self.compose(event)
+            streamed: dict[str, tuple[Any, ...]] = {}
+        else:
+            root, streamed = self._stream_top(event, reader)
+        self.next()  # the document's end
+        after = self.next()
+        if type(after) is not yaml.StreamEndEvent:
+            raise self._composer_error("expected a single document in the stream", start.start_mark,
+                                       "but found another document", after.start_mark)
+        return root, streamed
+
+    def _stream_top(self, event: Any, reader: _Reader) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
+        yaml = self.yaml
+        root = _Node(self.loader.resolve(yaml.MappingNode, None, event.implicit), [], event.start_mark)
+        kinds = {section.name: section.kind for section in m.SECTIONS}
+        streamed: dict[str, tuple[Any, ...]] = {}
+        seen: set[str] = set()
+        sources_known = False
+        while True:
+            event = self.next()
+            if type(event) is yaml.MappingEndEvent:
+                return root, streamed
+            key = self.compose(event)
+            event = self.next()
+            name = key.value if key.tag == _STR else None
+            if (name in kinds and name not in seen and (sources_known or name == "sources")
+                    and type(event) is yaml.SequenceStartEvent and event.anchor is None
+                    and (event.tag in (None, "!") or event.tag == _SEQ)):
+                read_one = getattr(reader, kinds[name])
+                records = []
+                end = yaml.SequenceEndEvent
+                while True:
+                    item = self.next()
+                    if type(item) is end:
+                        break
+                    node = self.compose(item)  # a YAML error ends the reading, as it does here
+                    try:
+                        records.append(read_one(node))
+                    except DataError as err:  # a problem in this record: recorded, and on to the next
+                        reader.problems.append(err)
+                streamed[name] = tuple(records)
+                value = _Node(_SEQ, [], event.start_mark)
+                sources_known = sources_known or name == "sources"
+            else:
+                value = self.compose(event)
+            if name is not None:
+                seen.add(name)
+            root.value.append((key, value))
+
+
+def _yaml_error(name: str, err: Any) -> DataError:
+    """A PyYAML error as a DataError with its place."""
+    mark = err.problem_mark or err.context_mark
+    message = " ".join(p for p in (err.context, err.problem) if p) or "invalid YAML"
+    if mark is None:
+        return DataError(name, f"invalid YAML: {message}")
+    return DataError(name, f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
 
 
 def _depth_bound(text: str) -> int:
@@ -214,7 +382,7 @@ def _depth_bound(text: str) -> int:
         return flow
     # Block nesting: is there a line starting with a run of indentation and indicators long
     # enough to go past the limit? (A search in C, not a loop over lines.)
-    deep_line = re.search(r"(?m)^[ \t?:-]{%d,}" % (MAX_DEPTH - flow + 1), text)
+    deep_line = re.search(r"(?m)^[ \t?:-]{" + str(MAX_DEPTH - flow + 1) + ",}", text)
     return MAX_DEPTH + 1 if deep_line else flow
 
 
@@ -237,7 +405,8 @@ def _check_depth(name: str, text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise DataError(name, f"nested deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+                    raise DataError(name, f"nested deeper than {MAX_DEPTH} levels", mark.line + 1 if mark else None,
+                                    mark.column + 1 if mark else None)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as err:
@@ -252,28 +421,6 @@ def _check_depth(name: str, text: str) -> None:
         loader.dispose()
 
 
-def _compose(name: str, text: str) -> Any:
-    import yaml
-
-    loader_class = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        message = " ".join(p for p in (err.context, err.problem) if p) or "invalid YAML"
-        if mark is None:
-            raise DataError(name, f"invalid YAML: {message}") from None
-        raise DataError(name, f"invalid YAML: {message}", mark.line + 1, mark.column + 1) from None
-    except yaml.YAMLError as err:
-        raise DataError(name, f"invalid YAML: {err}") from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise DataError(name, "the file is empty (no YAML document)")
-    return node
-
-
 class _Reader:
     """Turns YAML nodes into model records, checking each key's type."""
 
@@ -281,7 +428,6 @@ class _Reader:
         self.path = path
         self.problems: list[DataError] = []
         self.published: dict[str, PartialDate] = {}
-        self._visited: set[int] = set()
         self._specs: dict[str, Any] = {}
         # Without "&" there is no anchor, so no alias; without "!" no explicit tag: a file
         # with neither (a large register, typically) skips the per-node checks for both.
@@ -306,10 +452,9 @@ class _Reader:
         return DataError(self.path, message, mark.line + 1, mark.column + 1)
 
     def _visit(self, node: Any) -> None:
-        key = id(node)
-        if key in self._visited:
+        if node.seen:  # the same node met twice: through an alias
             raise self.error(node, "YAML aliases (*name) are not allowed in a fact file; write the value out")
-        self._visited.add(key)
+        node.seen = True
         if node.tag not in _PLAIN_TAGS:
             raise self.error(node, f"the tag {node.tag!r} is not allowed in a fact file")
 
@@ -420,7 +565,9 @@ class _Reader:
 
     # -- records -------------------------------------------------------------------------
 
-    def record(self, node: Any, what: str, spec: dict[str, Callable[[Any, str], Any]], required: set[str]) -> dict[str, Any]:
+    def record(
+        self, node: Any, what: str, spec: dict[str, Callable[[Any, str], Any]], required: set[str]
+    ) -> dict[str, Any]:
         fields = self.mapping(node, what)
         out: dict[str, Any] = {}
         for key, value_node in fields.items():
@@ -460,7 +607,10 @@ class _Reader:
 
     # -- the sections --------------------------------------------------------------------
 
-    def read_book(self, root: Any) -> m.FactBook:
+    def read_book(self, root: Any, streamed: dict[str, tuple[Any, ...]] | None = None) -> m.FactBook:
+        """The book from the document's root; ``streamed``: the sections already read record by
+        record as the document streamed (their nodes in ``root`` are empty)."""
+        streamed = streamed or {}
         top = self.mapping(root, "the fact file")
         known = {"format"} | {section.name for section in m.SECTIONS}
         for key, value in top.items():
@@ -474,7 +624,10 @@ class _Reader:
             raise self.error(root, "the fact file has no 'sources' list; every fact needs a source")
         sections: dict[str, tuple[Any, ...]] = {}
         for section in m.SECTIONS:  # sources first: claims take their as-of from them
-            if section.name in top:
+            if section.name in streamed:
+                self.sequence(top[section.name], section.name)  # its node: checked as any other
+                sections[section.name] = streamed[section.name]
+            elif section.name in top:
                 # Each kind of record is read by the method of its kind's name (source, place, ...).
                 sections[section.name] = self.records(top[section.name], section.name, getattr(self, section.kind))
         return m.FactBook(path=self.path, **sections)
@@ -588,7 +741,8 @@ class _Reader:
             "period": self.date, "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "scope": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
         })
-        fields = self.record(node, "a figure", spec, {"id", "subject", "measure", "value", "unit", "qualifier", "source"})
+        required = {"id", "subject", "measure", "value", "unit", "qualifier", "source"}
+        fields = self.record(node, "a figure", spec, required)
         value, value_text = fields.pop("value")
         return m.Figure(
             value=value, value_text=value_text, as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1

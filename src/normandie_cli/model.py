@@ -28,6 +28,8 @@ STATUSES = ("prospective", "planned", "on-hold", "under-way", "done", "abandoned
 ORGANISATION_KINDS = ("company", "public-body", "association", "diplomatic-mission", "not-stated")
 DISCREPANCY_KINDS = ("internal", "between-sources", "revision")
 NOT_STATED = "not-stated"
+#: Milestones that all say when a plant starts working: their history is one story, "opening".
+OPENING = ("commissioning", "operational", "delivery", "phase-1-complete")
 
 
 class Citation(Record):

@@ -6,7 +6,8 @@ one line on stderr and a documented exit code (``errors.ExitCode``). Nothing els
 a bug still shows its traceback.
 """
 
-from __future__ import annotations
+# No "from __future__ import annotations": Typer reads the global options' annotations as
+# objects, without evaluating strings on every run.
 
 import os
 import sys

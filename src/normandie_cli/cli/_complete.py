@@ -13,80 +13,33 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 Candidates = list[tuple[str, str]]
-#: The cache's side file of candidates; renamed whenever :func:`index_lines` changes what it holds.
-SIDE_FILE = "completion-2"
 
 
-def _data_file(ctx: Any) -> tuple[Any, bool]:
-    from ..loader import resolve_data_path
+def _values(ctx: Any, wanted: str, incomplete: str) -> Iterable[tuple[str, str]]:
+    """The candidates of one kind for the data file in use, by a prefix query on the fact
+    store's indexed ``completion`` table (no YAML, no JSON, no book: every Tab press pays for
+    this). The first press on a new or edited file parses it and leaves the store. Without a
+    store (``--no-cache``), from the book. ``--max-size`` and ``NORMANDIE_MAX_SIZE`` are honoured."""
+    import os
+
+    from .. import store
+    from ..book import load_facts, open_store
+    from ..loader import DEFAULT_MAX_SIZE, parse_size, resolve_data_path
 
     params = ctx.find_root().params or {}
-    return resolve_data_path(params.get("data") or None), not params.get("no_cache", False)
-
-
-def index_lines(book: Any) -> list[str]:
-    """Every value a callback offers, as ``kind<TAB>value<TAB>help`` lines (one pass over the book)."""
-    lines: list[tuple[str, str, str]] = []
-    for kind, item in book.entities():
-        named = getattr(item, "name", None) or getattr(item, "title", None) or item.id
-        lines.append(("id", item.id, f"{kind}: {named}"))
-    for org in book.organisations:
-        lines.append(("id", org.name, f"organisation: {org.id}"))
-    for project in book.projects:
-        lines.append(("project", project.id, project.name))
-    for event in book.events:
-        lines.append(("project", event.id, event.name))
-    for place in book.places:
-        if place.kind == "town":
-            where = ", ".join(x for x in (place.department, place.region, place.country) if x)
-            lines.append(("town", place.id, f"{place.name} ({where})"))
-    for name in sorted({p.department for p in book.places if p.department}):
-        lines.append(("department", name, "département"))
-    for role in sorted({r for org in book.organisations for r in org.roles}):
-        lines.append(("role", role, "role"))
-    for measure in sorted({f.measure for f in book.figures}):
-        lines.append(("measure", measure, "measure"))
-    for topic in sorted({s.topic for s in book.statements}):
-        lines.append(("topic", topic, "topic"))
-    from ..query.rows import OPENING
-
-    history: dict[str, dict[str, None]] = {}  # each entity's history fields, in one pass
-    for figure in book.figures:
-        history.setdefault(figure.subject, {})[figure.measure] = None
-    for stone in book.milestones:
-        history.setdefault(stone.subject, {})["opening" if stone.what in OPENING else stone.what] = None
-    for item in (*book.events, *book.projects):
-        for name in ("dates", "status"):
-            if getattr(item, name, ()):
-                history.setdefault(item.id, {})[name] = None
-    for subject, names in history.items():
-        lines += [(f"field:{subject}", name, f"a field of {subject}'s history") for name in names]
-    index = book.index()
-    for subject in dict.fromkeys(c.subject for c in (*book.figures, *book.milestones, *book.statements)):
-        lines.append(("subject", subject, getattr(index.get(subject), "name", None) or subject))
-    def clean(text: object) -> str:  # one line per candidate
-        return " ".join(str(text).split())
-
-    return [f"{kind}\t{clean(value)}\t{clean(help_text)}" for kind, value, help_text in lines]
-
-
-def _values(ctx: Any, wanted: str) -> Iterable[tuple[str, str]]:
-    """The candidates of one kind for the data file in use: from the cache's small side file
-    when it is fresh (no json, no book to build: every Tab press pays for this), else from the
-    book, leaving the side file for the next press."""
-    from .. import cache
-    from ..book import load_facts
-
-    file, use_cache = _data_file(ctx)
-    lines = cache.read_side(file, SIDE_FILE) if use_cache and not cache.disabled_by_environment() else None
-    if lines is None:
-        lines = index_lines(load_facts(file, use_cache=use_cache))
-        if use_cache:
-            cache.write_side(file, SIDE_FILE, lines)
-    for line in lines:
-        kind, value, help_text = line.split("\t")
-        if kind == wanted:
-            yield value, help_text
+    file = resolve_data_path(params.get("data") or None)
+    use_cache = not params.get("no_cache", False)
+    size = params.get("max_size") or os.environ.get("NORMANDIE_MAX_SIZE") or None
+    max_size = parse_size(size) if isinstance(size, str) else DEFAULT_MAX_SIZE
+    conn, book = open_store(file, use_cache=use_cache, max_size=max_size)
+    if conn is not None:
+        try:
+            return store.complete(conn, wanted, incomplete)
+        finally:
+            conn.close()
+    if book is None:
+        book = load_facts(file, use_cache=False, max_size=max_size)
+    return [(value, help_text) for kind, value, help_text in store.completion_lines(book) if kind == wanted]
 
 
 def _prefixed(incomplete: str, value: str) -> str | None:
@@ -147,10 +100,10 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
 
 
 def from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
-    """A callback offering the data file's values of one kind (see :func:`index_lines`)."""
+    """A callback offering the data file's values of one kind (see ``store.completion_lines``)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-        return _values(ctx, kind)
+        return _values(ctx, kind, incomplete)
 
     build.__name__ = f"complete_{kind}"
     return _safely(build)
@@ -170,7 +123,7 @@ subjects = from_data("subject")
 def history_fields(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
     """``history ID <Tab>``: the fields of that entity's history."""
     entity = (ctx.params or {}).get("entity")
-    return _values(ctx, f"field:{entity}") if entity else ()
+    return _values(ctx, f"field:{entity}", incomplete) if entity else ()
 
 
 @_safely

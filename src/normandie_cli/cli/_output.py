@@ -152,23 +152,28 @@ Rows = list[Row] | Output
 
 
 def listing_command(
-    app: typer.Typer, listing: Listing, example: str, *, name: str | None = None, needs_book: bool = True
+    app: typer.Typer, listing: Listing, example: str, *, name: str | None = None, needs_book: bool = True,
+    from_store: Callable[..., Rows] | None = None,
 ) -> Callable[[Callable[..., Rows]], Callable[..., None]]:
     """Register ``func(book, **filters) -> rows`` (or an :class:`Output`) as a listing command,
     with every shared option. ``needs_book=False``: ``func(**filters)``, for listings that are
-    not about the fact book (``fields``, ``cache info``)."""
+    not about the fact book (``fields``, ``cache info``). ``from_store(conn, limit=N, **filters)``:
+    the same rows found in the SQLite store without building the book, used when no option
+    needs the whole book (``--as-of``, ``--where``, ``--query``, ``--cite``)."""
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
-        own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
-        params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
-        params += own
-        for option, (annotation, default) in _COMMON.items():
-            if not needs_book and option in _BOOK_OPTIONS:
-                continue
-            if option == "format":
-                annotation = _format_option(format_choices(listing.name))
-            params.append(
-                inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
+        def signature() -> inspect.Signature:
+            own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
+            params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
+            params += own
+            for option, (annotation, default) in _COMMON.items():
+                if not needs_book and option in _BOOK_OPTIONS:
+                    continue
+                if option == "format":
+                    annotation = _format_option(format_choices(listing.name))
+                params.append(
+                    inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation))
+            return inspect.Signature(params)
 
         def command(ctx: typer.Context, **kwargs: Any) -> None:
             options = {option: kwargs.pop(option) for option in _COMMON if option in kwargs}
@@ -177,6 +182,20 @@ def listing_command(
                 plain = func(**kwargs)
                 emit(state, listing, plain.rows if isinstance(plain, Output) else plain, **options)
                 return
+            if from_store is not None and not (options["as_of"] or options["where"] or options["query"]
+                                               or options["cite"]):
+                conn = state.store()
+                if conn is not None:
+                    options.pop("as_of")
+                    # Sorted or faceted: every row is needed, the limit applies after.
+                    limit = options["limit"] if options["sort"] is None and options["facet"] is None else None
+                    found = from_store(conn, limit=limit, **kwargs)
+                    if isinstance(found, Output):
+                        for message in found.messages:
+                            typer.echo(f"normandie: {message}", err=True)
+                        found = found.rows
+                    emit(state, listing, found, **options)
+                    return
             book, warnings = book_as_of(state.book(), options.pop("as_of"))
             result = func(book, **kwargs)
             if isinstance(result, Output):
@@ -190,14 +209,40 @@ def listing_command(
             else:
                 emit(state, listing, result, book=book, warnings=warnings, **options)
 
-        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in params}
-        command.__name__ = func.__name__
         doc = inspect.cleandoc(func.__doc__ or listing.summary)
-        app.command(name or listing.name, help=f"{doc}\n\nExample: {example}")(command)
-        return command
+        lazy = LazyCommand(command, signature, func.__name__, doc)
+        app.command(name or listing.name, help=f"{doc}\n\nExample: {example}")(lazy)
+        return lazy
 
     return decorate
+
+
+class LazyCommand:
+    """A command function whose signature (every shared option, the format choices) is made
+    only when Typer builds that command: a run builds one command, but every listing command
+    is registered at import, and making all their signatures cost start-up on each run and
+    each Tab press. Typer reads ``__signature__`` and ``__annotations__`` as a function's."""
+
+    def __init__(self, run: Callable[..., None], signature: Callable[[], inspect.Signature], name: str,
+                 doc: str) -> None:
+        self.run = run
+        self.make_signature = signature
+        self.made: inspect.Signature | None = None
+        self.__name__ = self.__qualname__ = name
+        self.__doc__ = doc
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        if self.made is None:
+            self.made = self.make_signature()
+        return self.made
+
+    @property
+    def __annotations__(self) -> dict[str, Any]:  # type: ignore[override]
+        return {p.name: p.annotation for p in self.__signature__.parameters.values()}
+
+    def __call__(self, ctx: typer.Context, **kwargs: Any) -> None:
+        self.run(ctx, **kwargs)
 
 
 def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from .. import model
 
@@ -37,6 +38,8 @@ class State:
         self.no_cache = no_cache
         self.max_size = max_size
         self._book: model.FactBook | None = None
+        self._store: Any = None
+        self._store_opened = False
 
     def book(self) -> model.FactBook:
         """The fact book from ``--data`` / ``NORMANDIE_DATA`` / the bundled file, loaded once."""
@@ -57,3 +60,26 @@ class State:
 
             gc.freeze()
         return self._book
+
+    def store(self) -> Any:
+        """A read-only ``sqlite3.Connection`` to the fact store of the data file in use, opened
+        once, for queries that run in SQL; ``None`` when there is none (``--no-cache``): use
+        :meth:`book` then."""
+        if not self._store_opened:
+            from ..book import open_store
+            from ..loader import DEFAULT_MAX_SIZE, resolve_data_path
+            from ._progress import slow_work
+
+            with slow_work(f"Reading {resolve_data_path(self.data)} (a large file is parsed once, "
+                           "then read from the parse cache)"):
+                _tell_test_ready()
+                self._store, parsed = open_store(
+                    self.data, use_cache=not self.no_cache, max_size=self.max_size or DEFAULT_MAX_SIZE
+                )
+            if parsed is not None:  # no store to use, but the book is parsed: keep it for book()
+                self._book = parsed
+                import gc
+
+                gc.freeze()
+            self._store_opened = True
+        return self._store

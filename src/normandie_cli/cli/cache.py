@@ -11,7 +11,7 @@ from ._output import listing_command
 
 cache_app = typer.Typer(
     name="cache",
-    help="The parse cache: checked fact books stored as JSON, used while their file is unchanged.\n\n"
+    help="The parse cache: checked fact books stored as SQLite databases, used while their file is unchanged.\n\n"
     "Example: normandie cache info",
     no_args_is_help=True,
     rich_markup_mode=None,

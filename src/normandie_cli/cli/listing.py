@@ -20,7 +20,21 @@ if TYPE_CHECKING:  # the core's modules are imported by the commands that use th
     from ..query import rows as query
 
 
-@listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair")
+def _store_companies(conn: Any, **filters: Any) -> Output:
+    """``companies`` answered from the fact store, without building the book."""
+    from ..store import company_rows, filter_vocabularies
+
+    rows = company_rows(conn, **filters)
+    if rows:
+        return Output(rows)
+    from ..query.rows import unknown_filter_values  # only to say why the answer is empty
+
+    wanted = {k: filters.get(k) for k in ("town", "department", "role")}
+    return Output(rows, messages=unknown_filter_values(filter_vocabularies(conn), **wanted))
+
+
+@listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair",
+                 from_store=_store_companies)
 def companies(
     book: m.FactBook,
     town: Annotated[str | None, typer.Option(
@@ -40,7 +54,8 @@ def companies(
     from ..query import rows as query
 
     rows = query.company_rows(book, town=town, department=department, role=role, search=search)
-    return Output(rows, messages=query.unknown_filter_values(book, town=town, department=department, role=role))
+    known = query.filter_vocabularies(book)
+    return Output(rows, messages=[] if rows else query.unknown_filter_values(known, town, department, role))
 
 
 def _job_footer(book: m.FactBook) -> Callable[[list[Row]], tuple[list[Row], list[str]]]:

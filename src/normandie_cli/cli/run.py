@@ -1,5 +1,5 @@
-"""Running the app: only the command about to run is built, and the console script's
-``main``. Importing this module registers every command."""
+"""Running the app: only the command about to run is imported and built, and the console
+script's ``main``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,20 @@ import sys
 import typer
 
 from ..errors import ExitCode
-from . import cache, fields, listing, validate  # noqa: F401  (each registers its commands on app)
 from ._app import app, new_app, quiet_stdout
+
+#: The module that registers a command on ``app`` (every listing command is in listing.py).
+_COMMAND_MODULES = {"fields": "fields", "cache": "cache", "export": "export", "validate": "validate"}
+_ALL_MODULES = ("listing", "fields", "cache", "export", "validate")
+
+
+def register_commands(name: str | None = None) -> None:
+    """Import the module that registers ``name``'s command on ``app`` (every module for
+    ``None``): a run imports only the command it runs."""
+    import importlib
+
+    for module in [_COMMAND_MODULES.get(name, "listing")] if name else _ALL_MODULES:
+        importlib.import_module(f"{__package__}.{module}")
 
 _GLOBAL_WITH_VALUE = ("--data", "--max-size")
 _FULL_APP_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
@@ -86,8 +98,11 @@ def app_for_this_run() -> typer.Typer:
         unhide_descending_sort()
     words = _complete_words() if completing else sys.argv[1:]
     name = command_name(words) if words is not None else None
+    if name is not None:
+        register_commands(name)
     chosen = [info for info in app.registered_commands if info.name == name]
     if not chosen:
+        register_commands()  # help, completion of command names, a group, an unknown command
         return app
     slim = new_app()
     slim.registered_callback = app.registered_callback

@@ -106,20 +106,28 @@ def company_rows(
     return rows
 
 
+def filter_vocabularies(book: m.FactBook) -> dict[str, list[str]]:
+    """The towns (names and ids), départements and roles the book knows, for telling why a
+    filter on them found nothing (a fact store gives the same from ``store.filter_vocabularies``)."""
+    towns = [p for p in book.places if p.kind == "town"]
+    return {
+        "town": [p.name for p in towns],
+        "town_id": [p.id for p in towns],
+        "department": sorted({p.department for p in book.places if p.department}),
+        "role": sorted({r for o in book.organisations for r in o.roles}),
+    }
+
+
 def unknown_filter_values(
-    book: m.FactBook, town: str | None = None, department: str | None = None, role: str | None = None
+    known: dict[str, list[str]], town: str | None = None, department: str | None = None, role: str | None = None
 ) -> list[str]:
     """For a filter on a known vocabulary that no record holds: why the answer is empty, with
-    the closest known values (the data's own spelling)."""
-    vocabularies = {
-        "--town": (town, {name for p in book.places if p.kind == "town" for name in (p.id, p.name)},
-                   [p.name for p in book.places if p.kind == "town"]),
-        "--department": (department, {p.department for p in book.places if p.department},
-                         sorted({p.department for p in book.places if p.department})),
-        "--role": (role, {r for o in book.organisations for r in o.roles},
-                   sorted({r for o in book.organisations for r in o.roles})),
-    }
-    return _unmatched(vocabularies)
+    the closest known values (the data's own spelling). ``known``: :func:`filter_vocabularies`."""
+    return _unmatched({
+        "--town": (town, {*known["town"], *known["town_id"]}, known["town"]),
+        "--department": (department, set(known["department"]), known["department"]),
+        "--role": (role, set(known["role"]), known["role"]),
+    })
 
 
 def unknown_ids(book: m.FactBook, filters: dict[str, str | None]) -> list[str]:
@@ -155,8 +163,6 @@ def _unmatched(vocabularies: dict[str, tuple[str | None, set[str], list[str]]], 
     return out
 
 
-#: Milestones that all say when a plant starts working: their history is one story, "opening".
-OPENING = ("commissioning", "operational", "delivery", "phase-1-complete")
 
 _JOB_KINDS = {"jobs-direct": "direct", "jobs-indirect": "indirect", "jobs-construction": "construction"}
 
@@ -350,7 +356,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
             row[prefix] = claim.value if claim else None
             row[f"{prefix}_qualifier"] = claim.qualifier if claim else None
             row[f"{prefix}_as_of"] = claim.as_of.text if claim else None
-        opening = latest([s for s in book.milestones if s.subject == project.id and s.what in OPENING])
+        opening = latest([s for s in book.milestones if s.subject == project.id and s.what in m.OPENING])
         row.update({
             "opening": opening.date.text if opening else None,
             "opening_qualifier": opening.date_qualifier if opening else None,

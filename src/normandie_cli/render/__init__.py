@@ -5,7 +5,6 @@ and only when it draws one. ``yaml`` is imported only for ``--format yaml``.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -65,6 +64,8 @@ _JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (
 
 def to_json(value: Any, indent: int | None = None) -> str:
     """JSON text (UTF-8 kept readable) in which every control character is escaped."""
+    import json  # only for the formats that write it
+
     return json.dumps(value, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
 
 
@@ -94,7 +95,7 @@ def flat(value: Any) -> str:
         return "; ".join(flat(item) for item in value)
     if isinstance(value, dict):
         if "value" not in value:
-            return json.dumps(value, ensure_ascii=False)
+            return to_json(value)
         qualifier = value.get("qualifier")
         words = [qualifier if qualifier != "exact" else None, flat(value["value"]), value.get("unit"),
                  f"({value['scope']})" if value.get("scope") else None]

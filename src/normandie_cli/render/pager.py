@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -94,6 +93,8 @@ class Pager(io.TextIOBase):
         env.setdefault("LESS", "FRX")
         env.setdefault("LV", "-c")
         try:
+            import shlex  # only when a pager starts
+
             self.process = subprocess.Popen(shlex.split(self.command), stdin=subprocess.PIPE, env=env)
         except OSError:  # no such pager: write straight to the terminal
             self.stream = self.out

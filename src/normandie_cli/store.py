@@ -1,0 +1,707 @@
+"""The SQLite fact store: the schema, derived from the model; a bulk write; the whole book read
+back; and queries with their filters pushed into SQL (standard library only).
+
+One table per section of ``model.SECTIONS`` (``sources``, ``places``, ``organisations``, ...),
+one column per field of its record class, rows in file order (``rowid``). Dates are stored as
+the text the fact file format writes (``2023-03``, ``2023-03-14/2023-03-19``, ``unknown``) and
+parsed back, which gives the very same :class:`~normandie_cli.dates.PartialDate`. Tuples of
+records (citations, date and status claims, locations, sides, also-known-as) are JSON text
+columns: a list of each record's values in field order. Tuples of ids (an organisation's roles,
+an event's places and participants) are JSON text columns too, and also child tables
+(``organisations_roles``, ...) with the parent's id and the position, indexed on the value, for
+filters. Columns whose name starts with ``_`` are derived, for queries: ``organisations._search``
+is the folded text ``companies --search`` matches against, indexed by the FTS5 table
+``organisations_fts``. ``meta`` holds what the file is (schema version, program version, the
+records' shape, and for a parse cache the fact file's path, size and modification time).
+docs/storage.md describes it for people.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from . import model as m
+from .dates import PartialDate, parse_date
+from .record import Record
+
+#: Bumped whenever the layout changes: a store of another schema is never read.
+SCHEMA_VERSION = 5
+HEADER = b"SQLite format 3\x00"
+#: The FTS5 tokenizer of the search index (the text it indexes is already folded).
+TOKENIZE = "unicode61 remove_diacritics 2"
+
+#: How a field is stored: plain (text), int, number (int or float), bool, date, ids (a tuple
+#: of text), records (a tuple of records).
+Column = tuple[str, str, "type | None"]
+
+
+def _field_kinds(cls: type) -> list[Column]:
+    """Each field of a record class with how it is stored, read off its annotations (strings)."""
+    out: list[Column] = []
+    for name in cls._fields:  # type: ignore[attr-defined]
+        annotation = str(cls.__annotations__[name]).replace(" ", "")
+        if annotation.startswith("PartialDate"):
+            out.append((name, "date", None))
+        elif annotation == "tuple[str,...]":
+            out.append((name, "ids", None))
+        elif annotation.startswith("tuple["):
+            inner = getattr(m, annotation[len("tuple["):].split(",")[0])
+            out.append((name, "records", inner))
+        elif annotation == "bool":
+            out.append((name, "bool", None))
+        elif annotation in ("int|float", "Union[int,float]"):
+            out.append((name, "number", None))
+        elif annotation == "int":
+            out.append((name, "int", None))
+        elif annotation in ("str", "str|None"):
+            out.append((name, "plain", None))
+        else:  # a new kind of field: the store must learn it before it can hold it
+            raise TypeError(f"{cls.__name__}.{name}: no way to store a {annotation}")
+    return out
+
+
+#: (table, record class, columns) for every section, in file order.
+TABLES: list[tuple[str, type, list[Column]]] = [
+    (section.name, section.record, _field_kinds(section.record)) for section in m.SECTIONS
+]
+
+
+_KIND = {section.name: section.kind for section in m.SECTIONS}
+
+
+def shape() -> str:
+    """The stored records' field lists: a store written for other records is never read."""
+    parts = []
+    for table, _cls, columns in TABLES:
+        parts.append(f"{table}:{','.join(name for name, _, _ in columns)}")
+        for name, kind, inner in columns:
+            if kind == "records" and inner is not None:
+                parts.append(f"{table}.{name}:{','.join(inner._fields)}")  # type: ignore[attr-defined]
+    return ";".join(parts)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_type(kind: str) -> str:
+    # "number" has no declared type: integers stay integers, floats stay floats, and an integer
+    # too large for SQLite is kept as its decimal text (see _encode_number).
+    return {"plain": "TEXT", "int": "INTEGER", "bool": "INTEGER", "date": "TEXT", "ids": "TEXT", "records": "TEXT",
+            "number": ""}[kind]
+
+
+def schema_statements(fts: bool = True) -> list[str]:
+    """The statements that create the store's tables, child tables, indexes, views and FTS."""
+    out = ["CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"]
+    for table, _cls, columns in TABLES:
+        defs = []
+        for name, kind, _ in columns:
+            declared = f"{_quote(name)} {_sql_type(kind)}".rstrip()
+            if name == "id":
+                declared += " PRIMARY KEY"
+            defs.append(declared)
+        if table == "organisations":
+            defs.append('"_search" TEXT')
+        out.append(f"CREATE TABLE {_quote(table)} ({', '.join(defs)})")
+        for name, kind, _ in columns:
+            if kind == "ids":
+                child = f"{table}_{name}"
+                parent = _KIND[table]
+                out.append(
+                    f"CREATE TABLE {_quote(child)} ({_quote(parent)} TEXT NOT NULL REFERENCES {_quote(table)}(id), "
+                    f"position INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY ({_quote(parent)}, position))"
+                )
+                out.append(f"CREATE INDEX {_quote(child + '_value')} ON {_quote(child)} (value, {_quote(parent)})")
+    for table, column in (("organisations", "town"), ("organisations", "kind"), ("places", "department"),
+                          ("figures", "subject"), ("figures", "measure"), ("figures", "source"),
+                          ("figures", "as_of")):
+        out.append(f"CREATE INDEX {_quote(f'{table}_{column}')} ON {_quote(table)} ({_quote(column)})")
+    out.append("CREATE TABLE completion (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, folded TEXT NOT NULL,"
+               " value TEXT NOT NULL, help TEXT NOT NULL)")
+    out.append("CREATE INDEX completion_prefix ON completion (kind, folded)")
+    out.append(
+        "CREATE VIEW companies AS SELECT o.id, o.name, o.town AS town_id, p.name AS town, p.department,"
+        " p.country, o.roles, o.parent, o.description, o.cite FROM organisations o"
+        " LEFT JOIN places p ON p.id = o.town WHERE o.kind = 'company'"
+    )
+    if fts:
+        out.append(
+            f"CREATE VIRTUAL TABLE organisations_fts USING fts5(_search, content='organisations',"
+            f" content_rowid='rowid', tokenize='{TOKENIZE}')"
+        )
+    return out
+
+
+def has_fts5() -> bool:
+    try:
+        with sqlite3.connect(":memory:") as conn:
+            conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        return True
+    except sqlite3.Error:
+        return False
+
+
+# Writing ---------------------------------------------------------------------------------
+
+def _encode_number(value: int | float) -> int | float | str:
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        return str(value)
+    return value
+
+
+def _nested_encoder(cls: type) -> Callable[[Record], list[Any]]:
+    kinds = [kind for _, kind, _ in _field_kinds(cls)]
+    if any(kind in ("records", "ids") for kind in kinds):
+        raise TypeError(f"{cls.__name__}: nested tuples are not stored")
+    dated = [i for i, kind in enumerate(kinds) if kind == "date"]
+
+    def encode(record: Record) -> list[Any]:
+        values = list(record.__dict__.values())
+        for i in dated:
+            if values[i] is not None:
+                values[i] = values[i].text
+        return values
+
+    return encode
+
+
+def _row_encoder(columns: list[Column]) -> Callable[[Record], list[Any]]:
+    import json
+
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    steps: list[Callable[[Any], Any] | None] = []
+    for _, kind, inner in columns:
+        if kind == "date":
+            steps.append(lambda value: None if value is None else value.text)
+        elif kind == "ids":
+            steps.append(_memo(lambda value: dumps(list(value))))
+        elif kind == "records":
+            assert inner is not None
+            encode = _nested_encoder(inner)
+            steps.append(_memo(lambda value, encode=encode: dumps([encode(item) for item in value])))  # type: ignore[misc]
+        elif kind == "bool":
+            steps.append(int)
+        elif kind == "number":
+            steps.append(_encode_number)
+        else:
+            steps.append(None)
+
+    def encode_row(record: Record) -> list[Any]:
+        values = record.__dict__.values()
+        return [value if step is None else step(value) for step, value in zip(steps, values, strict=True)]
+
+    return encode_row
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table of :func:`text.fold`'s per-character steps (NFKD, combining marks
+    dropped, casefold), filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        import unicodedata
+
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        value = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        self[code] = value
+        return value
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """The same as :func:`text.fold`, much faster on many texts (a store is built from millions):
+    every step of that fold but the last works character by character, so a translation table
+    does them. The marks NFKD reorders are the combining ones, which are all dropped."""
+    if not _SEPARATORS:
+        import re
+
+        from .text import SEPARATORS
+
+        _SEPARATORS.append(re.compile(SEPARATORS).sub)
+    # ASCII needs neither decomposition nor marks dropped, and its casefold is its lower case.
+    return _SEPARATORS[0](" ", text.lower() if text.isascii() else text.translate(_FOLD)).strip()
+
+
+_SEPARATORS: list[Callable[[str, str], str]] = []
+
+
+def search_text(org: m.Organisation, places: dict[str, m.Place]) -> str:
+    """What ``companies --search`` matches against: the folded id, name, town name, description
+    and site names (as ``query.rows.company_rows`` does)."""
+    place = places.get(org.town) if org.town else None
+    sites = dict.fromkeys(places[s.place].name if s.place in places else s.place for s in org.sites)
+    return fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description, *sites)
+                         if v))
+
+
+def write_book(conn: sqlite3.Connection, book: m.FactBook, meta: dict[str, str], batch: int = 5000) -> None:
+    """Create the schema in an empty database and fill it with ``book``, in transactions."""
+    fts = has_fts5()
+    for statement in schema_statements(fts):
+        conn.execute(statement)
+    info = {"schema": str(SCHEMA_VERSION), "version": __version__, "shape": shape(), "fts": str(int(fts)), **meta}
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
+    places = {p.id: p for p in book.places}
+    for table, _, columns in TABLES:
+        encode = _row_encoder(columns)
+        names = [name for name, _, _ in columns]
+        extra = ["_search"] if table == "organisations" else []
+        insert = (f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, names + extra))}) "
+                  f"VALUES ({', '.join('?' * (len(names) + len(extra)))})")
+        children = [(i, name) for i, (name, kind, _) in enumerate(columns) if kind == "ids"]
+        records: tuple[Any, ...] = getattr(book, table)
+        for start in range(0, len(records), batch):
+            chunk = records[start:start + batch]
+            if extra:
+                conn.executemany(insert, (
+                    [*encode(r), search_text(r, places)] for r in chunk))
+            else:
+                conn.executemany(insert, map(encode, chunk))
+            for _, name in children:
+                conn.executemany(
+                    f"INSERT INTO {_quote(f'{table}_{name}')} VALUES (?, ?, ?)",
+                    ((r.id, pos, value) for r in chunk for pos, value in enumerate(getattr(r, name))),
+                )
+            conn.commit()
+    lines = completion_lines(book)
+    for start in range(0, len(lines), batch):
+        part = lines[start:start + batch]
+        conn.executemany("INSERT INTO completion (kind, folded, value, help) VALUES (?, ?, ?, ?)",
+                         ((kind, fold(value), value, help_text) for kind, value, help_text in part))
+        conn.commit()
+    if fts:
+        conn.execute("INSERT INTO organisations_fts(organisations_fts) VALUES ('rebuild')")
+    conn.commit()
+
+
+def completion_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
+    """Every value tab completion offers, as (kind, value, help), in the order offered: ids and
+    organisation names (``id``), projects and events (``project``), towns, départements, roles,
+    measures, topics and subjects."""
+    lines: list[tuple[str, str, str]] = []
+    for kind, item in book.entities():
+        label = getattr(item, "name", None) or getattr(item, "title", None) or item.id
+        lines.append(("id", item.id, f"{kind}: {label}"))
+    for org in book.organisations:
+        lines.append(("id", org.name, f"organisation: {org.id}"))
+    for project in book.projects:
+        lines.append(("project", project.id, project.name))
+    for event in book.events:
+        lines.append(("project", event.id, event.name))
+    for place in book.places:
+        if place.kind == "town":
+            where = ", ".join(x for x in (place.department, place.region, place.country) if x)
+            lines.append(("town", place.id, f"{place.name} ({where})"))
+    for name in sorted({p.department for p in book.places if p.department}):
+        lines.append(("department", name, "département"))
+    for role in sorted({r for org in book.organisations for r in org.roles}):
+        lines.append(("role", role, "role"))
+    for measure in sorted({f.measure for f in book.figures}):
+        lines.append(("measure", measure, "measure"))
+    for topic in sorted({s.topic for s in book.statements}):
+        lines.append(("topic", topic, "topic"))
+    lines += history_field_lines(book)
+    index = book.index()
+    claims: tuple[m.Figure | m.Milestone | m.Statement, ...] = (*book.figures, *book.milestones, *book.statements)
+    for subject in dict.fromkeys(c.subject for c in claims):
+        lines.append(("subject", subject, getattr(index.get(subject), "name", None) or subject))
+    return [(kind, " ".join(str(value).split()), " ".join(str(help_text).split())) for kind, value, help_text in lines]
+
+
+def history_field_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
+    """``history ID <Tab>``: each entity's history fields, as kind ``field:ID`` (one pass)."""
+    fields: dict[str, dict[str, None]] = {}
+    for figure in book.figures:
+        fields.setdefault(figure.subject, {})[figure.measure] = None
+    for stone in book.milestones:
+        fields.setdefault(stone.subject, {})["opening" if stone.what in m.OPENING else stone.what] = None
+    for event in book.events:
+        for name in ("dates", "status"):
+            if getattr(event, name):
+                fields.setdefault(event.id, {})[name] = None
+    for project in book.projects:
+        if project.status:
+            fields.setdefault(project.id, {})["status"] = None
+    return [(f"field:{subject}", name, f"a field of {subject}'s history")
+            for subject, names in fields.items() for name in names]
+
+
+def complete(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple[str, str]]:
+    """The (value, help) pairs of one kind whose folded value starts with the folded
+    ``incomplete``, in the order offered: a range on the ``completion_prefix`` index. (The
+    caller keeps those that match what was typed; this only narrows.)"""
+
+    prefix = fold(incomplete)
+    if not prefix:
+        cursor = conn.execute("SELECT value, help FROM completion WHERE kind = ? ORDER BY position", (kind,))
+    else:
+        cursor = conn.execute(
+            "SELECT value, help FROM completion WHERE kind = ? AND folded >= ? AND folded < ? ORDER BY position",
+            (kind, prefix, prefix + "\U0010ffff"),
+        )
+    return [(str(value), str(help_text)) for value, help_text in cursor]
+
+
+def write_database(path: Path, book: m.FactBook, meta: dict[str, str]) -> None:
+    """Write ``book`` as a store at ``path``, atomically: built in a temporary file in the same
+    directory, then renamed over ``path``. Raises OSError or sqlite3.Error on failure."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite", dir=path.parent)
+    os.close(handle)
+    try:
+        conn = sqlite3.connect(temp)
+        try:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            write_book(conn, book, meta)
+        finally:
+            conn.close()
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+# Reading ---------------------------------------------------------------------------------
+
+def is_database(path: Path) -> bool:
+    """Whether the file starts with SQLite's header."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open a store read-only (sqlite3.Error when it cannot be)."""
+    uri = "file:" + str(path.resolve()).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+    return sqlite3.connect(uri, uri=True)
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
+
+
+def is_current(meta: dict[str, str]) -> bool:
+    """Written by this program version, with this schema and these records."""
+    return (meta.get("schema") == str(SCHEMA_VERSION) and meta.get("version") == __version__
+            and meta.get("shape") == shape())
+
+
+def has_schema(conn: sqlite3.Connection, meta: dict[str, str]) -> bool:
+    """Whether the database holds exactly the tables, indexes and views this version creates
+    (compared by their ``CREATE`` statements, so a missing table or a column too many is seen
+    before reading: SQLite reads a double-quoted name that is no column as a string)."""
+    found = {str(sql) for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+             if not str(name).startswith("organisations_fts_")}
+    return found == set(schema_statements(meta.get("fts") == "1"))
+
+
+def _date_reader() -> Callable[[str | None], PartialDate | None]:
+    seen: dict[str, PartialDate] = {}
+
+    def read(text: str | None) -> PartialDate | None:
+        if text is None:
+            return None
+        date = seen.get(text)
+        if date is None:
+            date = seen[text] = parse_date(text)
+        return date
+
+    return read
+
+
+def _decode_number(value: Any) -> int | float:
+    if isinstance(value, str):
+        return int(value)
+    if not isinstance(value, (int, float)):
+        raise ValueError("a figure's value that is not a number")
+    return value
+
+
+def _nested_decoder(cls: type, date: Callable[[str | None], PartialDate | None]) -> Callable[[Any], Any]:
+    fields = cls._fields  # type: ignore[attr-defined]
+    dated = {name for name, kind, _ in _field_kinds(cls) if kind == "date"}
+    new = object.__new__
+
+    def decode(values: Any) -> Any:
+        if type(values) is not list or len(values) != len(fields):
+            raise ValueError(f"a {cls.__name__} of the wrong shape")
+        record: Any = new(cls)
+        record.__dict__.update(
+            (name, date(value) if name in dated else value) for name, value in zip(fields, values, strict=True)
+        )
+        return record
+
+    return decode
+
+
+def _row_decoder(
+    cls: type, columns: list[Column], date: Callable[[str | None], PartialDate | None]
+) -> Callable[[Any], Any]:
+    import json
+
+    loads = json.loads
+    stepped: list[tuple[str, int, Callable[[Any], Any]]] = []
+    for i, (name, kind, inner) in enumerate(columns):
+        step: Callable[[Any], Any] | None = None
+        if kind == "date":
+            step = date
+        elif kind == "ids":
+            step = _memo(lambda text: tuple(loads(text)))
+        elif kind == "records":
+            assert inner is not None
+            one = _nested_decoder(inner, date)
+            step = _memo(lambda text, one=one: tuple(map(one, loads(text))))  # type: ignore[misc]
+        elif kind == "bool":
+            step = bool
+        elif kind == "number":
+            step = _decode_number
+        if step is not None:
+            stepped.append((name, i, step))
+    fields = cls._fields  # type: ignore[attr-defined]
+    if [name for name, _, _ in columns] != list(fields):
+        raise ValueError(f"{cls.__name__}: the columns are not its fields")
+    new = object.__new__
+
+    def decode(row: Any) -> Any:
+        record: Any = new(cls)
+        values = record.__dict__
+        values.update(zip(fields, row, strict=True))
+        for name, i, convert in stepped:
+            values[name] = convert(row[i])
+        return record
+
+    return decode
+
+
+def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert``, remembering its results: the same (immutable) value gives the same result,
+    and many records share a citation list or a list of roles."""
+    seen: dict[Any, Any] = {}
+
+    def read(text: Any) -> Any:
+        value = seen.get(text)
+        if value is None:
+            value = seen[text] = convert(text)
+        return value
+
+    return read
+
+
+def read_book(conn: sqlite3.Connection, path: str) -> m.FactBook:
+    """The whole book, exactly as it was written (sqlite3.Error or ValueError when it cannot be)."""
+    from .memory import gc_paused
+
+    date = _date_reader()
+    sections: dict[str, tuple[Any, ...]] = {}
+    with gc_paused():
+        for table, cls, columns in TABLES:
+            decode = _row_decoder(cls, columns, date)
+            names = ", ".join(_quote(name) for name, _, _ in columns)
+            cursor = conn.execute(f"SELECT {names} FROM {_quote(table)} ORDER BY rowid")
+            sections[table] = tuple(map(decode, cursor))
+        return m.FactBook(path=path, **sections)
+
+
+# Queries ---------------------------------------------------------------------------------
+
+def _places(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None, str]]:
+    """Every place's name, département and country by id (a register has few places)."""
+    return {pid: (name, department, country)
+            for pid, name, department, country in conn.execute(
+                "SELECT id, name, department, country FROM places ORDER BY rowid")}
+
+
+def fts_terms(needle: str) -> str | None:
+    """An FTS5 query every row whose folded text contains ``needle`` (folded) matches, or
+    ``None`` when the index cannot narrow the search: the words inside the needle must be whole
+    words of the text, and its last word must begin one. Only words of letters and digits are
+    used, so that the tokenizer reads them as the same single word in the text and the query."""
+    words = needle.split(" ")
+    if len(words) < 2:
+        return None
+    terms = [f'"{w}"' for w in words[1:-1] if w.isalnum()]
+    if words[-1].isalnum():
+        terms.append(f'"{words[-1]}"*')
+    return " AND ".join(terms) or None
+
+
+def company_rows(
+    conn: sqlite3.Connection,
+    town: str | None = None,
+    department: str | None = None,
+    role: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of ``query.rows.company_rows`` for the same filters, found in the store: the
+    town and département filters become a set of town ids (folded in Python: there are few
+    places), the role filter a look-up in ``organisations_roles``, ``--search`` a substring test
+    on the folded text (narrowed by the FTS index when the needle has several words)."""
+    # No json module on this path (it costs start-up): id lists are written and read as text,
+    # exactly, since an id is lower-case letters, digits and hyphens; sources come out of SQLite.
+    def id_list(ids: list[str]) -> str:
+        return "[" + ",".join(f'"{i}"' for i in ids) + "]"
+
+    places = _places(conn)
+    where = ["o.kind = 'company'"]
+    params: list[Any] = []
+    # A seat or a site in the places wanted (sites are few: a JSON scan of the rows that have one).
+    in_places = ("(o.town IN (SELECT value FROM json_each(?)) OR (o.sites != '[]' AND EXISTS ("
+                 "SELECT 1 FROM json_each(o.sites) AS s WHERE json_extract(s.value, '$[0]') "
+                 "IN (SELECT value FROM json_each(?)))))")
+    if town is not None:
+        wanted = fold(town)
+        ids = [pid for pid, (name, _, _) in places.items() if wanted in (fold(pid), fold(name))]
+        where.append(in_places)
+        params += [id_list(ids), id_list(ids)]
+    if department is not None:
+        wanted = fold(department)
+        ids = [pid for pid, (_, dep, _) in places.items() if dep and fold(dep) == wanted]
+        where.append(in_places)
+        params += [id_list(ids), id_list(ids)]
+    if role is not None:
+        wanted = fold(role)
+        values = [v for (v,) in conn.execute("SELECT DISTINCT value FROM organisations_roles") if fold(v) == wanted]
+        where.append("o.id IN (SELECT organisation FROM organisations_roles"
+                     " WHERE value IN (SELECT value FROM json_each(?)))")
+        params.append(id_list(values))
+    if search is not None:
+        needle = fold(search)
+        where.append("instr(o._search, ?) > 0")
+        params.append(needle)
+        terms = fts_terms(needle)
+        if terms is not None and read_meta_value(conn, "fts") == "1":
+            where.append("o.rowid IN (SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH ?)")
+            params.append(terms)
+    sql = (f"SELECT o.id, o.name, o.town, o.roles, o.description, (SELECT group_concat("
+           f"json_extract(c.value, '$[0]'), ',') FROM json_each(o.cite) AS c), (SELECT group_concat("
+           f"json_extract(s.value, '$[0]'), ',') FROM json_each(o.sites) AS s) FROM organisations o "
+           f"WHERE {' AND '.join(where)} ORDER BY o.rowid")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    @_memo
+    def sources_of(cited: str | None) -> tuple[str, ...]:  # many companies share a citation list
+        return tuple(dict.fromkeys(cited.split(","))) if cited else ()
+
+    roles_of = _memo(lambda text: tuple(text[2:-2].split('","')) if text != "[]" else ())
+
+    def sites_of(text: str | None) -> list[str]:
+        if not text:
+            return []
+        ids = text.split(",")
+        return list(dict.fromkeys(places[i][0] if i in places else i for i in ids))
+
+    rows = []
+    for oid, name, town_id, roles, description, cited, sites in conn.execute(sql, params):
+        place = places.get(town_id) if town_id else None
+        rows.append({
+            "id": oid,
+            "name": name,
+            "town": place[0] if place else None,
+            "town_id": town_id,
+            "department": place[1] if place else None,
+            "country": place[2] if place else None,
+            "sites": sites_of(sites),
+            "roles": list(roles_of(roles)),
+            "description": description,
+            "source": list(sources_of(cited)),
+        })
+    return rows
+
+
+def filter_vocabularies(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """The towns, départements and roles a fact store knows (see ``query.rows.filter_vocabularies``)."""
+    towns = [name for (name,) in conn.execute("SELECT name FROM places WHERE kind = 'town' ORDER BY rowid")]
+    ids = [pid for (pid,) in conn.execute("SELECT id FROM places WHERE kind = 'town' ORDER BY rowid")]
+    departments = sorted({d for (d,) in conn.execute("SELECT DISTINCT department FROM places") if d})
+    roles = sorted({r for (r,) in conn.execute("SELECT DISTINCT value FROM organisations_roles")})
+    return {"town": towns, "town_id": ids, "department": departments, "role": roles}
+
+
+def read_meta_value(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+# Publishing ----------------------------------------------------------------------------------
+
+#: What each table holds, for people browsing the database (Datasette's table descriptions).
+TABLE_DESCRIPTIONS = {
+    "meta": "What this database is: schema version, program version, the records' shape.",
+    "sources": "The sources every fact cites: publisher, publication date, URL, language.",
+    "places": "Towns and areas, with département, région and country.",
+    "organisations": "Companies, public bodies, associations and missions; town is a place id.",
+    "people": "People named by the sources.",
+    "events": "Trade missions, receptions, visits, consultations, announcements.",
+    "projects": "Plants and other projects, with their locations and status claims over time.",
+    "figures": "One number as one source states it, with its qualifier and as-of date.",
+    "milestones": "Dated steps of projects, events and organisations, planned or done.",
+    "statements": "Facts that are not a number or a date, in our words, with their source.",
+    "discrepancies": "Where sources (or one source) disagree, with each side.",
+    "organisations_roles": "An organisation's roles (delegation, investor, ...), one row each.",
+    "events_places": "The places of an event, one row each.",
+    "events_participants": "The participants of an event, one row each.",
+    "completion": "Values offered by the command line's tab completion.",
+    "companies": "Organisations of kind company, with their town's name, département and country.",
+}
+
+#: Columns every table of records has, described once.
+COMMON_COLUMNS = {
+    "id": "the record's id, unique across the whole fact file",
+    "line": "the line of the fact file where the record starts",
+    "cite": "citations, as JSON: [[source, quote, note], ...]",
+    "_search": "folded id, name, town and description (what companies --search matches)",
+}
+
+
+def datasette_metadata(
+    conn: sqlite3.Connection, database: str, described: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """Datasette's metadata for a fact store: title, licence, the sources with their URLs,
+    table and column descriptions (``described``: column descriptions per table, e.g. from the
+    listings' fields; the common columns are described here)."""
+    from html import escape
+
+    sources = list(conn.execute("SELECT id, publisher, title, url FROM sources ORDER BY rowid"))
+    items = "".join(
+        f"<li>{escape(f'{title} ({publisher})' if title else publisher)}"
+        + (f': <a href="{escape(url)}">{escape(url)}</a>' if url else "") + f" <code>{escape(sid)}</code></li>"
+        for sid, publisher, title, url in sources
+    )
+    tables: dict[str, Any] = {}
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'organisations_fts%'"
+        " ORDER BY name"
+    ):
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({_quote(name)})")]
+        given = (described or {}).get(name, {})
+        descriptions = {c: given.get(c) or COMMON_COLUMNS.get(c) for c in columns}
+        tables[name] = {"description": TABLE_DESCRIPTIONS.get(name, ""),
+                        "columns": {c: d for c, d in descriptions.items() if d}}
+    return {
+        "title": "Normandy's economy: the normandie fact book",
+        "description": "Every fact with its source: companies, projects, figures, milestones and "
+                       "statements about Normandy's economy, as published by the sources listed below.",
+        "description_html": f"<p>Every fact with its source. {len(sources)} sources:</p><ul>{items}</ul>",
+        "license": "MIT",
+        "license_url": "https://opensource.org/licenses/MIT",
+        "source": f"{len(sources)} sources (table sources)",
+        "source_url": next((url for _, _, _, url in sources if url), None),
+        "databases": {database: {"tables": tables}},
+    }

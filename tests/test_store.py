@@ -1,0 +1,279 @@
+"""The SQLite store: the whole book read back is exactly the parsed book, and queries run in
+the store answer exactly as the row builders do on the parsed book."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from normandie_cli import cache, store
+from normandie_cli.book import load_facts
+from normandie_cli.loader import bundled_path
+
+from .conftest import write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_facts(n: int, path: Path, seed: int = 7) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_facts.py"), str(n), str(path), "--seed", str(seed)],
+                   check=True, capture_output=True, timeout=120)
+    return path
+
+
+def stored(book, tmp_path: Path) -> sqlite3.Connection:  # type: ignore[no-untyped-def]
+    path = tmp_path / "store.sqlite"
+    store.write_database(path, book, {"path": "x"})
+    return store.connect(path)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_facts(600, tmp_path_factory.mktemp("gen") / "facts.yaml")
+
+
+def test_the_bundled_book_reads_back_exactly(tmp_path: Path) -> None:
+    book = load_facts(bundled_path(), use_cache=False)
+    conn = stored(book, tmp_path)
+    assert store.read_book(conn, book.path) == book
+    assert store.is_current(store.read_meta(conn))
+    assert store.has_schema(conn, store.read_meta(conn))
+
+
+def test_a_generated_book_reads_back_exactly(tmp_path: Path, generated: Path) -> None:
+    book = load_facts(generated, use_cache=False)
+    assert len(book.organisations) == 600
+    assert store.read_book(stored(book, tmp_path), book.path) == book
+
+
+NUMBERS = """\
+sources:
+  - {id: s1, publisher: P, published: "2023", language: en}
+places:
+  - {id: caen, name: Caen, kind: town, country: France, cite: [{source: s1}]}
+figures:
+"""
+
+
+@pytest.mark.parametrize("value", ["1", "-7", "0.1", "6.0e9", "1/3", "123456789012345678901234567890",
+                                   "-9223372036854775809", "9223372036854775807", "1e999", "2.5e-300"])
+def test_numbers_keep_their_type_and_value(tmp_path: Path, value: str) -> None:
+    text = NUMBERS + (f"  - {{id: f1, subject: caen, measure: area, value: {value}, unit: ha, qualifier: exact,"
+                      " source: s1, period: 2023-03-14/2023-03-19}\n")
+    book = load_facts(write(tmp_path, text), use_cache=False)
+    back = store.read_book(stored(book, tmp_path), book.path)
+    assert back == book
+    assert type(back.figures[0].value) is type(book.figures[0].value)
+
+
+def test_the_cache_stores_every_section_in_its_own_table(tmp_path: Path) -> None:
+    load_facts(bundled_path())
+    [entry] = cache.entries()
+    conn = sqlite3.connect(entry)
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"meta", "sources", "places", "organisations", "people", "events", "projects", "figures",
+            "milestones", "statements", "discrepancies", "organisations_roles"} <= tables
+    book = load_facts(bundled_path(), use_cache=False)
+    assert conn.execute("SELECT count(*) FROM organisations").fetchone() == (len(book.organisations),)
+    roles = conn.execute("SELECT organisation FROM organisations_roles WHERE value = 'delegation' ORDER BY rowid")
+    assert [r for (r,) in roles] == [o.id for o in book.organisations if "delegation" in o.roles]
+    plan = " ".join(str(row) for row in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM organisations WHERE town = 'rouen'"))
+    assert "organisations_town" in plan  # the filter uses the index
+
+
+# Queries in the store ----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from normandie_cli.query.rows import company_rows  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def books(generated: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    out = []
+    for path in (bundled_path(), generated):
+        book = load_facts(path, use_cache=False)
+        db = tmp_path_factory.mktemp("db") / "store.sqlite"
+        store.write_database(db, book, {"path": str(path)})
+        out.append((book, store.connect(db)))
+    return out
+
+
+def _words(book) -> list[str]:  # type: ignore[no-untyped-def]
+    """Filter values worth trying: towns, départements, roles, pieces of names and descriptions,
+    in other cases and with accents added or removed."""
+    values: list[str] = []
+    for p in book.places:
+        values += [p.id, p.name, p.name.upper(), p.name.lower().replace("é", "e"), p.department or ""]
+    for o in book.organisations[:200]:
+        values += list(o.roles) + [o.name[:5], o.name.upper()[2:9], " ".join((o.description or "").split()[1:3])]
+    values += ["Herouville saint", "é", "sur-", "seine maritime", "del", "DÉLÉGATION", "no-such-thing", "", " "]
+    return values
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["bundled", "generated"])
+def test_company_rows_from_the_store_match_the_book(books, which: int) -> None:  # type: ignore[no-untyped-def]
+    book, conn = books[which]
+    words = _words(book)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        town=st.none() | st.sampled_from(words),
+        department=st.none() | st.sampled_from(words),
+        role=st.none() | st.sampled_from(words),
+        search=st.none() | st.sampled_from(words) | st.text(max_size=6),
+        limit=st.none() | st.integers(0, 30),
+    )
+    def check(town, department, role, search, limit) -> None:  # type: ignore[no-untyped-def]
+        expected = company_rows(book, town=town, department=department, role=role, search=search)
+        if limit is not None:
+            expected = expected[:limit]
+        got = store.company_rows(conn, town=town, department=department, role=role, search=search, limit=limit)
+        assert got == expected
+
+    check()
+
+
+@pytest.mark.parametrize(("needle", "terms"), [
+    ("rouen", None),  # one word: anywhere inside a word, the index cannot help
+    ("saint clair", '"clair"*'),
+    ("a b c d", '"b" AND "c" AND "d"*'),
+    ("l'x y", '"y"*'),
+    ("a b&c d", '"d"*'),  # not a word of letters and digits: left to the substring test
+])
+def test_fts_terms_are_a_necessary_condition(needle: str, terms: str | None) -> None:
+    assert store.fts_terms(needle) == terms
+
+
+def test_every_filter_combination_on_the_bundled_book(books) -> None:  # type: ignore[no-untyped-def]
+    book, conn = books[0]
+    for town in (None, "Rouen", "herouville-saint-clair", "HÉROUVILLE SAINT CLAIR", "nowhere"):
+        for department in (None, "Calvados", "seine-maritime"):
+            for role in (None, "delegation", "Délégation", "investor"):
+                for search in (None, "cold", "Plasma Ster", "rouen", "é"):
+                    expected = company_rows(book, town=town, department=department, role=role, search=search)
+                    got = store.company_rows(conn, town=town, department=department, role=role, search=search)
+                    assert got == expected, (town, department, role, search)
+    assert len(store.company_rows(conn, role="delegation")) == 11
+
+
+COMPANY_ARGS = [
+    [], ["--town", "Rouen"], ["--town", "rouen", "--limit", "2"], ["--department", "Calvados", "--sort", "-name"],
+    ["--role", "delegation", "--sort", "town,name", "--limit", "4"], ["--search", "plasma"],
+    ["--search", "saint clair"], ["--fields", "id,town", "--limit", "0"], ["--where", "town=Rouen"],
+    ["--role", "delegation", "--cite"], ["--town", "Caen", "--as-of", "2023"], ["--query", "[].id"],
+]
+
+
+@pytest.mark.parametrize("args", COMPANY_ARGS, ids=" ".join)
+@pytest.mark.parametrize("fmt", ["json", "tsv", "table"])
+def test_companies_answer_the_same_from_the_store(run, args: list[str], fmt: str) -> None:  # type: ignore[no-untyped-def]
+    if "--query" in args and fmt != "json":
+        return
+    parsed = run("companies", *args, "-f", fmt, env={"NORMANDIE_NO_CACHE": "1"})
+    run("companies")  # leaves the store
+    stored_run = run("companies", *args, "-f", fmt)
+    assert (stored_run.exit_code, stored_run.stdout, stored_run.stderr) == (parsed.exit_code, parsed.stdout,
+                                                                             parsed.stderr)
+
+
+def test_companies_on_a_generated_file_answer_the_same_from_the_store(run, generated: Path) -> None:  # type: ignore[no-untyped-def]
+    for args in (["--town", "Argentan", "--limit", "20"], ["--town", "Rouen"], ["--search", "saint"],
+                 ["--department", "eure", "--sort", "name"]):
+        parsed = run("--data", str(generated), "companies", *args, "-f", "json", env={"NORMANDIE_NO_CACHE": "1"})
+        stored_run = run("--data", str(generated), "companies", *args, "-f", "json")
+        assert stored_run.stdout == parsed.stdout and parsed.stdout.startswith("[")
+
+
+def test_a_selective_query_does_not_build_the_book(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    run("companies")  # leaves the store
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole book was read")
+
+    monkeypatch.setattr(store, "read_book", refuse)
+    monkeypatch.setattr("normandie_cli.book.read_facts", refuse)
+    result = run("companies", "--town", "Rouen", "--limit", "1", "-f", "tsv")
+    assert result.exit_code == 0 and result.stdout.count("\n") == 2
+    with pytest.raises(AssertionError, match="whole book"):
+        run("companies", "--town", "Rouen", "--where", "name~a", "-f", "tsv")  # --where needs the book
+
+
+# Completion from the store -------------------------------------------------------------------
+
+from normandie_cli.cli import _complete  # noqa: E402
+
+
+def test_completion_candidates_from_the_store_are_those_of_the_book(books) -> None:  # type: ignore[no-untyped-def]
+    """For every kind and many typed prefixes, the prefix query on the store offers exactly
+    what filtering every value of the book offers."""
+    for book, conn in books:
+        lines = store.completion_lines(book)
+        for kind in {k for k, _, _ in lines}:
+            values = [(v, h) for k, v, h in lines if k == kind]
+            prefixes = {""} | {v[:n] for v, _ in values[:300] for n in (1, 2, 4, 7)}
+            prefixes |= {p.upper() for p in list(prefixes)[:50]} | {"É", "he", "HÉROU", "saint-", "seine ", " "}
+            for typed in prefixes:
+                assert _complete._offer(typed, store.complete(conn, kind, typed)) == _complete._offer(typed, values), (
+                    kind, typed)
+
+
+def test_completion_honours_max_size(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("normandie")
+    if not script.exists():
+        pytest.skip("needs the installed normandie script")
+    import os
+
+    def complete(*words: str, **env: str) -> list[str]:
+        variables = {k: v for k, v in os.environ.items() if not k.startswith(("_NORMANDIE", "_TYPER", "COMP_"))}
+        variables.update(_NORMANDIE_COMPLETE="complete_bash", COMP_WORDS="\n".join(("normandie", *words)),
+                         COMP_CWORD=str(len(words)), **env)
+        result = subprocess.run([str(script)], capture_output=True, text=True, env=variables, timeout=60)
+        assert result.returncode == 0 and result.stderr == ""
+        return result.stdout.split()
+
+    assert complete("companies", "--town", "herou") == ["herouville-saint-clair"]
+    assert complete("companies", "--town", "herou", NORMANDIE_MAX_SIZE="1K") == []  # the file is larger
+    assert complete("--max-size", "1K", "companies", "--town", "herou") == []
+    assert complete("--max-size", "10M", "companies", "--town", "herou",
+                    NORMANDIE_MAX_SIZE="1K") == ["herouville-saint-clair"]
+    assert complete("--no-cache", "companies", "--town", "herou", NORMANDIE_MAX_SIZE="10M") == [
+        "herouville-saint-clair"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text() | st.text(alphabet="Hérouville-Saint-Clair ÉéèÆæßİıŁłØøﬁ’'._- \t\u0301\u0327ǅΐΣσς"))
+def test_the_store_folds_exactly_as_text_fold(value: str) -> None:
+    from normandie_cli.text import fold
+
+    assert store.fold(value) == fold(value)
+
+
+def test_without_a_writable_cache_a_query_parses_the_file_once(run, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the cache directory would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    import normandie_cli.book as book_module
+
+    calls: list[object] = []
+    real = book_module.read_facts  # type: ignore[attr-defined]  # what book.py imported: counted below
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(book_module, "read_facts", counting)
+    parsed = run("companies", "--role", "delegation", "-f", "json", env={"NORMANDIE_NO_CACHE": "1"})
+    calls.clear()
+    result = run("companies", "--role", "delegation", "-f", "json")
+    assert result.stdout == parsed.stdout
+    assert len(calls) == 1
+    assert cache.entries() == []
