@@ -102,8 +102,8 @@ def test_the_completion_path_imports_no_heavy_module() -> None:
     )
     env = {**os.environ, "_NORMANDIE_COMPLETE": "complete_bash", "COMP_WORDS": "normandie\ntimeline\n",
            "COMP_CWORD": "2"}
-    # The first press parses the file and leaves the cache and its completion side file; the
-    # next ones read the side file: no YAML, no JSON, no book.
+    # The first press parses the file and leaves the fact store (the parse cache); the next ones
+    # make one prefix query on its completion table: no YAML, no JSON, no book.
     subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert "eastman-port-jerome" in result.stdout
