@@ -24,6 +24,7 @@ def register_commands(name: str | None = None) -> None:
     for module in [_COMMAND_MODULES.get(name, "listing")] if name else _ALL_MODULES:
         importlib.import_module(f"{__package__}.{module}")
 
+
 _GLOBAL_WITH_VALUE = ("--data", "--max-size")
 _FULL_APP_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
 
