@@ -47,9 +47,8 @@ def claims_of(book: m.FactBook, entity_id: str) -> list[Claim]:
                              f.quote, f.planned, f.period.text if f.period else None))
     for s in book.milestones:
         if s.subject == entity_id:
-            field = "opening" if s.what in m.OPENING else s.what
-            out.append(Claim(field, s.date, s.source, s.as_of, s.date_qualifier, None, s.scope, s.what, s.id, s.quote,
-                             s.planned))
+            out.append(Claim(s.history_field(), s.date, s.source, s.as_of, s.date_qualifier, None, s.scope, s.what,
+                             s.id, s.quote, s.planned))
     return out
 
 

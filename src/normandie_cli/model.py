@@ -249,6 +249,10 @@ class Milestone(Record):
     note: str | None = None
     line: int = 0
 
+    def history_field(self) -> str:
+        """The field its history is told under: the opening milestones are one story, "opening"."""
+        return "opening" if self.what in OPENING else self.what
+
     def cited(self) -> Iterator[Cited]:
         yield self.source, self.quote, "claim"
 

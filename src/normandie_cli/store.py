@@ -321,7 +321,7 @@ def history_field_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
     for figure in book.figures:
         fields.setdefault(figure.subject, {})[figure.measure] = None
     for stone in book.milestones:
-        fields.setdefault(stone.subject, {})["opening" if stone.what in m.OPENING else stone.what] = None
+        fields.setdefault(stone.subject, {})[stone.history_field()] = None
     for event in book.events:
         for name in ("dates", "status"):
             if getattr(event, name):

@@ -356,7 +356,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
             row[prefix] = claim.value if claim else None
             row[f"{prefix}_qualifier"] = claim.qualifier if claim else None
             row[f"{prefix}_as_of"] = claim.as_of.text if claim else None
-        opening = latest([s for s in book.milestones if s.subject == project.id and s.what in m.OPENING])
+        opening = latest([s for s in book.milestones if s.subject == project.id and s.history_field() == "opening"])
         row.update({
             "opening": opening.date.text if opening else None,
             "opening_qualifier": opening.date_qualifier if opening else None,
