@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from normandie_cli import cache, store
+from normandie_cli import model as m
 from normandie_cli.book import load_facts
 from normandie_cli.loader import bundled_path
 
@@ -211,11 +212,60 @@ def test_a_selective_query_does_not_build_the_book(run, monkeypatch: pytest.Monk
 from normandie_cli.cli import _complete  # noqa: E402
 
 
+def completion_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
+    """What tab completion offers, as (kind, value, help) in the order offered, told in Python
+    from the book: the specification ``store.fill_completion`` builds in SQL."""
+    lines: list[tuple[str, str, str]] = []
+    for kind, item in book.entities():
+        label = getattr(item, "name", None) or getattr(item, "title", None) or item.id
+        lines.append(("id", item.id, f"{kind}: {label}"))
+    lines += [("id", org.name, f"organisation: {org.id}") for org in book.organisations]
+    lines += [("project", project.id, project.name) for project in book.projects]
+    lines += [("project", event.id, event.name) for event in book.events]
+    for place in book.places:
+        if place.kind == "town":
+            where = ", ".join(x for x in (place.department, place.region, place.country) if x)
+            lines.append(("town", place.id, f"{place.name} ({where})"))
+    lines += [("department", name, "département") for name in sorted({p.department for p in book.places
+                                                                      if p.department})]
+    lines += [("role", role, "role") for role in sorted({r for org in book.organisations for r in org.roles})]
+    lines += [("measure", measure, "measure") for measure in sorted({f.measure for f in book.figures})]
+    lines += [("topic", topic, "topic") for topic in sorted({s.topic for s in book.statements})]
+    fields: dict[str, dict[str, None]] = {}
+    for figure in book.figures:
+        fields.setdefault(figure.subject, {})[figure.measure] = None
+    for stone in book.milestones:
+        fields.setdefault(stone.subject, {})[stone.history_field()] = None
+    for event in book.events:
+        for name in ("dates", "status"):
+            if getattr(event, name):
+                fields.setdefault(event.id, {})[name] = None
+    for project in book.projects:
+        if project.status:
+            fields.setdefault(project.id, {})["status"] = None
+    lines += [(f"field:{subject}", name, f"a field of {subject}'s history")
+              for subject, names in fields.items() for name in names]
+    index = book.index()
+    claims: tuple[m.Figure | m.Milestone | m.Statement, ...] = (*book.figures, *book.milestones, *book.statements)
+    for subject in dict.fromkeys(c.subject for c in claims):
+        lines.append(("subject", subject, getattr(index.get(subject), "name", None) or subject))
+    return [(kind, " ".join(str(value).split()), " ".join(str(help_text).split())) for kind, value, help_text in lines]
+
+
+def test_the_completion_table_holds_every_value_in_the_order_offered(books) -> None:  # type: ignore[no-untyped-def]
+    for book, conn in books:
+        table = [tuple(row) for row in conn.execute("SELECT kind, value, help FROM completion ORDER BY position")]
+        assert table == completion_lines(book)
+        assert {kind for kind, _, _ in table} >= {"id", "town", "department", "role", "measure", "subject"}
+        folded = conn.execute("SELECT folded, value FROM completion").fetchall()
+        assert all(f == store.fold(v) for f, v in folded)
+
+
 def test_completion_candidates_from_the_store_are_those_of_the_book(books) -> None:  # type: ignore[no-untyped-def]
     """For every kind and many typed prefixes, the prefix query on the store offers exactly
     what filtering every value of the book offers."""
     for book, conn in books:
-        lines = store.completion_lines(book)
+        lines = completion_lines(book)
         for kind in {k for k, _, _ in lines}:
             values = [(v, h) for k, v, h in lines if k == kind]
             prefixes = {""} | {v[:n] for v, _ in values[:300] for n in (1, 2, 4, 7)}

@@ -25,13 +25,16 @@ def composed_read(path: Path) -> tuple[Any, list[DataError]]:
     """What the loader did before it streamed: compose the whole document with PyYAML, walk it
     with the same reader, and look for aliases over the whole tree when anything went wrong."""
     name = str(path)
-    text = loader.read_text(path)
-    loader._check_depth(name, text)
+    scan = loader.scan_file(path)  # size, UTF-8 and nesting, as the loader checks them
+    loader._check_depth(name, path, scan)
+    text = path.read_bytes().decode("utf-8-sig")
     parser = yaml.CSafeLoader(text)
     try:
         root = parser.get_single_node()
     except yaml.MarkedYAMLError as err:
         raise loader._yaml_error(name, err) from None
+    except yaml.reader.ReaderError as err:
+        raise loader.reader_error(name, err, text.encode("utf-8")[:err.position]) from None
     except yaml.YAMLError as err:
         raise DataError(name, f"invalid YAML: {err}") from None
     finally:
@@ -47,7 +50,7 @@ def composed_read(path: Path) -> tuple[Any, list[DataError]]:
             if isinstance(node.value, list):
                 for item in node.value:
                     stack.extend(item if isinstance(item, tuple) else (item,))
-    reader = loader._Reader(name, text)
+    reader = loader._Reader(name, scan.marks)
     try:
         book = reader.read_book(root)
     except DataError:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import cache
 from . import model as m
-from .errors import DataError
+from .errors import DataError, first_problem
 from .loader import DEFAULT_MAX_SIZE, check_file, read_facts, resolve_data_path
 from .memory import gc_paused
 from .store import connect, has_schema, is_current, is_database, read_book, read_meta
@@ -71,9 +71,7 @@ def load_facts(
     with gc_paused():
         problems = problems or check_references(book)
     if problems:
-        first = min(problems, key=lambda p: (p.line or 0, p.column or 0))
-        more = f" (and {len(problems) - 1} more problems; run 'normandie validate')" if len(problems) > 1 else ""
-        raise DataError(first.path, first.message + more, first.line, first.column)
+        raise first_problem(problems)
     if use_cache:
         with gc_paused():
             cache.write(file, book)
@@ -111,8 +109,10 @@ def open_store(
     if not use_cache or cache.disabled_by_environment():
         return None, None
     conn = cache.connect(file)
+    if conn is None and cache.build(file, max_size):  # streamed into the store: no book in memory
+        conn = cache.connect(file)
     if conn is not None:
         return conn, None
-    book = load_facts(file, use_cache=True, max_size=max_size)
+    book = load_facts(file, use_cache=True, max_size=max_size)  # says exactly what is wrong, if anything
     conn = cache.connect(file)
     return conn, (book if conn is None else None)

@@ -134,6 +134,26 @@ def write(file: Path, book: m.FactBook) -> None:
         return
 
 
+def build(file: Path, max_size: int) -> bool:
+    """Build the store of ``file`` straight from the file as it is read (memory bounded by a
+    batch of records: see :mod:`.ingest`); whether it was written. A file with problems raises
+    its DataError; ``False`` when the store cannot be written here, or when the file's
+    references need the whole book to be checked (the caller then reads it whole)."""
+    import sqlite3
+
+    from . import ingest
+
+    try:
+        entry, stamp = _entry_and_stamp(file)  # the file as it is before it is read
+        meta = {"path": stamp[2], "size": str(stamp[3]), "mtime_ns": str(stamp[4])}
+        ingest.build(file, entry, meta, max_size)
+    except ingest.NeedsBook:
+        return False
+    except (OSError, RuntimeError, OverflowError, sqlite3.Error):
+        return False
+    return True
+
+
 def entries() -> list[Path]:
     """The cache entries there are now (side files not counted)."""
     try:

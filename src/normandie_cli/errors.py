@@ -71,3 +71,10 @@ class UsageError(NormandieError):
         super().__init__(message)
         self.hint = hint
 
+
+
+def first_problem(problems: list[DataError]) -> DataError:
+    """The problem to stop on: the first in the file, saying how many more there are."""
+    first = min(problems, key=lambda p: (p.line or 0, p.column or 0))
+    more = f" (and {len(problems) - 1} more problems; run 'normandie validate')" if len(problems) > 1 else ""
+    return DataError(first.path, first.message + more, first.line, first.column)

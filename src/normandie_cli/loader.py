@@ -87,25 +87,107 @@ DEFAULT_MAX_SIZE = 64 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-def read_text(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> str:
-    """The file's text, decoded as UTF-8 (a byte-order mark is allowed); a DataError otherwise.
+#: How many plain scalars' tags are remembered (keys, mostly; numbers are many and each new).
+_PLAIN_LIMIT = 10_000
+#: How much of the file the scan reads at a time (then up to the next line end).
+_CHUNK = 1 << 20
 
-    Only regular files are read (a FIFO would block, a device never ends), and none larger
-    than ``max_size`` bytes.
-    """
+
+class FileScan:
+    """What one pass over a fact file's bytes tells, before any YAML is parsed: it is UTF-8
+    (a byte-order mark allowed), within the size limit; a bound on its nesting; whether it has
+    an ``&`` or a ``!`` anywhere (without them there is no anchor, alias or explicit tag)."""
+
+    __slots__ = ("depth_bound", "marks")
+
+    def __init__(self, depth_bound: int, marks: bool) -> None:
+        self.depth_bound = depth_bound
+        self.marks = marks
+
+
+def scan_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> FileScan:
+    """Read the file once, a chunk at a time (memory bounded by a chunk, not by the file), and
+    raise a DataError unless it is a regular file within ``max_size`` bytes, in UTF-8.
+
+    The nesting bound is quick and exact enough to clear ordinary files: the deepest flow
+    brackets (every opening one when there are few), or more than MAX_DEPTH when a line starts
+    with a run of indentation and block indicators long enough to go past the limit."""
     name = str(path)
+    flow = flow_max = longest_run = openings = brackets = 0
+    marks = False
+    offset = 0  # of the chunk's first byte, after a byte-order mark
+    size = 0
     try:
         check_file(path, max_size)
         with open(path, "rb") as handle:
-            raw = handle.read(max_size + 1)
-        if len(raw) > max_size:
-            raise DataError(name, f"larger than the limit of {format_size(max_size)}; raise it with --max-size")
+            rest = b""
+            first = True
+            while True:
+                block = handle.read(_CHUNK)
+                size += len(block)
+                if size > max_size:
+                    raise DataError(name, f"larger than the limit of {format_size(max_size)}; "
+                                          "raise it with --max-size")
+                if block:
+                    data = rest + block
+                    cut = data.rfind(b"\n") + 1  # a line end is never inside a UTF-8 sequence
+                    if cut == 0:
+                        rest = data
+                        continue
+                    data, rest = data[:cut], data[cut:]
+                else:
+                    data, rest = rest, b""
+                    if not data:
+                        break
+                if first and data.startswith(b"\xef\xbb\xbf"):
+                    data = data[3:]
+                first = False
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    raise DataError(name, f"not valid UTF-8 at byte offset {offset + err.start}") from None
+                offset += len(data)
+                marks = marks or "&" in text or "!" in text
+                flow, flow_max = _flow_depth(text, flow, flow_max)
+                if brackets <= MAX_DEPTH:
+                    opened = text.count("[") + text.count("{")
+                    openings += opened
+                    brackets += opened + text.count("]") + text.count("}")
+                longest_run = _longest_run(text, longest_run)
+                if not block:
+                    break
     except OSError as err:
         raise _os_error(name, err) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise DataError(name, f"not valid UTF-8 at byte offset {err.start}") from None
+    if brackets <= MAX_DEPTH:
+        flow_max = openings  # few brackets: count every opening one, quoted or not
+    if flow_max > MAX_DEPTH:
+        return FileScan(flow_max, marks)
+    return FileScan(MAX_DEPTH + 1 if longest_run > MAX_DEPTH - flow_max else flow_max, marks)
+
+
+def _flow_depth(text: str, depth: int, deepest: int) -> tuple[int, int]:
+    """The flow-bracket depth after ``text`` and the deepest reached, from ``depth`` before it
+    (brackets in quoted text only make it larger: a bound, not a measure)."""
+    from itertools import accumulate, repeat
+    from operator import sub
+
+    brackets = re.sub(r"[^\[\]{}]+", "", text)
+    if not brackets:
+        return depth, deepest
+    # One step per bracket, +1 opening and -1 closing, done in C.
+    steps = brackets.translate(str.maketrans("[{]}", "\x02\x02\x00\x00")).encode("latin-1")
+    running = list(accumulate(map(sub, steps, repeat(1)), initial=depth))
+    return running[-1], max(deepest, max(running))
+
+
+def _longest_run(text: str, longest: int) -> int:
+    """The longest run of indentation and block indicators starting a line, if longer than
+    ``longest`` (a search in C for a longer one, repeated while one is found)."""
+    while True:
+        found = re.search(r"(?m)^[ \t?:-]{" + str(longest + 1) + ",}", text)
+        if found is None:
+            return longest
+        longest = found.end() - found.start()
 
 
 def check_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> None:
@@ -167,13 +249,33 @@ def read_facts(
     Records with problems are left out of the returned book.
     """
     file = resolve_data_path(path)
-    text = read_text(file, max_size)
-    _check_depth(str(file), text)
-    with gc_paused():
-        reader = _Reader(str(file), text)
-        events = _Events(str(file), text)
+    sections: dict[str, list[Any]] = {section.name: [] for section in m.SECTIONS}
+    problems = stream_facts(file, lambda name, record: sections[name].append(record), max_size)
+    return m.FactBook(path=str(file), **{name: tuple(records) for name, records in sections.items()}), problems
+
+
+#: Where :func:`stream_facts` sends each record: its section's name, and the record.
+Sink = Callable[[str, Any], None]
+
+
+def stream_facts(path: Path, sink: Sink, max_size: int = DEFAULT_MAX_SIZE) -> list[DataError]:
+    """Read a fact file record by record, giving each good record to ``sink`` as it is read,
+    and return the record-level problems (a bad record is not given). Memory is bounded by a
+    record, not by the file: the file is read from disk as it is parsed, never held whole.
+
+    Each section's records come in file order; the sections come in file order, except those
+    that cannot be read as they stream (a section before ``sources``, whose claims need the
+    sources' dates; anything that is not a plain list), which come at the end, in the order of
+    ``model.SECTIONS``. A file that cannot be read or parsed at all raises :class:`DataError`,
+    as does a top-level problem (found after the records before it were given)."""
+    scan = scan_file(path, max_size)
+    name = str(path)
+    _check_depth(name, path, scan)
+    with gc_paused(), open(path, "rb") as handle:
+        reader = _Reader(name, scan.marks)
+        events = _Events(name, handle)
         try:
-            root, streamed = events.read_document(reader)  # a YAML error anywhere is raised here
+            root, streamed = events.read_document(reader, sink)  # a YAML error anywhere is raised here
         finally:
             events.dispose()
         try:
@@ -183,7 +285,11 @@ def read_facts(
             raise
         if reader.problems:
             events.refuse_aliases()
-    return book, reader.problems
+        for section in m.SECTIONS:
+            if section.name not in streamed:
+                for record in getattr(book, section.name):
+                    sink(section.name, record)
+    return reader.problems
 
 
 class _Node:
@@ -207,13 +313,16 @@ class _Events:
     composer checks is checked here with its messages and places: a single document, undefined
     aliases, duplicate anchors; and tags are resolved as it resolves them."""
 
-    def __init__(self, name: str, text: str) -> None:
+    def __init__(self, name: str, stream: Any) -> None:
         import yaml
 
         self.yaml = yaml
         self.name = name
-        self.loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(text)
-        self.anchors: dict[str, _Node] = {}
+        self.loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(stream)
+        self.scalar = yaml.ScalarEvent
+        #: The tag of each plain scalar's text met so far (keys, mostly).
+        self.plain: dict[str, str] = {}
+        self.anchors: dict[str, Any] = {}
         #: Where the value the first alias names starts (the place of the alias error).
         self.first_alias: Any = None
 
@@ -229,19 +338,29 @@ class _Events:
                             "here is used again through an alias; write it out", mark.line + 1, mark.column + 1)
 
     def next(self) -> Any:
+        """The next event (a YAML error is raised as it is: see :meth:`_converted`)."""
+        return self.loader.get_event()
+
+    def _converted(self, err: Exception) -> DataError:
+        """A YAML error as a DataError with its place."""
         yaml = self.yaml
-        try:
-            return self.loader.get_event()
-        except yaml.MarkedYAMLError as err:
-            raise _yaml_error(self.name, err) from None
-        except yaml.YAMLError as err:
-            raise DataError(self.name, f"invalid YAML: {err}") from None
+        if isinstance(err, yaml.MarkedYAMLError):
+            return _yaml_error(self.name, err)
+        if isinstance(err, yaml.reader.ReaderError):
+            with open(self.name, "rb") as handle:  # the place: what comes before the character
+                head = handle.read(max(err.position, 0))
+            return reader_error(self.name, err, head)
+        return DataError(self.name, f"invalid YAML: {err}")
 
     def _composer_error(self, context: str | None, context_mark: Any, problem: str, problem_mark: Any) -> DataError:
         return _yaml_error(self.name, self.yaml.composer.ComposerError(context, context_mark, problem, problem_mark))
 
-    def compose(self, event: Any) -> _Node:
-        """The node starting with ``event`` (already taken from the stream), and its children."""
+    def compose(self, event: Any) -> Any:
+        """The node starting with ``event`` (already taken from the stream), and its children.
+
+        A node is the event itself, its tag resolved (and, for a list or a mapping, ``value``
+        set to its items or its (key, value) pairs): no object is made per scalar. A plain
+        scalar's tag is resolved once per distinct text (PyYAML's resolver, remembered)."""
         yaml = self.yaml
         kind = type(event)
         if kind is yaml.AliasEvent:
@@ -252,52 +371,85 @@ class _Events:
                 self.first_alias = target.start_mark
             return target
         anchor = event.anchor
-        if anchor is not None and anchor in self.anchors:
-            raise self._composer_error("found duplicate anchor; first occurrence", self.anchors[anchor].start_mark,
-                                       "second occurrence", event.start_mark)
+        if anchor is not None:
+            if anchor in self.anchors:
+                raise self._composer_error("found duplicate anchor; first occurrence",
+                                           self.anchors[anchor].start_mark, "second occurrence", event.start_mark)
+            self.anchors[anchor] = event
+        if kind is self.scalar:
+            self._scalar_tag(event)
+            return event
+        get = self.loader.get_event
+        scalar = self.scalar
+        compose = self.compose
         tag = event.tag
-        if kind is yaml.ScalarEvent:
-            if tag is None or tag == "!":
-                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            node = _Node(tag, event.value, event.start_mark)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            return node
         if kind is yaml.SequenceStartEvent:
             if tag is None or tag == "!":
-                tag = self.loader.resolve(yaml.SequenceNode, None, event.implicit)
-            node = _Node(tag, [], event.start_mark)
-            if anchor is not None:
-                self.anchors[anchor] = node
-            items = node.value
-            end = yaml.SequenceEndEvent
+                event.tag = _SEQ
+            event.value = items = []
+            end: type = yaml.SequenceEndEvent
             while True:
-                item = self.next()
-                if type(item) is end:
-                    return node
-                items.append(self.compose(item))
+                item = get()
+                kind = type(item)
+                if kind is end:
+                    return event
+                if kind is scalar and item.anchor is None:
+                    self._scalar_tag(item)
+                    items.append(item)
+                else:
+                    items.append(compose(item))
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.MappingNode, None, event.implicit)
-        node = _Node(tag, [], event.start_mark)
-        if anchor is not None:
-            self.anchors[anchor] = node
-        pairs = node.value
+            event.tag = _MAP
+        event.value = pairs = []
         end = yaml.MappingEndEvent
         while True:
-            item = self.next()
-            if type(item) is end:
-                return node
-            key = self.compose(item)
-            pairs.append((key, self.compose(self.next())))
+            key = get()
+            kind = type(key)
+            if kind is end:
+                return event
+            if kind is scalar and key.anchor is None:
+                self._scalar_tag(key)
+            else:
+                key = compose(key)
+            value = get()
+            if type(value) is scalar and value.anchor is None:
+                self._scalar_tag(value)
+            else:
+                value = compose(value)
+            pairs.append((key, value))
 
-    def read_document(self, reader: _Reader) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
+    def _scalar_tag(self, event: Any) -> None:
+        """Resolve a scalar event's tag as PyYAML's composer would (quoted and block scalars
+        are text; a plain one is looked up by its text, once)."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            implicit = event.implicit
+            if not implicit[0]:
+                event.tag = _STR
+                return
+            value = event.value
+            tag = self.plain.get(value)
+            if tag is None:
+                tag = self.loader.resolve(self.yaml.ScalarNode, value, implicit)
+                if len(self.plain) < _PLAIN_LIMIT:
+                    self.plain[value] = tag
+            event.tag = tag
+
+    def read_document(self, reader: _Reader, sink: Sink) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
         """The document's root, with each section that can be read record by record already
-        read (its records by section name; its node left empty), and the rest composed.
+        read and given to ``sink`` (its name maps to no records; its node is left empty), and
+        the rest composed.
 
         A section is read as it streams when it is a plain list and the sources are known
         (claims take their as-of date from their source): ``sources`` itself, and every section
         after it. A section before ``sources`` is composed and read afterwards, as are the top
         level's checks (``read_book``), so that errors come out exactly as before."""
+        try:
+            return self._read_document(reader, sink)
+        except self.yaml.YAMLError as err:
+            raise self._converted(err) from None
+
+    def _read_document(self, reader: _Reader, sink: Sink) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
         yaml = self.yaml
         self.next()  # the stream's start
         start = self.next()
@@ -308,7 +460,7 @@ class _Events:
             root = self.compose(event)
             streamed: dict[str, tuple[Any, ...]] = {}
         else:
-            root, streamed = self._stream_top(event, reader)
+            root, streamed = self._stream_top(event, reader, sink)
         self.next()  # the document's end
         after = self.next()
         if type(after) is not yaml.StreamEndEvent:
@@ -316,7 +468,7 @@ class _Events:
                                        "but found another document", after.start_mark)
         return root, streamed
 
-    def _stream_top(self, event: Any, reader: _Reader) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
+    def _stream_top(self, event: Any, reader: _Reader, sink: Sink) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
         yaml = self.yaml
         root = _Node(self.loader.resolve(yaml.MappingNode, None, event.implicit), [], event.start_mark)
         kinds = {section.name: section.kind for section in m.SECTIONS}
@@ -334,7 +486,6 @@ class _Events:
                     and type(event) is yaml.SequenceStartEvent and event.anchor is None
                     and (event.tag in (None, "!") or event.tag == _SEQ)):
                 read_one = getattr(reader, kinds[name])
-                records = []
                 end = yaml.SequenceEndEvent
                 while True:
                     item = self.next()
@@ -342,10 +493,12 @@ class _Events:
                         break
                     node = self.compose(item)  # a YAML error ends the reading, as it does here
                     try:
-                        records.append(read_one(node))
+                        record = read_one(node)
                     except DataError as err:  # a problem in this record: recorded, and on to the next
                         reader.problems.append(err)
-                streamed[name] = tuple(records)
+                    else:
+                        sink(name, record)
+                streamed[name] = ()
                 value = _Node(_SEQ, [], event.start_mark)
                 sources_known = sources_known or name == "sources"
             else:
@@ -353,6 +506,14 @@ class _Events:
             if name is not None:
                 seen.add(name)
             root.value.append((key, value))
+
+
+def reader_error(name: str, err: Any, head: bytes) -> DataError:
+    """A character PyYAML's reader refuses (a control character), at its line and column:
+    ``head`` is the text's bytes before it (``err.position`` of them)."""
+    text = head.decode("utf-8-sig", errors="replace")
+    column = len(text) - (text.rfind("\n") + 1) + 1
+    return DataError(name, f"invalid YAML: {str(err).splitlines()[0]}", text.count("\n") + 1, column)
 
 
 def _yaml_error(name: str, err: Any) -> DataError:
@@ -364,39 +525,18 @@ def _yaml_error(name: str, err: Any) -> DataError:
     return DataError(name, f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
 
 
-def _depth_bound(text: str) -> int:
-    """A quick bound on the file's nesting, exact enough to clear ordinary files: the deepest
-    flow brackets, or more than MAX_DEPTH when a line starts with a run of indentation and block
-    indicators long enough to go past the limit (brackets in quoted text only make it larger)."""
-    from itertools import accumulate, repeat
-    from operator import sub
-
-    brackets = re.sub(r"[^\[\]{}]+", "", text)
-    flow = 0
-    if len(brackets) > MAX_DEPTH:  # one step per bracket: +1 opening, -1 closing, done in C
-        steps = brackets.translate(str.maketrans("[{]}", "\x02\x02\x00\x00")).encode("latin-1")
-        flow = max(accumulate(map(sub, steps, repeat(1))), default=0)
-    else:
-        flow = brackets.count("[") + brackets.count("{")
-    if flow > MAX_DEPTH:
-        return flow
-    # Block nesting: is there a line starting with a run of indentation and indicators long
-    # enough to go past the limit? (A search in C, not a loop over lines.)
-    deep_line = re.search(r"(?m)^[ \t?:-]{" + str(MAX_DEPTH - flow + 1) + ",}", text)
-    return MAX_DEPTH + 1 if deep_line else flow
-
-
-def _check_depth(name: str, text: str) -> None:
+def _check_depth(name: str, path: Path, scan: FileScan) -> None:
     """Refuse nesting deeper than MAX_DEPTH before anything is built from the file.
 
-    Most files are cleared by :func:`_depth_bound`; a file that might nest deeper is walked
-    event by event (the parser keeps its own stack; only composing recurses).
+    Most files are cleared by the scan's bound (:func:`scan_file`); a file that might nest
+    deeper is walked event by event (the parser keeps its own stack; only composing recurses).
     """
-    if _depth_bound(text) <= MAX_DEPTH:
+    if scan.depth_bound <= MAX_DEPTH:
         return
     import yaml
 
-    loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(text)
+    handle = open(path, "rb")  # noqa: SIM115  # closed below, with the parser
+    loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(handle)
     depth = 0
     try:
         while loader.check_event():
@@ -419,19 +559,22 @@ def _check_depth(name: str, text: str) -> None:
         return
     finally:
         loader.dispose()
+        handle.close()
 
 
 class _Reader:
     """Turns YAML nodes into model records, checking each key's type."""
 
-    def __init__(self, path: str, text: str | None = None) -> None:
+    def __init__(self, path: str, marks: bool = True) -> None:
         self.path = path
         self.problems: list[DataError] = []
         self.published: dict[str, PartialDate] = {}
         self._specs: dict[str, Any] = {}
+        self._id_match = re.compile(_ID).match
         # Without "&" there is no anchor, so no alias; without "!" no explicit tag: a file
-        # with neither (a large register, typically) skips the per-node checks for both.
-        if text is not None and "&" not in text and "!" not in text:
+        # with neither (``marks`` false: a large register, typically) skips the per-node
+        # checks for both.
+        if not marks:
             self._visit = self._visit_nothing  # type: ignore[method-assign]
 
     def _spec(self, name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -452,7 +595,7 @@ class _Reader:
         return DataError(self.path, message, mark.line + 1, mark.column + 1)
 
     def _visit(self, node: Any) -> None:
-        if node.seen:  # the same node met twice: through an alias
+        if getattr(node, "seen", False):  # the same node met twice: through an alias
             raise self.error(node, "YAML aliases (*name) are not allowed in a fact file; write the value out")
         node.seen = True
         if node.tag not in _PLAIN_TAGS:
@@ -514,7 +657,7 @@ class _Reader:
         return self._check_id(node, key, self.text(node, key))
 
     def _check_id(self, node: Any, key: str, value: str) -> str:
-        if not re.match(_ID, value):
+        if not self._id_match(value):
             raise self.error(node, f"{key}: {value!r} is not an id (lower-case letters, digits and '-')")
         return value
 

@@ -233,6 +233,11 @@ class Figure(Record):
         yield "subject", self.subject, SUBJECT_KINDS
 
 
+def history_field_of(what: str) -> str:
+    """The history field of a milestone that says ``what`` (see :meth:`Milestone.history_field`)."""
+    return "opening" if what in OPENING else what
+
+
 class Milestone(Record):
     """A dated step, planned or done."""
 
@@ -251,7 +256,7 @@ class Milestone(Record):
 
     def history_field(self) -> str:
         """The field its history is told under: the opening milestones are one story, "opening"."""
-        return "opening" if self.what in OPENING else self.what
+        return history_field_of(self.what)
 
     def cited(self) -> Iterator[Cited]:
         yield self.source, self.quote, "claim"

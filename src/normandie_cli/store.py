@@ -85,8 +85,12 @@ def shape() -> str:
     return ";".join(parts)
 
 
-def _quote(name: str) -> str:
+def quote(name: str) -> str:
+    """A name quoted for SQL."""
     return '"' + name.replace('"', '""') + '"'
+
+
+_quote = quote
 
 
 def _sql_type(kind: str) -> str:
@@ -241,96 +245,200 @@ def search_text(org: m.Organisation, places: dict[str, m.Place]) -> str:
                          if v))
 
 
-def write_book(conn: sqlite3.Connection, book: m.FactBook, meta: dict[str, str], batch: int = 5000) -> None:
-    """Create the schema in an empty database and fill it with ``book``, in transactions."""
-    fts = has_fts5()
-    for statement in schema_statements(fts):
-        conn.execute(statement)
-    info = {"schema": str(SCHEMA_VERSION), "version": __version__, "shape": shape(), "fts": str(int(fts)), **meta}
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
-    places = {p.id: p for p in book.places}
-    for table, _, columns in TABLES:
+class Writer:
+    """Fills an empty database with a fact store, record by record (:meth:`add`), in batches:
+    memory is bounded by a batch, not by the book. :meth:`finish` adds what needs every record
+    (the indexes, the completion table, the search index) and commits.
+
+    A record whose id is already in its table raises ``sqlite3.IntegrityError`` (a checked book
+    has none). An organisation's search text names its places: one written before all places
+    were known is written again at the end."""
+
+    def __init__(self, conn: sqlite3.Connection, meta: dict[str, str], batch: int = 5000) -> None:
+        self.conn = conn
+        self.batch = batch
+        self.fts = has_fts5()
+        later = ("CREATE INDEX", "CREATE VIRTUAL TABLE")  # made after the rows: faster, same result
+        statements = schema_statements(self.fts)
+        for statement in statements:
+            if not statement.startswith(later):
+                conn.execute(statement)
+        self.later = [statement for statement in statements if statement.startswith(later)]
+        info = {"schema": str(SCHEMA_VERSION), "version": __version__, "shape": shape(), "fts": str(int(self.fts)),
+                **meta}
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
+        self.places: dict[str, m.Place] = {}
+        self.search_stale = False
+        self.counts = {table: 0 for table, _, _ in TABLES}
+        self._pending: dict[str, list[Any]] = {table: [] for table, _, _ in TABLES}
+        self._last = TABLES[0][0]
+        self._writers = {table: self._table_writer(table, columns) for table, _, columns in TABLES}
+
+    def _table_writer(self, table: str, columns: list[Column]) -> Callable[[list[Any]], None]:
         encode = _row_encoder(columns)
         names = [name for name, _, _ in columns]
         extra = ["_search"] if table == "organisations" else []
         insert = (f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, names + extra))}) "
                   f"VALUES ({', '.join('?' * (len(names) + len(extra)))})")
-        children = [(i, name) for i, (name, kind, _) in enumerate(columns) if kind == "ids"]
-        records: tuple[Any, ...] = getattr(book, table)
-        for start in range(0, len(records), batch):
-            chunk = records[start:start + batch]
+        children = [(f"INSERT INTO {_quote(f'{table}_{name}')} VALUES (?, ?, ?)", name)
+                    for name, kind, _ in columns if kind == "ids"]
+        conn = self.conn
+
+        def write(records: list[Any]) -> None:
             if extra:
-                conn.executemany(insert, (
-                    [*encode(r), search_text(r, places)] for r in chunk))
+                places = self.places
+                conn.executemany(insert, ([*encode(r), search_text(r, places)] for r in records))
             else:
-                conn.executemany(insert, map(encode, chunk))
-            for _, name in children:
-                conn.executemany(
-                    f"INSERT INTO {_quote(f'{table}_{name}')} VALUES (?, ?, ?)",
-                    ((r.id, pos, value) for r in chunk for pos, value in enumerate(getattr(r, name))),
-                )
-            conn.commit()
-    lines = completion_lines(book)
-    for start in range(0, len(lines), batch):
-        part = lines[start:start + batch]
-        conn.executemany("INSERT INTO completion (kind, folded, value, help) VALUES (?, ?, ?, ?)",
-                         ((kind, fold(value), value, help_text) for kind, value, help_text in part))
+                conn.executemany(insert, map(encode, records))
+            for statement, name in children:
+                conn.executemany(statement, ((r.id, pos, value) for r in records
+                                             for pos, value in enumerate(getattr(r, name))))
+
+        return write
+
+    def add(self, table: str, record: Any) -> None:
+        """Store one record of a section (named by the section's name)."""
+        if table == "places":
+            self.places[record.id] = record
+            if self.counts["organisations"] or self._pending["organisations"]:
+                self.search_stale = True
+        if table != self._last:  # a new section: the last one's records go now (one batch at a time)
+            self._flush(self._last)
+            self._last = table
+        pending = self._pending[table]
+        pending.append(record)
+        if len(pending) >= self.batch:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        pending = self._pending[table]
+        if pending:
+            self._writers[table](pending)
+            self.counts[table] += len(pending)
+            self._pending[table] = []
+            self.conn.commit()
+
+    def flush(self) -> None:
+        """Write every record still pending."""
+        for table, _, _ in TABLES:
+            self._flush(table)
+
+    def finish(self) -> None:
+        """Write what is pending and everything derived from all the records; commit."""
+        conn = self.conn
+        self.flush()
+        if self.search_stale:
+            self._rewrite_search_text()
+        fill_completion(conn)
+        for statement in self.later:
+            conn.execute(statement)
+        if self.fts:
+            conn.execute("INSERT INTO organisations_fts(organisations_fts) VALUES ('rebuild')")
         conn.commit()
-    if fts:
-        conn.execute("INSERT INTO organisations_fts(organisations_fts) VALUES ('rebuild')")
+
+    def _rewrite_search_text(self) -> None:
+        """Every organisation's search text again, now that every place is known."""
+        conn = self.conn
+        columns = next(columns for table, _, columns in TABLES if table == "organisations")
+        decode = _row_decoder(m.Organisation, columns, _date_reader())
+        names = ", ".join(_quote(name) for name, _, _ in columns)
+        last = 0
+        while True:
+            rows = conn.execute(f"SELECT rowid, {names} FROM organisations WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                                (last, self.batch)).fetchall()
+            if not rows:
+                break
+            conn.executemany("UPDATE organisations SET _search = ? WHERE rowid = ?",
+                             [(search_text(decode(row[1:]), self.places), row[0]) for row in rows])
+            last = rows[-1][0]
+        conn.commit()
+
+
+def write_book(conn: sqlite3.Connection, book: m.FactBook, meta: dict[str, str], batch: int = 5000) -> None:
+    """Create the schema in an empty database and fill it with ``book``, in transactions."""
+    writer = Writer(conn, meta, batch)
+    for table, _, _ in TABLES:
+        for record in getattr(book, table):
+            writer.add(table, record)
+    writer.finish()
+
+
+def memory_store(book: m.FactBook) -> sqlite3.Connection:
+    """The store of ``book``, in memory (tab completion without a parse cache)."""
+    conn = sqlite3.connect(":memory:")
+    write_book(conn, book, {})
+    return conn
+
+
+def _squash(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _place_label(name: str, department: str | None, region: str | None, country: str | None) -> str:
+    return f"{name} ({', '.join(x for x in (department, region, country) if x)})"
+
+
+def fill_completion(conn: sqlite3.Connection) -> None:
+    """Every value tab completion offers, as (kind, value, help), in the order offered, from
+    the records already stored: ids and organisation names (``id``), projects and events
+    (``project``), towns, départements, roles, measures, topics, each entity's history fields
+    (``field:ID``) and the subjects of claims. Values and help are put on one line (each run of
+    white space one space); ``folded`` is the value as a typed prefix is matched against it."""
+    conn.create_function("fold", 1, fold, deterministic=True)
+    conn.create_function("squash", 1, _squash, deterministic=True)
+    conn.create_function("place_label", 4, _place_label, deterministic=True)
+    conn.create_function("history_field", 1, m.history_field_of, deterministic=True)
+    # Each select gives (k: kind, v: value, h: help, o1, o2: the order within the kind).
+    selects: list[str] = []
+    for table, _, columns in TABLES:
+        names = {name for name, _, _ in columns}
+        labels = [f"NULLIF({n}, '')" for n in ("name", "title") if n in names]
+        label = f"COALESCE({', '.join(labels)}, id)" if labels else "id"
+        selects.append(f"SELECT 'id' AS k, id AS v, '{_KIND[table]}: ' || {label} AS h, rowid AS o1,"
+                       f" 0 AS o2 FROM {_quote(table)}")
+    selects += [
+        "SELECT 'id' AS k, name AS v, 'organisation: ' || id AS h, rowid AS o1, 0 AS o2 FROM organisations",
+        "SELECT 'project' AS k, id AS v, name AS h, rowid AS o1, 0 AS o2 FROM projects",
+        "SELECT 'project' AS k, id AS v, name AS h, rowid AS o1, 0 AS o2 FROM events",
+        "SELECT 'town' AS k, id AS v, place_label(name, department, region, country) AS h, rowid AS o1, 0 AS o2"
+        " FROM places WHERE kind = 'town'",
+        "SELECT DISTINCT 'department' AS k, department AS v, 'département' AS h, department AS o1, 0 AS o2"
+        " FROM places WHERE department IS NOT NULL AND department != ''",
+        "SELECT DISTINCT 'role' AS k, value AS v, 'role' AS h, value AS o1, 0 AS o2 FROM organisations_roles",
+        "SELECT DISTINCT 'measure' AS k, measure AS v, 'measure' AS h, measure AS o1, 0 AS o2 FROM figures",
+        "SELECT DISTINCT 'topic' AS k, topic AS v, 'topic' AS h, topic AS o1, 0 AS o2 FROM statements",
+    ]
+    # Each entity's history fields (figures' measures, milestones' fields, events' dates and
+    # status, projects' status): the entities in the order first met, each one's fields in the
+    # order first met.
+    conn.execute("CREATE TEMP TABLE _fields (seq INTEGER PRIMARY KEY, subject TEXT, name TEXT)")
+    for select in ("SELECT subject, measure FROM figures ORDER BY rowid",
+                   "SELECT subject, history_field(what) FROM milestones ORDER BY rowid",
+                   "SELECT id, name FROM (SELECT id, 'dates' AS name, rowid AS r, 0 AS n FROM events"
+                   " WHERE dates != '[]' UNION ALL SELECT id, 'status', rowid, 1 FROM events WHERE status != '[]')"
+                   " ORDER BY r, n",
+                   "SELECT id, 'status' FROM projects WHERE status != '[]' ORDER BY rowid"):
+        conn.execute(f"INSERT INTO _fields (subject, name) {select}")
+    selects.append(
+        "SELECT 'field:' || f.subject AS k, f.name AS v, 'a field of ' || f.subject || '''s history' AS h,"
+        " s.first AS o1, f.first AS o2"
+        " FROM (SELECT subject, name, min(seq) AS first FROM _fields GROUP BY subject, name) AS f"
+        " JOIN (SELECT subject, min(seq) AS first FROM _fields GROUP BY subject) AS s ON s.subject = f.subject")
+    # The subjects of claims, in the order first met, each with its entity's name.
+    conn.execute("CREATE TEMP TABLE _subjects (seq INTEGER PRIMARY KEY, subject TEXT)")
+    for table in ("figures", "milestones", "statements"):
+        conn.execute(f"INSERT INTO _subjects (subject) SELECT subject FROM {table} ORDER BY rowid")
+    named = [table for table, _, columns in TABLES if "name" in {name for name, _, _ in columns}]
+    name_of = ", ".join(f"(SELECT NULLIF(name, '') FROM {_quote(t)} WHERE id = s.subject)" for t in named)
+    selects.append(f"SELECT 'subject' AS k, s.subject AS v, COALESCE({name_of}, s.subject) AS h, s.first AS o1,"
+                   " 0 AS o2 FROM (SELECT subject, min(seq) AS first FROM _subjects GROUP BY subject) AS s")
+    for select in selects:
+        conn.execute("INSERT INTO completion (kind, folded, value, help)"
+                     " SELECT k, fold(squash(v)), squash(v), squash(h)"
+                     f" FROM ({select}) ORDER BY o1, o2")
+    conn.execute("DROP TABLE _fields")
+    conn.execute("DROP TABLE _subjects")
     conn.commit()
-
-
-def completion_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
-    """Every value tab completion offers, as (kind, value, help), in the order offered: ids and
-    organisation names (``id``), projects and events (``project``), towns, départements, roles,
-    measures, topics and subjects."""
-    lines: list[tuple[str, str, str]] = []
-    for kind, item in book.entities():
-        label = getattr(item, "name", None) or getattr(item, "title", None) or item.id
-        lines.append(("id", item.id, f"{kind}: {label}"))
-    for org in book.organisations:
-        lines.append(("id", org.name, f"organisation: {org.id}"))
-    for project in book.projects:
-        lines.append(("project", project.id, project.name))
-    for event in book.events:
-        lines.append(("project", event.id, event.name))
-    for place in book.places:
-        if place.kind == "town":
-            where = ", ".join(x for x in (place.department, place.region, place.country) if x)
-            lines.append(("town", place.id, f"{place.name} ({where})"))
-    for name in sorted({p.department for p in book.places if p.department}):
-        lines.append(("department", name, "département"))
-    for role in sorted({r for org in book.organisations for r in org.roles}):
-        lines.append(("role", role, "role"))
-    for measure in sorted({f.measure for f in book.figures}):
-        lines.append(("measure", measure, "measure"))
-    for topic in sorted({s.topic for s in book.statements}):
-        lines.append(("topic", topic, "topic"))
-    lines += history_field_lines(book)
-    index = book.index()
-    claims: tuple[m.Figure | m.Milestone | m.Statement, ...] = (*book.figures, *book.milestones, *book.statements)
-    for subject in dict.fromkeys(c.subject for c in claims):
-        lines.append(("subject", subject, getattr(index.get(subject), "name", None) or subject))
-    return [(kind, " ".join(str(value).split()), " ".join(str(help_text).split())) for kind, value, help_text in lines]
-
-
-def history_field_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
-    """``history ID <Tab>``: each entity's history fields, as kind ``field:ID`` (one pass)."""
-    fields: dict[str, dict[str, None]] = {}
-    for figure in book.figures:
-        fields.setdefault(figure.subject, {})[figure.measure] = None
-    for stone in book.milestones:
-        fields.setdefault(stone.subject, {})[stone.history_field()] = None
-    for event in book.events:
-        for name in ("dates", "status"):
-            if getattr(event, name):
-                fields.setdefault(event.id, {})[name] = None
-    for project in book.projects:
-        if project.status:
-            fields.setdefault(project.id, {})["status"] = None
-    return [(f"field:{subject}", name, f"a field of {subject}'s history")
-            for subject, names in fields.items() for name in names]
 
 
 def complete(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple[str, str]]:
@@ -352,6 +460,12 @@ def complete(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple
 def write_database(path: Path, book: m.FactBook, meta: dict[str, str]) -> None:
     """Write ``book`` as a store at ``path``, atomically: built in a temporary file in the same
     directory, then renamed over ``path``. Raises OSError or sqlite3.Error on failure."""
+    atomically(path, lambda conn: write_book(conn, book, meta))
+
+
+def atomically(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """A database at ``path``, filled by ``fill`` in a temporary file in the same directory,
+    then renamed over ``path``: a reader sees the old file or the whole new one."""
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -362,7 +476,7 @@ def write_database(path: Path, book: m.FactBook, meta: dict[str, str]) -> None:
         try:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
-            write_book(conn, book, meta)
+            fill(conn)
         finally:
             conn.close()
         os.replace(temp, path)
@@ -372,6 +486,23 @@ def write_database(path: Path, book: m.FactBook, meta: dict[str, str]) -> None:
         except OSError:
             pass
         raise
+
+
+#: What ``meta`` says of the fact file a parse cache was made from.
+CACHE_KEYS = ("path", "size", "mtime_ns", "exported_from")
+
+
+def copy_database(source: sqlite3.Connection, path: Path, meta: dict[str, str]) -> None:
+    """Copy a store to ``path`` (SQLite's backup: page by page), atomically, with ``meta`` in
+    place of what its ``meta`` table said of the file it was made from."""
+    atomically(path, lambda conn: _copy(source, conn, meta))
+
+
+def _copy(source: sqlite3.Connection, conn: sqlite3.Connection, meta: dict[str, str]) -> None:
+    source.backup(conn)
+    conn.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in CACHE_KEYS])
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    conn.commit()
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -488,14 +619,22 @@ def _row_decoder(
     return decode
 
 
-def _memo(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+#: How many encoded or decoded values a column remembers (see :func:`_memo`).
+MEMO_LIMIT = 20_000
+
+
+def _memo(convert: Callable[[Any], Any], limit: int | None = None) -> Callable[[Any], Any]:
     """``convert``, remembering its results: the same (immutable) value gives the same result,
-    and many records share a citation list or a list of roles."""
+    and many records share a citation list or a list of roles. At most ``limit`` results are
+    remembered (then forgotten all at once), so that memory does not grow with the book."""
     seen: dict[Any, Any] = {}
+    most = MEMO_LIMIT if limit is None else limit
 
     def read(text: Any) -> Any:
         value = seen.get(text)
         if value is None:
+            if len(seen) >= most:
+                seen.clear()
             value = seen[text] = convert(text)
         return value
 

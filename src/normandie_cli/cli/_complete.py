@@ -39,7 +39,11 @@ def _values(ctx: Any, wanted: str, incomplete: str) -> Iterable[tuple[str, str]]
             conn.close()
     if book is None:
         book = load_facts(file, use_cache=False, max_size=max_size)
-    return [(value, help_text) for kind, value, help_text in store.completion_lines(book) if kind == wanted]
+    conn = store.memory_store(book)  # no parse cache: the same completion table, in memory
+    try:
+        return store.complete(conn, wanted, incomplete)
+    finally:
+        conn.close()
 
 
 def _prefixed(incomplete: str, value: str) -> str | None:
@@ -100,7 +104,7 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
 
 
 def from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
-    """A callback offering the data file's values of one kind (see ``store.completion_lines``)."""
+    """A callback offering the data file's values of one kind (see ``store.fill_completion``)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
         return _values(ctx, kind, incomplete)

@@ -47,9 +47,12 @@ def sqlite(
             raise UsageError(f"{target}: that is the fact file being read")
     if path.exists() and not store.is_database(path):
         raise UsageError(f"{path}: exists and is not a SQLite database; not replacing it")
-    book = state.book()
+    source = state.store()  # the parse cache's store (built as the file streams), if there is one
     try:
-        store.write_database(path, book, {"exported_from": str(resolve_data_path(state.data))})
+        if source is not None:  # copied page by page: no book in memory, whatever its size
+            store.copy_database(source, path, {"exported_from": str(resolve_data_path(state.data))})
+        else:
+            store.write_database(path, state.book(), {"exported_from": str(resolve_data_path(state.data))})
     except (OSError, sqlite3.Error) as err:
         raise UsageError(f"{path}: cannot write: {err}") from None
     typer.echo(f"wrote {path}", err=True)
