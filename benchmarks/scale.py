@@ -26,7 +26,9 @@ Rouen query, run as often as the cold runs are (event scan) or --yq-repeat times
                 built: what libyaml alone takes to read the file.
 
 The tables give the ratios warm/jq and warm/typer (the bare import), then cold Rouen/yq and
-cold Rouen/event scan. It reports; it never fails.
+cold Rouen/event scan; a last table checks issue 12's targets at 100,000 and 1,000,000
+companies: "met", "not met", or "not measured" and why (a size not run, a case skipped, timed
+out or failed). It reports; it never fails, a missed target included.
 
 Usage: python benchmarks/scale.py [--sizes 10000,100000] [--repeat 3] [--cold-repeat 1]
                                   [--yq-repeat 1] [--workdir DIR] [--seed S] [--skip-cold-above N]
@@ -393,6 +395,72 @@ def ratio(top: float | None, bottom: float | None) -> str:
     return "-" if top is None or bottom is None or bottom == 0 else f"{top / bottom:.2f}x"
 
 
+#: What the targets call each case.
+LABELS = {("rouen", "cold"): "cold Rouen", ("rouen", "warm"): "warm Rouen", ("rouen", "jq"): "jq Rouen",
+          ("rouen", "yq"): "yq", ("events", "scan"): "event scan", ("typer", "python"): "bare import typer",
+          ("selective", "warm"): "warm selective", ("complete", "warm"): "warm --town completion"}
+
+
+def why_unmeasured(results: dict[tuple[str, str], Result], key: tuple[str, str]) -> str | None:
+    """Why a case has no figure (skipped, timed out, failed), or ``None`` if it has one."""
+    label = LABELS.get(key, f"{key[1]} {key[0]}")
+    result = results.get(key)
+    if result is None:
+        return f"{label}: not run"
+    if result.skipped:
+        return f"{label}: skipped, {result.skipped}"
+    problem = result.problem()
+    if problem:
+        return f"{label}: {problem}"
+    if result.median() is None or result.peak_mib() is None:
+        return f"{label}: no run"
+    return None
+
+
+@dataclass
+class Target:
+    """One of issue 12's targets at one size: the median time of ``top`` over that of ``bottom``
+    at most ``limit`` times, or (no ``bottom``) the peak memory of ``top``, the largest of them,
+    at most ``limit`` MiB."""
+
+    size: int
+    text: str
+    limit: float
+    top: list[tuple[str, str]]
+    bottom: tuple[str, str] | None = None
+
+    def measure(self, results: dict[tuple[str, str], Result] | None) -> tuple[str, str]:
+        """The measured figure and "met", "not met" or "not measured (why)"."""
+        if results is None:
+            return "-", f"not measured (N={self.size:,} not in --sizes)"
+        for key in self.top + ([self.bottom] if self.bottom else []):
+            why = why_unmeasured(results, key)
+            if why:
+                return "-", f"not measured ({why})"
+        if self.bottom is None:
+            value, key = max((results[key].peak_mib() or 0.0, key) for key in self.top)
+            figure = f"{value:.0f} MiB" + (f" ({key[0]})" if len(self.top) > 1 else "")
+        else:
+            value = (results[self.top[0]].median() or 0.0) / (results[self.bottom].median() or 1.0)
+            figure = f"{value:.2f}x"
+        return figure, "met" if value <= self.limit else "not met"
+
+
+COLD = [(query, "cold") for query in QUERIES]
+#: Issue 12's targets, reported (never asserted). Completion is a Tab press with the store present.
+TARGETS = [
+    Target(100_000, "cold Rouen <= 0.25x yq", 0.25, [("rouen", "cold")], ("rouen", "yq")),
+    Target(100_000, "cold Rouen <= 2x event scan", 2.0, [("rouen", "cold")], ("events", "scan")),
+    Target(100_000, "cold peak <= 250 MiB (largest of the cold runs)", 250, COLD),
+    Target(100_000, "warm Rouen <= 0.8x jq", 0.8, [("rouen", "warm")], ("rouen", "jq")),
+    Target(1_000_000, "cold peak <= 300 MiB (largest of the cold runs)", 300, COLD),
+    Target(1_000_000, "warm selective <= 3x bare import typer", 3.0, [("selective", "warm")], ("typer", "python")),
+    Target(1_000_000, "warm selective peak <= 120 MiB", 120, [("selective", "warm")]),
+    Target(1_000_000, "warm Rouen <= 0.6x jq", 0.6, [("rouen", "warm")], ("rouen", "jq")),
+    Target(1_000_000, "--town completion <= 1.5x bare import typer", 1.5, [("complete", "warm")], ("typer", "python")),
+]
+
+
 def memory() -> str:
     try:
         return f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB RAM"
@@ -515,6 +583,14 @@ def main() -> int:
               f"{scan_m} | {ratio(cold_time, results[('rouen', 'yq')].median())} | "
               f"{ratio(cold_time, results[('events', 'scan')].median())} |")
 
+    print()
+    print("Targets (issue 12; reported, never asserted):")
+    print()
+    print("| N | target | measured | |")
+    print("|---|---|---|---|")
+    for target in TARGETS:
+        figure, status = target.measure(table.get(target.size))
+        print(f"| {target.size:,} | {target.text} | {figure} | {status} |")
     print()
     for size in sizes:
         for (query, case), result in table[size].items():
