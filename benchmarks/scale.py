@@ -1,5 +1,6 @@
-"""Scale benchmark: normandie on large synthetic fact files, beside jq on the same data as JSON
-and a bare ``python -c "import typer"``, all measured in the same run.
+"""Scale benchmark: normandie on large synthetic fact files, beside jq on the same data as JSON,
+yq on the YAML file, libyaml scanning the YAML file and a bare ``python -c "import typer"``,
+all measured in the same run.
 
 For each size N (default 10,000 and 100,000 companies; add 1,000,000 with --sizes) it makes a
 fact file with benchmarks/make_facts.py (kept in the work directory by N and seed, remade when
@@ -13,11 +14,25 @@ median wall time and the peak memory (the child's max RSS, from wait4) of:
     complete    a Tab press completing --town values (bash protocol)
 
 each "cold" (an empty cache directory: the fact file is parsed and the SQLite store built) and
-"warm" (the store present); jq does the same query on the JSON copy. The table gives the ratios
-warm/jq and warm/typer (the bare import). It reports; it never fails.
+"warm" (the store present); jq does the same query on the JSON copy. Two baselines for the cold
+Rouen query, run as often as the cold runs are (event scan) or --yq-repeat times (yq):
+
+    yq          yq '<jq's Rouen query>' FILE.yaml: python-yq, a jq wrapper that loads the YAML
+                with PyYAML (its own Python and PyYAML: printed), then pipes JSON to jq; its
+                output is checked like normandie's. Slow: skipped above --skip-yq-above N
+                (default 100,000). Its peak is the larger of its two processes, not their sum.
+    event scan  normandie's interpreter iterating every event of the YAML file with PyYAML's C
+                parser from the file stream (yaml.parse(..., Loader=yaml.CSafeLoader)), nothing
+                built: what libyaml alone takes to read the file.
+
+The tables give the ratios warm/jq and warm/typer (the bare import), then cold Rouen/yq and
+cold Rouen/event scan; a last table checks issue 12's targets at 100,000 and 1,000,000
+companies: "met", "not met", or "not measured" and why (a size not run, a case skipped, timed
+out or failed). It reports; it never fails, a missed target included.
 
 Usage: python benchmarks/scale.py [--sizes 10000,100000] [--repeat 3] [--cold-repeat 1]
-                                  [--workdir DIR] [--seed S] [--skip-cold-above N] [--timeout S]
+                                  [--yq-repeat 1] [--workdir DIR] [--seed S] [--skip-cold-above N]
+                                  [--skip-yq-above N] [--timeout S]
 Run it with the Python of the environment where normandie is installed (PyYAML is needed
 here, once per size, to write the JSON copy).
 """
@@ -55,6 +70,21 @@ QUERIES: dict[str, tuple[list[str], list[str]]] = {
     "complete": ([], ["-r", '.places[] | select(.kind=="town") | .id']),
 }
 COMPLETE_WORDS = ["companies", "--town", ""]
+
+# The event-scan baseline: what libyaml alone takes to read the file (every event, nothing built),
+# run by the same interpreter as normandie, the loop bare (no counting). Prints the last event's
+# type, StreamEndEvent when the whole file was read; exits 1 if this PyYAML has no C parser.
+EVENT_SCAN = r"""
+import sys, yaml
+loader = getattr(yaml, "CSafeLoader", None)
+if loader is None:
+    sys.exit(f"PyYAML {yaml.__version__} has no CSafeLoader (built without libyaml)")
+event = None
+with open(sys.argv[1], "rb") as stream:
+    for event in yaml.parse(stream, Loader=loader):
+        pass
+print(type(event).__name__)
+"""
 
 
 # -- running one process ---------------------------------------------------------------------
@@ -155,6 +185,24 @@ def version_of(argv: list[str]) -> str:
     return (done.stdout.strip() or done.stderr.strip()).splitlines()[0] if (done.stdout or done.stderr) else "unknown"
 
 
+def yq_version(yq: str) -> str:
+    """What ``yq --version`` says and, for python-yq (a jq wrapper that parses YAML with PyYAML;
+    its --version can say 0.0.0), its package, its Python and its PyYAML, which may not be ours."""
+    said = version_of([yq, "--version"])
+    try:
+        with open(yq, "rb") as handle:
+            first = handle.readline(200).decode(errors="replace")
+    except OSError:
+        return said
+    interpreter = first[2:].split()[0] if first.startswith("#!") and "python" in first and first[2:].split() else ""
+    if not interpreter:
+        return said
+    probe = ("import importlib.metadata as m, platform, yaml; print(f'python-yq {m.version(\"yq\")} on Python "
+             "{platform.python_version()}, PyYAML {yaml.__version__} (libyaml: "
+             "{\"yes\" if yaml.__with_libyaml__ else \"no\"})')")
+    return f"{said}: {version_of([interpreter, '-c', probe])}"
+
+
 # -- the data --------------------------------------------------------------------------------
 
 def facts_file(workdir: Path, size: int, seed: int) -> tuple[Path, float | None]:
@@ -234,8 +282,10 @@ def check_output(query: str, output: Path, expected: dict[str, list[str]]) -> st
 
 
 def measure_size(runner: Runner, size: int, yaml_path: Path, json_path: Path, expected: dict[str, list[str]],
-                 jq: str | None, repeat: int, cold_repeat: int, timeout: float,
+                 tools: dict[str, str | None], counts: dict[str, int], why_not: dict[str, str], timeout: float,
                  scratch: Path) -> dict[tuple[str, str], Result]:
+    """Every case of one size, interleaved: ``counts`` gives the runs of each kind (warm, jq,
+    python, cold, scan, yq); a kind run 0 times gets a skipped result saying ``why_not``."""
     results: dict[tuple[str, str], Result] = {}
     warm_cache = scratch / f"cache-warm-{size}"
     shutil.rmtree(warm_cache, ignore_errors=True)
@@ -243,26 +293,29 @@ def measure_size(runner: Runner, size: int, yaml_path: Path, json_path: Path, ex
     populate = runner.run(*_run_args(yaml_path, "rouen", warm_cache), timeout, scratch / "populate.out")
     if populate.problem:
         print(f"  N={size:,}: populating the store failed: {populate.problem}", file=sys.stderr)
+    # In this order in every round: warm and jq query by query, the bare import, the cold runs,
+    # the event scan, yq (the slowest, and run fewest times).
     plan: list[tuple[str, str]] = []
     for query in QUERIES:
-        plan += [(query, "warm")] + ([(query, "jq")] if jq else [])
+        plan += [(query, "warm"), (query, "jq")]
     plan.append(("typer", "python"))
+    plan += [(query, "cold") for query in QUERIES]
+    plan += [("events", "scan"), ("rouen", "yq")]
     for key in plan:
-        results[key] = Result()
-    cold_plan = [(query, "cold") for query in QUERIES] if cold_repeat else []
-    for key in cold_plan:
-        results[key] = Result()
-    rounds = max(repeat, cold_repeat)
+        results[key] = Result(skipped=None if counts[key[1]] else why_not.get(key[1], "not run"))
+    rounds = max(counts[case] for _, case in plan)
     for index in range(rounds):
-        todo = [key for key in plan if index < repeat] + [key for key in cold_plan if index < cold_repeat]
-        for query, case in todo:
+        for query, case in [key for key in plan if index < counts[key[1]]]:
             out = scratch / f"{query}-{case}.out"
             cold_home = None
             if case == "python":
                 argv, env = [sys.executable, "-c", "import typer"], child_env()
-            elif case == "jq":
-                assert jq is not None
-                argv, env = [jq, *QUERIES[query][1], str(json_path)], child_env()
+            elif case in ("jq", "yq"):
+                tool, data = tools[case], json_path if case == "jq" else yaml_path
+                assert tool is not None
+                argv, env = [tool, *QUERIES[query][1], str(data)], child_env()
+            elif case == "scan":
+                argv, env = [sys.executable, "-c", EVENT_SCAN, str(yaml_path)], child_env()
             else:
                 home = warm_cache
                 if case == "cold":
@@ -270,10 +323,14 @@ def measure_size(runner: Runner, size: int, yaml_path: Path, json_path: Path, ex
                 argv, env = _run_args(yaml_path, query, home)
             run = runner.run(argv, env, timeout, out)
             results[(query, case)].runs.append(run)
-            if case in ("cold", "warm") and run.seconds is not None and index == 0:
+            if case in ("cold", "warm", "yq") and run.seconds is not None and index == 0:
                 problem = check_output(query, out, expected)
                 if problem:
                     run.problem = f"wrong output: {problem}"
+            if case == "scan" and run.seconds is not None:
+                last = out.read_text(encoding="utf-8", errors="replace").strip()
+                if last != "StreamEndEvent":
+                    run.problem = f"wrong output: {last[:60]!r}, not StreamEndEvent (the file not read to its end)"
             if cold_home is not None:
                 shutil.rmtree(cold_home, ignore_errors=True)
             print(f"  N={size:,} {index + 1}/{rounds} {query} {case}: "
@@ -323,8 +380,10 @@ def seconds(value: float | None) -> str:
 
 
 def cell(result: Result | None) -> tuple[str, str]:
-    if result is None or result.skipped:
+    if result is None:
         return "-", "-"
+    if result.skipped:
+        return "skipped", "-"
     problem = result.problem()
     if problem:
         return ("timeout" if problem.startswith("timeout") else "failed"), "-"
@@ -334,6 +393,72 @@ def cell(result: Result | None) -> tuple[str, str]:
 
 def ratio(top: float | None, bottom: float | None) -> str:
     return "-" if top is None or bottom is None or bottom == 0 else f"{top / bottom:.2f}x"
+
+
+#: What the targets call each case.
+LABELS = {("rouen", "cold"): "cold Rouen", ("rouen", "warm"): "warm Rouen", ("rouen", "jq"): "jq Rouen",
+          ("rouen", "yq"): "yq", ("events", "scan"): "event scan", ("typer", "python"): "bare import typer",
+          ("selective", "warm"): "warm selective", ("complete", "warm"): "warm --town completion"}
+
+
+def why_unmeasured(results: dict[tuple[str, str], Result], key: tuple[str, str]) -> str | None:
+    """Why a case has no figure (skipped, timed out, failed), or ``None`` if it has one."""
+    label = LABELS.get(key, f"{key[1]} {key[0]}")
+    result = results.get(key)
+    if result is None:
+        return f"{label}: not run"
+    if result.skipped:
+        return f"{label}: skipped, {result.skipped}"
+    problem = result.problem()
+    if problem:
+        return f"{label}: {problem}"
+    if result.median() is None or result.peak_mib() is None:
+        return f"{label}: no run"
+    return None
+
+
+@dataclass
+class Target:
+    """One of issue 12's targets at one size: the median time of ``top`` over that of ``bottom``
+    at most ``limit`` times, or (no ``bottom``) the peak memory of ``top``, the largest of them,
+    at most ``limit`` MiB."""
+
+    size: int
+    text: str
+    limit: float
+    top: list[tuple[str, str]]
+    bottom: tuple[str, str] | None = None
+
+    def measure(self, results: dict[tuple[str, str], Result] | None) -> tuple[str, str]:
+        """The measured figure and "met", "not met" or "not measured (why)"."""
+        if results is None:
+            return "-", f"not measured (N={self.size:,} not in --sizes)"
+        for key in self.top + ([self.bottom] if self.bottom else []):
+            why = why_unmeasured(results, key)
+            if why:
+                return "-", f"not measured ({why})"
+        if self.bottom is None:
+            value, key = max((results[key].peak_mib() or 0.0, key) for key in self.top)
+            figure = f"{value:.0f} MiB" + (f" ({key[0]})" if len(self.top) > 1 else "")
+        else:
+            value = (results[self.top[0]].median() or 0.0) / (results[self.bottom].median() or 1.0)
+            figure = f"{value:.2f}x"
+        return figure, "met" if value <= self.limit else "not met"
+
+
+COLD = [(query, "cold") for query in QUERIES]
+#: Issue 12's targets, reported (never asserted). Completion is a Tab press with the store present.
+TARGETS = [
+    Target(100_000, "cold Rouen <= 0.25x yq", 0.25, [("rouen", "cold")], ("rouen", "yq")),
+    Target(100_000, "cold Rouen <= 2x event scan", 2.0, [("rouen", "cold")], ("events", "scan")),
+    Target(100_000, "cold peak <= 250 MiB (largest of the cold runs)", 250, COLD),
+    Target(100_000, "warm Rouen <= 0.8x jq", 0.8, [("rouen", "warm")], ("rouen", "jq")),
+    Target(1_000_000, "cold peak <= 300 MiB (largest of the cold runs)", 300, COLD),
+    Target(1_000_000, "warm selective <= 3x bare import typer", 3.0, [("selective", "warm")], ("typer", "python")),
+    Target(1_000_000, "warm selective peak <= 120 MiB", 120, [("selective", "warm")]),
+    Target(1_000_000, "warm Rouen <= 0.6x jq", 0.6, [("rouen", "warm")], ("rouen", "jq")),
+    Target(1_000_000, "--town completion <= 1.5x bare import typer", 1.5, [("complete", "warm")], ("typer", "python")),
+]
 
 
 def memory() -> str:
@@ -352,11 +477,16 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000", help="company counts (default 10000,100000; "
                                                                  "1000000 takes minutes per cold run)")
     parser.add_argument("--repeat", type=int, default=3, help="warm, jq and typer runs per query (default 3)")
-    parser.add_argument("--cold-repeat", type=int, default=1, help="cold runs per query (default 1; 0: none)")
+    parser.add_argument("--cold-repeat", type=int, default=1,
+                        help="cold runs per query, and event scans (default 1; 0: none)")
+    parser.add_argument("--yq-repeat", type=int, default=1, help="yq runs per size (default 1; 0: none)")
     parser.add_argument("--workdir", help="where the generated files are kept, by N and seed "
                                           "(default: normandie-scale in the system's temp directory)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"make_facts.py seed (default {DEFAULT_SEED})")
-    parser.add_argument("--skip-cold-above", type=int, metavar="N", help="no cold runs for sizes above N")
+    parser.add_argument("--skip-cold-above", type=int, metavar="N",
+                        help="no cold runs (nor event scans) for sizes above N")
+    parser.add_argument("--skip-yq-above", type=int, metavar="N", default=100_000,
+                        help="no yq run for sizes above N (default 100000: yq takes minutes per 100,000)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run before it is killed (default 900)")
     args = parser.parse_args()
     if not SCRIPT.exists():
@@ -367,19 +497,26 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="runs-", dir=workdir))
     runner = Runner()
-    jq = shutil.which("jq")
+    jq, yq = shutil.which("jq"), shutil.which("yq")
     import yaml
 
+    # The event scan runs with this interpreter (normandie's): its PyYAML is this one.
+    c_parser = hasattr(yaml, "CSafeLoader")
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{memory()}, {version_of([str(SCRIPT), '--version'])}, PyYAML {yaml.__version__} "
           f"(libyaml: {'yes' if yaml.__with_libyaml__ else 'no'}), sqlite {__import__('sqlite3').sqlite_version}")
     print(f"jq: {version_of([jq, '--version']) if jq else 'not found (apt-get install jq): no jq column'}")
+    print(f"yq: {yq_version(yq) if yq else 'not found (apt-get install yq: python-yq): no yq column'}")
+    print("event scan: " + (f"{sys.executable}, yaml.parse with CSafeLoader, every event of the file" if c_parser
+                            else f"PyYAML {yaml.__version__} here has no CSafeLoader (no libyaml): no event scan"))
     true = shutil.which("true")
     floor = runner.run([true], child_env(), 60, scratch / "true.out") if true else None
     if floor is not None and floor.peak_kib is not None:
         print(f"peak memory floor: {floor.peak_kib / 1024:.1f} MiB (what running `true` reports)")
-    print(f"runs: {args.repeat} warm/jq/typer, {args.cold_repeat} cold per query; medians; peak = max RSS")
+    print(f"runs: {args.repeat} warm/jq/typer, {args.cold_repeat} cold per query and event scan, "
+          + (f"{args.yq_repeat} yq (N <= {args.skip_yq_above:,})" if yq else "no yq")
+          + "; medians; peak = max RSS")
     sys.stdout.flush()
 
     table: dict[int, dict[tuple[str, str], Result]] = {}
@@ -393,9 +530,23 @@ def main() -> int:
             file_sizes[size] = (yaml_path.stat().st_size, json_path.stat().st_size)
             if made is not None:
                 print(f"  made {yaml_path.name} in {made:.1f} s", file=sys.stderr)
-            cold = args.cold_repeat if args.skip_cold_above is None or size <= args.skip_cold_above else 0
-            table[size] = measure_size(runner, size, yaml_path, json_path, expected, jq, args.repeat, cold,
-                                       args.timeout, scratch)
+            why_not: dict[str, str] = {}
+            cold = args.cold_repeat
+            if args.cold_repeat == 0:
+                why_not["cold"] = why_not["scan"] = "--cold-repeat 0"
+            elif args.skip_cold_above is not None and size > args.skip_cold_above:
+                cold, why_not["cold"] = 0, f"--skip-cold-above {args.skip_cold_above:,}"
+                why_not["scan"] = why_not["cold"]
+            if not c_parser:
+                why_not["scan"] = "no CSafeLoader in this PyYAML"
+            yq_runs = args.yq_repeat if yq and size <= args.skip_yq_above else 0
+            why_not["yq"] = ("not found" if not yq else "--yq-repeat 0" if args.yq_repeat == 0
+                             else f"--skip-yq-above {args.skip_yq_above:,}")
+            why_not["jq"] = "not found"
+            counts = {"warm": args.repeat, "jq": args.repeat if jq else 0, "python": args.repeat, "cold": cold,
+                      "scan": cold if c_parser else 0, "yq": yq_runs}
+            table[size] = measure_size(runner, size, yaml_path, json_path, expected, {"jq": jq, "yq": yq},
+                                       counts, why_not, args.timeout, scratch)
     finally:
         runner.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -411,11 +562,36 @@ def main() -> int:
             warm_s, warm_m = cell(results.get((query, "warm")))
             jq_s, jq_m = cell(results.get((query, "jq")))
             warm = results[(query, "warm")].median()
-            jq_time = results[(query, "jq")].median() if (query, "jq") in results else None
             print(f"| {size:,} | {file_sizes[size][0] / 1e6:.1f} | {query} | {cold_s} | {cold_m} | {warm_s} | "
-                  f"{warm_m} | {jq_s} | {jq_m} | {ratio(warm, jq_time)} | {ratio(warm, typer_time)} |")
+                  f"{warm_m} | {jq_s} | {jq_m} | {ratio(warm, results[(query, 'jq')].median())} | "
+                  f"{ratio(warm, typer_time)} |")
         typer_s, typer_m = cell(results[("typer", "python")])
         print(f"| {size:,} | | python -c \"import typer\" | | | {typer_s} | {typer_m} | | | | 1.00x |")
+
+    print()
+    print("The cold Rouen query beside yq (the same query on the YAML file) and the event scan:")
+    print()
+    print("| N | YAML MB | cold Rouen s | cold MiB | yq s | yq MiB | event scan s | scan MiB | cold/yq | cold/scan |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for size in sizes:
+        results = table[size]
+        cold_s, cold_m = cell(results[("rouen", "cold")])
+        yq_s, yq_m = cell(results[("rouen", "yq")])
+        scan_s, scan_m = cell(results[("events", "scan")])
+        cold_time = results[("rouen", "cold")].median()
+        print(f"| {size:,} | {file_sizes[size][0] / 1e6:.1f} | {cold_s} | {cold_m} | {yq_s} | {yq_m} | {scan_s} | "
+              f"{scan_m} | {ratio(cold_time, results[('rouen', 'yq')].median())} | "
+              f"{ratio(cold_time, results[('events', 'scan')].median())} |")
+
+    print()
+    print("Targets (issue 12; reported, never asserted):")
+    print()
+    print("| N | target | measured | |")
+    print("|---|---|---|---|")
+    for target in TARGETS:
+        figure, status = target.measure(table.get(target.size))
+        print(f"| {target.size:,} | {target.text} | {figure} | {status} |")
+    print()
     for size in sizes:
         for (query, case), result in table[size].items():
             if result.problem():
