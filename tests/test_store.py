@@ -263,6 +263,9 @@ COMPANY_ARGS = [
     ["--role", "delegation", "--sort", "town,name", "--limit", "4"], ["--search", "plasma"],
     ["--search", "saint clair"], ["--fields", "id,town", "--limit", "0"], ["--where", "town=Rouen"],
     ["--role", "delegation", "--cite"], ["--town", "Caen", "--as-of", "2023"], ["--query", "[].id"],
+    ["--sort", "-town,name", "--limit", "5"], ["--sort", "description", "--fields", "id"],
+    ["--facet", "town", "--sort", "-town", "--limit", "3"],  # the sort and the limit are the counts'
+    ["--town", "nowhere", "--sort", "nothing"], ["--sort", " , "],  # said after the command's message
 ]
 
 
@@ -284,6 +287,43 @@ def test_companies_on_a_generated_file_answer_the_same_from_the_store(run, gener
         parsed = run("--data", str(generated), "companies", *args, "-f", "json", env={"NORMANDIE_NO_CACHE": "1"})
         stored_run = run("--data", str(generated), "companies", *args, "-f", "json")
         assert stored_run.stdout == parsed.stdout and parsed.stdout.startswith("[")
+
+
+def _sort_args() -> list[list[str]]:
+    """Every field of companies both ways, and pairs of keys, each with and without --limit."""
+    sorts = [*SORT_KEYS, "town,name", "-department,-name", "roles,-id", "-sites,town_id", "country,-source",
+             "-description,town", "name,-name", "-town_id,sites"]
+    return [args for key in sorts for args in (["--sort", key], ["--sort", key, "--limit", "3"])]
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated", "tricky"])
+def test_sorted_companies_answer_the_same_from_the_store(run, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                         which: str, generated: Path, tricky: Path) -> None:
+    """--sort and --limit run in SQL (the rows are not sorted in Python, and the store keeps
+    only the limit) and the output is the parse path's (--no-cache) to the byte."""
+    data = ["--data", str({"bundled": bundled_path(), "generated": generated, "tricky": tricky}[which])]
+    run(*data, "companies", "--limit", "0")  # leaves the store
+    real, kept = store.company_rows, []
+
+    def counted(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        rows = real(*args, **kwargs)
+        kept.append((kwargs["sort"], kwargs["limit"], len(rows)))
+        return rows
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("sorted in Python")
+
+    for args in _sort_args():
+        parsed = run("--no-cache", *data, "companies", *args, "-f", "json")
+        with monkeypatch.context() as patch:
+            patch.setattr(store, "company_rows", counted)
+            patch.setattr(shape, "sort_rows", refuse)
+            stored_run = run(*data, "companies", *args, "-f", "json")
+        assert (stored_run.exit_code, stored_run.stdout, stored_run.stderr) == (0, parsed.stdout, parsed.stderr), args
+        assert parsed.exit_code == 0 and parsed.stdout.startswith("[")
+        sort, limit, count = kept.pop()
+        assert sort == args[1].split(",") and limit == (int(args[3]) if len(args) > 2 else None), args
+        assert limit is None or count <= limit
 
 
 def test_a_selective_query_does_not_build_the_book(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
