@@ -165,11 +165,108 @@ def test_every_filter_combination_on_the_bundled_book(books) -> None:  # type: i
     assert len(store.company_rows(conn, role="delegation")) == 11
 
 
+# Sorting in the store ------------------------------------------------------------------------
+
+from normandie_cli import registry  # noqa: E402
+from normandie_cli.query import shape  # noqa: E402
+
+#: Ties once folded (case, accents, separators), absent towns, départements and descriptions,
+#: several sites and sources (one cited twice), a place whose département is spelled apart, one
+#: whose name and id sort apart, and lists whose order hangs on the "; " between their values.
+TRICKY = """\
+sources:
+  - {id: s-b, publisher: P, published: "2023", language: fr}
+  - {id: s-a, publisher: P, published: "2023", language: fr}
+  - {id: sa, publisher: P, published: "2023", language: fr}
+  - {id: s, publisher: P, published: "2023", language: fr}
+  - {id: s1, publisher: P, published: "2023", language: fr}
+places:
+  - {id: evreux, name: "Évreux", kind: town, department: "Eure", country: France, cite: [{source: s-a}]}
+  - {id: eu, name: "Eu", kind: town, department: "Seine-Maritime", country: France, cite: [{source: s-a}]}
+  - {id: etretat, name: "Étretat", kind: town, department: "seine maritime", country: France, cite: [{source: s-a}]}
+  - {id: kingsport, name: "Kingsport", kind: town, country: "United States", cite: [{source: s-a}]}
+  - {id: l-aigle, name: "L'Aigle", kind: town, department: "Orne", country: france, cite: [{source: s-a}]}
+  - {id: eu-treport, name: "Eu/Le Tréport", kind: town, country: France, cite: [{source: s-a}]}
+  - {id: bourg, name: "Ville-de-Bourg", kind: town, department: "Calvados", country: France, cite: [{source: s-a}]}
+organisations:
+  - {id: c-ete-1, name: "Été Industries", kind: company, town: evreux, roles: [investor], cite: [{source: s-b}]}
+  - {id: c-ete-2, name: "ete industries", kind: company, town: not-stated, description: "b", cite: [{source: s-a}]}
+  - {id: c-ete-3, name: "ÉTÉ-INDUSTRIES", kind: company, town: kingsport, roles: [delegation, investor],
+     description: "B", cite: [{source: s-a}, {source: s-b}]}
+  - {id: b-1, name: "A-B", kind: company, town: eu, description: "é", cite: [{source: sa}],
+     sites: [{place: etretat, source: sa}, {place: evreux, source: sa}]}
+  - {id: b-2, name: "A B", kind: company, town: etretat, roles: [delegation], cite: [{source: s-a}, {source: s-a}],
+     sites: [{place: evreux, source: sa}]}
+  - {id: b-3, name: "ab", kind: company, town: l-aigle, description: "E", cite: [{source: sa}, {source: s-b}],
+     sites: [{place: evreux, source: sa}, {place: evreux, source: s-a}]}
+  - {id: b-4, name: "a.b", kind: company, town: not-stated, roles: [investor, delegation], cite: [{source: s-b}],
+     sites: [{place: eu, source: sa}, {place: etretat, source: sa}]}
+  - {id: z-1, name: "Zèbre", kind: company, town: kingsport, description: "é", cite: [{source: sa}]}
+  - {id: a-0, name: "zebre", kind: company, town: evreux, cite: [{source: s-a}], sites: [{place: l-aigle, source: sa}]}
+  - {id: s-0, name: "S", kind: company, town: bourg, cite: [{source: s}, {source: s-b}],
+     sites: [{place: eu, source: s}, {place: bourg, source: s}]}
+  - {id: s-1, name: "S", kind: company, town: bourg, roles: [investor2], cite: [{source: s1}],
+     sites: [{place: eu-treport, source: s1}]}
+  - {id: not-a-company, name: "Aaa", kind: association, town: eu, cite: [{source: sa}]}
+"""
+
+COMPANY_FIELDS = registry.COMPANIES.field_names()
+SORT_KEYS = [*COMPANY_FIELDS, *(f"-{name}" for name in COMPANY_FIELDS)]
+
+
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(tmp_path_factory.mktemp("tricky"), TRICKY)
+
+
+@pytest.fixture(scope="module")
+def sort_books(books, tricky: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    book = load_facts(tricky, use_cache=False)
+    db = tmp_path_factory.mktemp("db") / "store.sqlite"
+    store.write_database(db, book, {"path": str(tricky)})
+    return [*books, (book, store.connect(db))]
+
+
+def test_the_store_sorts_by_every_field_of_companies() -> None:
+    assert sorted(store.COMPANY_SORTS) == sorted(COMPANY_FIELDS)
+
+
+@pytest.mark.parametrize("nulls_last", [True, False], ids=["nulls-last", "is-null"])
+@pytest.mark.parametrize("which", [0, 1, 2], ids=["bundled", "generated", "tricky"])
+def test_company_rows_sorted_in_the_store_are_sort_rows(sort_books, which: int, nulls_last: bool,  # type: ignore[no-untyped-def]
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any list of sort keys, with or without filters and a limit: the store's rows are exactly
+    ``shape.sort_rows`` on the book's rows, then cut (with ``NULLS LAST`` and without it)."""
+    monkeypatch.setattr(store, "_NULLS_LAST", nulls_last)
+    book, conn = sort_books[which]
+    words = _words(book)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        keys=st.lists(st.sampled_from(SORT_KEYS), min_size=1, max_size=3),
+        limit=st.none() | st.integers(0, 12),
+        town=st.none() | st.sampled_from(words),
+        role=st.none() | st.sampled_from(words),
+    )
+    def check(keys: list[str], limit: int | None, town: str | None, role: str | None) -> None:
+        expected = shape.sort_rows(company_rows(book, town=town, role=role), keys, registry.COMPANIES)
+        got = store.company_rows(conn, town=town, role=role, sort=keys, limit=limit)
+        assert got == expected[:limit], keys
+
+    check()
+    for key in SORT_KEYS:  # every field both ways, on every row
+        expected = shape.sort_rows(company_rows(book), [key], registry.COMPANIES)
+        assert store.company_rows(conn, sort=[key]) == expected, key
+
+
 COMPANY_ARGS = [
     [], ["--town", "Rouen"], ["--town", "rouen", "--limit", "2"], ["--department", "Calvados", "--sort", "-name"],
     ["--role", "delegation", "--sort", "town,name", "--limit", "4"], ["--search", "plasma"],
     ["--search", "saint clair"], ["--fields", "id,town", "--limit", "0"], ["--where", "town=Rouen"],
     ["--role", "delegation", "--cite"], ["--town", "Caen", "--as-of", "2023"], ["--query", "[].id"],
+    ["--sort", "-town,name", "--limit", "5"], ["--sort", "description", "--fields", "id"],
+    ["--facet", "town", "--sort", "-town", "--limit", "3"],  # the sort and the limit are the counts'
+    ["--town", "nowhere", "--sort", "nothing"], ["--sort", " , "],  # said after the command's message
 ]
 
 
@@ -191,6 +288,43 @@ def test_companies_on_a_generated_file_answer_the_same_from_the_store(run, gener
         parsed = run("--data", str(generated), "companies", *args, "-f", "json", env={"NORMANDIE_NO_CACHE": "1"})
         stored_run = run("--data", str(generated), "companies", *args, "-f", "json")
         assert stored_run.stdout == parsed.stdout and parsed.stdout.startswith("[")
+
+
+def _sort_args() -> list[list[str]]:
+    """Every field of companies both ways, and pairs of keys, each with and without --limit."""
+    sorts = [*SORT_KEYS, "town,name", "-department,-name", "roles,-id", "-sites,town_id", "country,-source",
+             "-description,town", "name,-name", "-town_id,sites"]
+    return [args for key in sorts for args in (["--sort", key], ["--sort", key, "--limit", "3"])]
+
+
+@pytest.mark.parametrize("which", ["bundled", "generated", "tricky"])
+def test_sorted_companies_answer_the_same_from_the_store(run, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                         which: str, generated: Path, tricky: Path) -> None:
+    """--sort and --limit run in SQL (the rows are not sorted in Python, and the store keeps
+    only the limit) and the output is the parse path's (--no-cache) to the byte."""
+    data = ["--data", str({"bundled": bundled_path(), "generated": generated, "tricky": tricky}[which])]
+    run(*data, "companies", "--limit", "0")  # leaves the store
+    real, kept = store.company_rows, []
+
+    def counted(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        rows = real(*args, **kwargs)
+        kept.append((kwargs["sort"], kwargs["limit"], len(rows)))
+        return rows
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("sorted in Python")
+
+    for args in _sort_args():
+        parsed = run("--no-cache", *data, "companies", *args, "-f", "json")
+        with monkeypatch.context() as patch:
+            patch.setattr(store, "company_rows", counted)
+            patch.setattr(shape, "sort_rows", refuse)
+            stored_run = run(*data, "companies", *args, "-f", "json")
+        assert (stored_run.exit_code, stored_run.stdout, stored_run.stderr) == (0, parsed.stdout, parsed.stderr), args
+        assert parsed.exit_code == 0 and parsed.stdout.startswith("[")
+        sort, limit, count = kept.pop()
+        assert sort == args[1].split(",") and limit == (int(args[3]) if len(args) > 2 else None), args
+        assert limit is None or count <= limit
 
 
 def test_a_selective_query_does_not_build_the_book(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

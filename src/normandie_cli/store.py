@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -686,11 +686,16 @@ def company_rows(
     role: str | None = None,
     search: str | None = None,
     limit: int | None = None,
+    sort: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The rows of ``query.rows.company_rows`` for the same filters, found in the store: the
     town and département filters become a set of town ids (folded in Python: there are few
     places), the role filter a look-up in ``organisations_roles``, ``--search`` a substring test
-    on the folded text (narrowed by the FTS index when the needle has several words)."""
+    on the folded text (narrowed by the FTS index when the needle has several words).
+
+    ``sort``: fields of the companies listing, ``-name`` descending (every field is in
+    :data:`COMPANY_SORTS`), applied in SQL before ``limit``, in exactly the order
+    ``query.shape.sort_rows`` gives those rows (see :func:`_company_order`)."""
     # No json module on this path (it costs start-up): id lists are written and read as text,
     # exactly, since an id is lower-case letters, digits and hyphens; sources come out of SQLite.
     def id_list(ids: list[str]) -> str:
@@ -727,13 +732,6 @@ def company_rows(
         if terms is not None and read_meta_value(conn, "fts") == "1":
             where.append("o.rowid IN (SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH ?)")
             params.append(terms)
-    sql = (f"SELECT o.id, o.name, o.town, o.roles, o.description, (SELECT group_concat("
-           f"json_extract(c.value, '$[0]'), ',') FROM json_each(o.cite) AS c), (SELECT group_concat("
-           f"json_extract(s.value, '$[0]'), ',') FROM json_each(o.sites) AS s) FROM organisations o "
-           f"WHERE {' AND '.join(where)} ORDER BY o.rowid")
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
     @_memo
     def sources_of(cited: str | None) -> tuple[str, ...]:  # many companies share a citation list
         return tuple(dict.fromkeys(cited.split(","))) if cited else ()
@@ -745,6 +743,13 @@ def company_rows(
             return []
         ids = text.split(",")
         return list(dict.fromkeys(places[i][0] if i in places else i for i in ids))
+
+    order = _company_order(conn, sort, places, sources_of, roles_of, sites_of) if sort else "o.rowid"
+    sql = (f"SELECT o.id, o.name, o.town, o.roles, o.description, {_CITED}, {_SITES} FROM organisations o "
+           f"WHERE {' AND '.join(where)} ORDER BY {order}")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
 
     rows = []
     for oid, name, town_id, roles, description, cited, sites in conn.execute(sql, params):
@@ -762,6 +767,77 @@ def company_rows(
             "source": list(sources_of(cited)),
         })
     return rows
+
+
+#: A company's citations' source ids and its sites' place ids, comma-separated, in order.
+_CITED = "(SELECT group_concat(json_extract(c.value, '$[0]'), ',') FROM json_each(o.cite) AS c)"
+_SITES = "(SELECT group_concat(json_extract(s.value, '$[0]'), ',') FROM json_each(o.sites) AS s)"
+
+#: Each field of the companies listing as the SQL of its sort key over ``organisations o``:
+#: ``query.shape._sort_value``'s folded text (a list's values joined by ``"; "``, then folded),
+#: ``NULL`` when the value is absent. The functions are registered by :func:`_company_order`.
+COMPANY_SORTS = {
+    "id": "sort_fold(o.id)",
+    "name": "sort_fold(o.name)",
+    "town": "sort_place(o.town, 0)",
+    "town_id": "sort_fold(o.town)",
+    "department": "sort_place(o.town, 1)",
+    "country": "sort_place(o.town, 2)",
+    "sites": f"sort_sites({_SITES})",
+    "roles": "sort_roles(o.roles)",
+    "description": "sort_fold(o.description)",
+    "source": f"sort_sources({_CITED})",
+}
+
+#: ``NULLS LAST`` is SQLite 3.30 and later; before, ``k IS NULL, k`` (the key computed twice).
+_NULLS_LAST = sqlite3.sqlite_version_info >= (3, 30, 0)
+
+
+def _company_order(
+    conn: sqlite3.Connection,
+    keys: Sequence[str],
+    places: dict[str, tuple[str, str | None, str]],
+    sources_of: Callable[[str | None], tuple[str, ...]],
+    roles_of: Callable[[str], tuple[str, ...]],
+    sites_of: Callable[[str | None], list[str]],
+) -> str:
+    """The ``ORDER BY`` of companies sorted by ``keys``, with its key functions registered on
+    ``conn``. The order is ``query.shape.sort_rows``'s: each key's folded text, descending for
+    ``-key``, absent values (``NULL``) last either way, then file order (``o.rowid``, also when
+    descending: that sort is stable). The keys come from the very converters the rows are built
+    with, so a key is the fold of the value the row shows."""
+    def folded(text: str | None) -> str | None:
+        return None if text is None else fold(text)
+
+    def joined(values: Sequence[str]) -> str:
+        return fold("; ".join(values))
+
+    place_keys: dict[tuple[str | None, int], str | None] = {}
+
+    def place_key(town_id: str | None, index: int) -> str | None:  # few places: each folded once
+        key = (town_id, index)
+        if key not in place_keys:
+            place = places.get(town_id) if town_id else None
+            value = place[index] if place else None
+            place_keys[key] = None if value is None else fold(value)
+        return place_keys[key]
+
+    for name, arity, func in (
+        ("sort_fold", 1, folded),
+        ("sort_place", 2, place_key),
+        ("sort_sites", 1, lambda text: joined(sites_of(text))),
+        ("sort_roles", 1, _memo(lambda text: joined(roles_of(text)))),
+        ("sort_sources", 1, _memo(lambda text: joined(sources_of(text)))),
+    ):
+        conn.create_function(name, arity, func, deterministic=True)
+    terms = []
+    for key in keys:
+        name = key[1:] if key.startswith("-") else key
+        if name not in COMPANY_SORTS:
+            raise ValueError(f"companies cannot be sorted by {name!r} in the store")
+        column, direction = COMPANY_SORTS[name], " DESC" if key.startswith("-") else ""
+        terms.append(f"{column}{direction} NULLS LAST" if _NULLS_LAST else f"{column} IS NULL, {column}{direction}")
+    return ", ".join([*terms, "o.rowid"])
 
 
 def filter_vocabularies(conn: sqlite3.Connection) -> dict[str, list[str]]:

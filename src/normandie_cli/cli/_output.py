@@ -18,7 +18,7 @@ import typer
 
 from .. import model as m
 from ..errors import UsageError
-from ..query.shape import shape_rows
+from ..query.shape import parse_field_list, shape_rows
 from ..registry import Listing, Row, formats_for
 from . import _complete
 from ._state import State
@@ -125,7 +125,8 @@ Footer = Callable[[list[Row]], tuple[list[Row], list[str]]]
 class Output:
     """What a command returns when it has more than rows: notes under a table, text to
     highlight, messages for stderr (why an answer is empty), a footer computed from the rows
-    kept, and an exit code."""
+    kept, and an exit code. ``presorted``: the rows of a ``from_store`` are already in ``--sort``'s
+    order, and cut to ``--limit`` after it."""
 
     def __init__(
         self,
@@ -137,8 +138,10 @@ class Output:
         footer: Footer | None = None,
         totals: bool = False,
         chart: str | None = None,
+        presorted: bool = False,
     ) -> None:
         self.rows = rows
+        self.presorted = presorted
         self.chart = chart  # at a terminal, a picture instead of the table (render.chart)
         self.notes = notes
         self.highlight = highlight
@@ -157,9 +160,12 @@ def listing_command(
 ) -> Callable[[Callable[..., Rows]], Callable[..., None]]:
     """Register ``func(book, **filters) -> rows`` (or an :class:`Output`) as a listing command,
     with every shared option. ``needs_book=False``: ``func(**filters)``, for listings that are
-    not about the fact book (``fields``, ``cache info``). ``from_store(conn, limit=N, **filters)``:
-    the same rows found in the SQLite store without building the book, used when no option
-    needs the whole book (``--as-of``, ``--where``, ``--query``, ``--cite``)."""
+    not about the fact book (``fields``, ``cache info``). ``from_store(conn, limit=N, sort=KEYS,
+    **filters)``: the same rows found in the SQLite store without building the book, used when
+    no option needs the whole book (``--as-of``, ``--where``, ``--query``, ``--cite``); with
+    ``sort`` (``--sort``'s fields, ``-name`` descending) it returns them in the order
+    ``query.shape.sort_rows`` would give and cut to N after that, saying so with
+    ``Output(presorted=True)``; one that cannot sort so ignores both, and Python sorts and cuts."""
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
         def signature() -> inspect.Signature:
@@ -187,12 +193,16 @@ def listing_command(
                 conn = state.store()
                 if conn is not None:
                     options.pop("as_of")
-                    # Sorted or faceted: every row is needed, the limit applies after.
-                    limit = options["limit"] if options["sort"] is None and options["facet"] is None else None
-                    found = from_store(conn, limit=limit, **kwargs)
+                    # Faceted: every row is needed (the sort and the limit are the counts'). Sorted:
+                    # the store sorts, then cuts; a --sort that says no field is left to emit to refuse.
+                    keys = _sort_keys(listing, options["sort"]) if options["facet"] is None else None
+                    pushed = options["facet"] is None and (options["sort"] is None or keys is not None)
+                    found = from_store(conn, limit=options["limit"] if pushed else None, sort=keys, **kwargs)
                     if isinstance(found, Output):
                         for message in found.messages:
                             typer.echo(f"normandie: {message}", err=True)
+                        if found.presorted:
+                            options["sort"] = None  # not sorted again
                         found = found.rows
                     emit(state, listing, found, **options)
                     return
@@ -215,6 +225,15 @@ def listing_command(
         return lazy
 
     return decorate
+
+
+def _sort_keys(listing: Listing, sort: str | None) -> list[str] | None:
+    """``--sort``'s keys, or ``None`` without the option or when it is wrong (emit says why,
+    after the command's own messages, as without the store)."""
+    try:
+        return parse_field_list(sort, listing, "--sort")
+    except UsageError:
+        return None
 
 
 class LazyCommand:

@@ -20,17 +20,20 @@ if TYPE_CHECKING:  # the core's modules are imported by the commands that use th
     from ..query import rows as query
 
 
-def _store_companies(conn: Any, **filters: Any) -> Output:
-    """``companies`` answered from the fact store, without building the book."""
-    from ..store import company_rows, filter_vocabularies
+def _store_companies(conn: Any, sort: list[str] | None = None, limit: int | None = None, **filters: Any) -> Output:
+    """``companies`` answered from the fact store, without building the book; sorted and cut
+    there too when the store can sort by every key (else every row, for Python to sort)."""
+    from ..store import COMPANY_SORTS, company_rows, filter_vocabularies
 
-    rows = company_rows(conn, **filters)
+    if sort and any(key.removeprefix("-") not in COMPANY_SORTS for key in sort):
+        sort = limit = None
+    rows = company_rows(conn, sort=sort, limit=limit, **filters)
     if rows:
-        return Output(rows)
+        return Output(rows, presorted=bool(sort))
     from ..query.rows import unknown_filter_values  # only to say why the answer is empty
 
     wanted = {k: filters.get(k) for k in ("town", "department", "role")}
-    return Output(rows, messages=unknown_filter_values(filter_vocabularies(conn), **wanted))
+    return Output(rows, messages=unknown_filter_values(filter_vocabularies(conn), **wanted), presorted=bool(sort))
 
 
 @listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair",
