@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,7 @@ def test_company_rows_from_the_store_match_the_book(books, which: int) -> None: 
         expected = company_rows(book, town=town, department=department, role=role, search=search)
         if limit is not None:
             expected = expected[:limit]
-        got = store.company_rows(conn, town=town, department=department, role=role, search=search, limit=limit)
+        got = list(store.company_rows(conn, town=town, department=department, role=role, search=search, limit=limit))
         assert got == expected
 
     check()
@@ -160,9 +161,9 @@ def test_every_filter_combination_on_the_bundled_book(books) -> None:  # type: i
             for role in (None, "delegation", "Délégation", "investor"):
                 for search in (None, "cold", "Plasma Ster", "rouen", "é"):
                     expected = company_rows(book, town=town, department=department, role=role, search=search)
-                    got = store.company_rows(conn, town=town, department=department, role=role, search=search)
+                    got = list(store.company_rows(conn, town=town, department=department, role=role, search=search))
                     assert got == expected, (town, department, role, search)
-    assert len(store.company_rows(conn, role="delegation")) == 11
+    assert len(list(store.company_rows(conn, role="delegation"))) == 11
 
 
 # Sorting in the store ------------------------------------------------------------------------
@@ -250,13 +251,13 @@ def test_company_rows_sorted_in_the_store_are_sort_rows(sort_books, which: int, 
     )
     def check(keys: list[str], limit: int | None, town: str | None, role: str | None) -> None:
         expected = shape.sort_rows(company_rows(book, town=town, role=role), keys, registry.COMPANIES)
-        got = store.company_rows(conn, town=town, role=role, sort=keys, limit=limit)
+        got = list(store.company_rows(conn, town=town, role=role, sort=keys, limit=limit))
         assert got == expected[:limit], keys
 
     check()
     for key in SORT_KEYS:  # every field both ways, on every row
         expected = shape.sort_rows(company_rows(book), [key], registry.COMPANIES)
-        assert store.company_rows(conn, sort=[key]) == expected, key
+        assert list(store.company_rows(conn, sort=[key])) == expected, key
 
 
 COMPANY_ARGS = [
@@ -306,10 +307,10 @@ def test_sorted_companies_answer_the_same_from_the_store(run, monkeypatch: pytes
     run(*data, "companies", "--limit", "0")  # leaves the store
     real, kept = store.company_rows, []
 
-    def counted(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        rows = real(*args, **kwargs)
+    def counted(*args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        rows = list(real(*args, **kwargs))
         kept.append((kwargs["sort"], kwargs["limit"], len(rows)))
-        return rows
+        return iter(rows)
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("sorted in Python")

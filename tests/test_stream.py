@@ -33,8 +33,9 @@ def composed_read(path: Path) -> tuple[Any, list[DataError]]:
         root = parser.get_single_node()
     except yaml.MarkedYAMLError as err:
         raise loader._yaml_error(name, err) from None
-    except yaml.reader.ReaderError as err:
-        raise loader.reader_error(name, err, text.encode("utf-8")[:err.position]) from None
+    except yaml.reader.ReaderError as err:  # the place, counted in the file's bytes (after its byte-order mark)
+        bom = b"\xef\xbb\xbf" if path.read_bytes().startswith(b"\xef\xbb\xbf") else b""
+        raise loader.reader_error(name, err, bom + text.encode("utf-8")[:err.position]) from None
     except yaml.YAMLError as err:
         raise DataError(name, f"invalid YAML: {err}") from None
     finally:

@@ -272,6 +272,7 @@ def stream_facts(path: Path, sink: Sink, max_size: int = DEFAULT_MAX_SIZE) -> li
     name = str(path)
     _check_depth(name, path, scan)
     with gc_paused(), open(path, "rb") as handle:
+        _skip_bom(handle)
         reader = _Reader(name, scan.marks)
         events = _Events(name, handle)
         try:
@@ -290,6 +291,16 @@ def stream_facts(path: Path, sink: Sink, max_size: int = DEFAULT_MAX_SIZE) -> li
                 for record in getattr(book, section.name):
                     sink(section.name, record)
     return reader.problems
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _skip_bom(handle: Any) -> None:
+    """Start the parser after the file's byte-order mark, if it has one: as when the text was
+    decoded first (``utf-8-sig``), a second mark is the parser's to skip."""
+    if handle.read(len(_BOM)) != _BOM:
+        handle.seek(0)
 
 
 class _Node:
@@ -348,7 +359,9 @@ class _Events:
             return _yaml_error(self.name, err)
         if isinstance(err, yaml.reader.ReaderError):
             with open(self.name, "rb") as handle:  # the place: what comes before the character
-                head = handle.read(max(err.position, 0))
+                skip = len(_BOM) if handle.read(len(_BOM)) == _BOM else 0
+                handle.seek(0)
+                head = handle.read(skip + max(err.position, 0))
             return reader_error(self.name, err, head)
         return DataError(self.name, f"invalid YAML: {err}")
 
@@ -536,6 +549,7 @@ def _check_depth(name: str, path: Path, scan: FileScan) -> None:
     import yaml
 
     handle = open(path, "rb")  # noqa: SIM115  # closed below, with the parser
+    _skip_bom(handle)
     loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(handle)
     depth = 0
     try:

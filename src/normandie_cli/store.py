@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -687,8 +687,9 @@ def company_rows(
     search: str | None = None,
     limit: int | None = None,
     sort: Sequence[str] | None = None,
-) -> list[dict[str, Any]]:
-    """The rows of ``query.rows.company_rows`` for the same filters, found in the store: the
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``query.rows.company_rows`` for the same filters, found in the store, as they
+    come out of SQLite (memory does not grow with the number of rows): the
     town and département filters become a set of town ids (folded in Python: there are few
     places), the role filter a look-up in ``organisations_roles``, ``--search`` a substring test
     on the folded text (narrowed by the FTS index when the needle has several words).
@@ -751,10 +752,15 @@ def company_rows(
         sql += " LIMIT ?"
         params.append(limit)
 
-    rows = []
-    for oid, name, town_id, roles, description, cited, sites in conn.execute(sql, params):
+    return _company_stream(conn.execute(sql, params), places, sites_of, roles_of, sources_of)
+
+
+def _company_stream(cursor: Any, places: dict[str, tuple[str, str | None, str]], sites_of: Callable[[Any], Any],
+                    roles_of: Callable[[Any], Any], sources_of: Callable[[Any], Any]) -> Iterator[dict[str, Any]]:
+    """The rows as they come out of SQLite, one at a time."""
+    for oid, name, town_id, roles, description, cited, sites in cursor:
         place = places.get(town_id) if town_id else None
-        rows.append({
+        yield {
             "id": oid,
             "name": name,
             "town": place[0] if place else None,
@@ -765,8 +771,7 @@ def company_rows(
             "roles": list(roles_of(roles)),
             "description": description,
             "source": list(sources_of(cited)),
-        })
-    return rows
+        }
 
 
 #: A company's citations' source ids and its sites' place ids, comma-separated, in order.

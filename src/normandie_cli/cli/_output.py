@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import inspect
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -130,7 +130,7 @@ class Output:
 
     def __init__(
         self,
-        rows: list[Row],
+        rows: Iterable[Row],
         notes: Sequence[str] = (),
         highlight: str | None = None,
         exit_code: int = 0,
@@ -197,7 +197,8 @@ def listing_command(
                     # the store sorts, then cuts; a --sort that says no field is left to emit to refuse.
                     keys = _sort_keys(listing, options["sort"]) if options["facet"] is None else None
                     pushed = options["facet"] is None and (options["sort"] is None or keys is not None)
-                    found = from_store(conn, limit=options["limit"] if pushed else None, sort=keys, **kwargs)
+                    found: Iterable[Row] | Output = from_store(
+                        conn, limit=options["limit"] if pushed else None, sort=keys, **kwargs)
                     if isinstance(found, Output):
                         for message in found.messages:
                             typer.echo(f"normandie: {message}", err=True)
@@ -286,7 +287,7 @@ def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[st
 def emit(
     state: State,
     listing: Listing,
-    rows: list[Row],
+    rows: Iterable[Row],
     *,
     book: m.FactBook | None = None,
     format: enum.Enum | None = None,
@@ -332,12 +333,14 @@ def emit(
         from ..query.where import filter_rows
 
         names = parse_facet(facet, listing)
-        rows, listing, where = facet_rows(filter_rows(rows, where, listing), names), facet_listing(listing, names), None
+        rows = facet_rows(filter_rows(list(rows), where, listing), names)
+        listing, where = facet_listing(listing, names), None
         if fmt in ("bibtex", "csl-json"):
             raise UsageError(f"--facet counts rows; it cannot be combined with --format {fmt}")
         footer, cite = None, False
     shaped, columns = shape_rows(rows, listing, fields, sort, limit, table=fmt == "table", where=where)
     if footer is not None:
+        shaped = list(shaped)
         extra, footer_notes = footer(shaped)
         notes = [*notes, *footer_notes]
         if totals:
@@ -351,13 +354,13 @@ def emit(
     if cite and book is not None:
         from ..citations import add_citations
 
-        shaped, columns, cite_notes = add_citations(book, shaped, columns, table=fmt == "table")
+        shaped, columns, cite_notes = add_citations(book, list(shaped), columns, table=fmt == "table")
         notes += cite_notes
     from ..render.pager import paged
 
     with paged(state.no_pager):
         if query is not None:
-            render_query(shaped, columns, query)
+            render_query(list(shaped), columns, query)
         else:
             render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
                         notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide,

@@ -28,12 +28,15 @@ def _store_companies(conn: Any, sort: list[str] | None = None, limit: int | None
     if sort and any(key.removeprefix("-") not in COMPANY_SORTS for key in sort):
         sort = limit = None
     rows = company_rows(conn, sort=sort, limit=limit, **filters)
-    if rows:
-        return Output(rows, presorted=bool(sort))
+    first = next(rows, None)
+    if first is not None:  # the rows stream out to the output as SQLite gives them
+        from itertools import chain
+
+        return Output(chain((first,), rows), presorted=bool(sort))
     from ..query.rows import unknown_filter_values  # only to say why the answer is empty
 
     wanted = {k: filters.get(k) for k in ("town", "department", "role")}
-    return Output(rows, messages=unknown_filter_values(filter_vocabularies(conn), **wanted), presorted=bool(sort))
+    return Output([], messages=unknown_filter_values(filter_vocabularies(conn), **wanted), presorted=bool(sort))
 
 
 @listing_command(app, registry.COMPANIES, "normandie companies --town herouville-saint-clair",

@@ -3,7 +3,8 @@ through :mod:`.where`). Standard library only."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from ..dates import parse_date
@@ -63,24 +64,28 @@ def sort_rows(rows: list[Row], keys: Sequence[str], listing: Listing) -> list[Ro
 
 
 def shape_rows(
-    rows: list[Row],
+    rows: Iterable[Row],
     listing: Listing,
     fields: str | None,
     sort: str | None,
     limit: int | None,
     table: bool,
     where: Sequence[str] | None = None,
-) -> tuple[list[Row], list[str]]:
-    """Apply ``--where``, ``--sort``, ``--limit`` and ``--fields``; return the rows and the column names."""
-    rows = filter_rows(rows, where, listing)
+) -> tuple[Iterable[Row], list[str]]:
+    """Apply ``--where``, ``--sort``, ``--limit`` and ``--fields``; return the rows and the column names.
+
+    Rows that are not a list (a fact store's, streaming out) stay a stream unless ``--where``
+    or ``--sort`` needs them all."""
+    if where or sort:
+        rows = filter_rows(list(rows), where, listing)
     columns = parse_field_list(fields, listing)
     if columns is None:
         columns = list(listing.table_fields) if table and listing.table_fields else listing.field_names()
     keys = parse_field_list(sort, listing, "--sort")
     if keys:
-        rows = sort_rows(rows, keys, listing)
+        rows = sort_rows(list(rows), keys, listing)
     if limit is not None:
         if limit < 0:
             raise UsageError("--limit: must be 0 or more")
-        rows = rows[:limit]
+        rows = rows[:limit] if isinstance(rows, list) else islice(rows, limit)
     return rows, columns
