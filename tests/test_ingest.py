@@ -6,8 +6,6 @@ the file."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import tracemalloc
 from pathlib import Path
 
@@ -19,14 +17,7 @@ from normandie_cli.errors import DataError
 from normandie_cli.loader import bundled_path
 
 from .conftest import write
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def make_facts(n: int, path: Path, seed: int = 11) -> Path:
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_facts.py"), str(n), str(path), "--seed", str(seed)],
-                   check=True, capture_output=True, timeout=120)
-    return path
+from .test_store import make_facts
 
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
