@@ -90,8 +90,6 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-_quote = quote
-
 
 def _sql_type(kind: str) -> str:
     # "number" has no declared type: integers stay integers, floats stay floats, and an integer
@@ -106,26 +104,26 @@ def schema_statements(fts: bool = True) -> list[str]:
     for table, _cls, columns in TABLES:
         defs = []
         for name, kind, _ in columns:
-            declared = f"{_quote(name)} {_sql_type(kind)}".rstrip()
+            declared = f"{quote(name)} {_sql_type(kind)}".rstrip()
             if name == "id":
                 declared += " PRIMARY KEY"
             defs.append(declared)
         if table == "organisations":
             defs.append('"_search" TEXT')
-        out.append(f"CREATE TABLE {_quote(table)} ({', '.join(defs)})")
+        out.append(f"CREATE TABLE {quote(table)} ({', '.join(defs)})")
         for name, kind, _ in columns:
             if kind == "ids":
                 child = f"{table}_{name}"
                 parent = _KIND[table]
                 out.append(
-                    f"CREATE TABLE {_quote(child)} ({_quote(parent)} TEXT NOT NULL REFERENCES {_quote(table)}(id), "
-                    f"position INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY ({_quote(parent)}, position))"
+                    f"CREATE TABLE {quote(child)} ({quote(parent)} TEXT NOT NULL REFERENCES {quote(table)}(id), "
+                    f"position INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY ({quote(parent)}, position))"
                 )
-                out.append(f"CREATE INDEX {_quote(child + '_value')} ON {_quote(child)} (value, {_quote(parent)})")
+                out.append(f"CREATE INDEX {quote(child + '_value')} ON {quote(child)} (value, {quote(parent)})")
     for table, column in (("organisations", "town"), ("organisations", "kind"), ("places", "department"),
                           ("figures", "subject"), ("figures", "measure"), ("figures", "source"),
                           ("figures", "as_of")):
-        out.append(f"CREATE INDEX {_quote(f'{table}_{column}')} ON {_quote(table)} ({_quote(column)})")
+        out.append(f"CREATE INDEX {quote(f'{table}_{column}')} ON {quote(table)} ({quote(column)})")
     out.append("CREATE TABLE completion (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, folded TEXT NOT NULL,"
                " value TEXT NOT NULL, help TEXT NOT NULL)")
     out.append("CREATE INDEX completion_prefix ON completion (kind, folded)")
@@ -278,9 +276,9 @@ class Writer:
         encode = _row_encoder(columns)
         names = [name for name, _, _ in columns]
         extra = ["_search"] if table == "organisations" else []
-        insert = (f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, names + extra))}) "
+        insert = (f"INSERT INTO {quote(table)} ({', '.join(map(quote, names + extra))}) "
                   f"VALUES ({', '.join('?' * (len(names) + len(extra)))})")
-        children = [(f"INSERT INTO {_quote(f'{table}_{name}')} VALUES (?, ?, ?)", name)
+        children = [(f"INSERT INTO {quote(f'{table}_{name}')} VALUES (?, ?, ?)", name)
                     for name, kind, _ in columns if kind == "ids"]
         conn = self.conn
 
@@ -341,7 +339,7 @@ class Writer:
         conn = self.conn
         columns = next(columns for table, _, columns in TABLES if table == "organisations")
         decode = _row_decoder(m.Organisation, columns, _date_reader())
-        names = ", ".join(_quote(name) for name, _, _ in columns)
+        names = ", ".join(quote(name) for name, _, _ in columns)
         last = 0
         while True:
             rows = conn.execute(f"SELECT rowid, {names} FROM organisations WHERE rowid > ? ORDER BY rowid LIMIT ?",
@@ -395,7 +393,7 @@ def fill_completion(conn: sqlite3.Connection) -> None:
         labels = [f"NULLIF({n}, '')" for n in ("name", "title") if n in names]
         label = f"COALESCE({', '.join(labels)}, id)" if labels else "id"
         selects.append(f"SELECT 'id' AS k, id AS v, '{_KIND[table]}: ' || {label} AS h, rowid AS o1,"
-                       f" 0 AS o2 FROM {_quote(table)}")
+                       f" 0 AS o2 FROM {quote(table)}")
     selects += [
         "SELECT 'id' AS k, name AS v, 'organisation: ' || id AS h, rowid AS o1, 0 AS o2 FROM organisations",
         "SELECT 'project' AS k, id AS v, name AS h, rowid AS o1, 0 AS o2 FROM projects",
@@ -429,7 +427,7 @@ def fill_completion(conn: sqlite3.Connection) -> None:
     for table in ("figures", "milestones", "statements"):
         conn.execute(f"INSERT INTO _subjects (subject) SELECT subject FROM {table} ORDER BY rowid")
     named = [table for table, _, columns in TABLES if "name" in {name for name, _, _ in columns}]
-    name_of = ", ".join(f"(SELECT NULLIF(name, '') FROM {_quote(t)} WHERE id = s.subject)" for t in named)
+    name_of = ", ".join(f"(SELECT NULLIF(name, '') FROM {quote(t)} WHERE id = s.subject)" for t in named)
     selects.append(f"SELECT 'subject' AS k, s.subject AS v, COALESCE({name_of}, s.subject) AS h, s.first AS o1,"
                    " 0 AS o2 FROM (SELECT subject, min(seq) AS first FROM _subjects GROUP BY subject) AS s")
     for select in selects:
@@ -650,8 +648,8 @@ def read_book(conn: sqlite3.Connection, path: str) -> m.FactBook:
     with gc_paused():
         for table, cls, columns in TABLES:
             decode = _row_decoder(cls, columns, date)
-            names = ", ".join(_quote(name) for name, _, _ in columns)
-            cursor = conn.execute(f"SELECT {names} FROM {_quote(table)} ORDER BY rowid")
+            names = ", ".join(quote(name) for name, _, _ in columns)
+            cursor = conn.execute(f"SELECT {names} FROM {quote(table)} ORDER BY rowid")
             sections[table] = tuple(map(decode, cursor))
         return m.FactBook(path=path, **sections)
 
@@ -909,7 +907,7 @@ def datasette_metadata(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'organisations_fts%'"
         " ORDER BY name"
     ):
-        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({_quote(name)})")]
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({quote(name)})")]
         given = (described or {}).get(name, {})
         descriptions = {c: given.get(c) or COMMON_COLUMNS.get(c) for c in columns}
         tables[name] = {"description": TABLE_DESCRIPTIONS.get(name, ""),
