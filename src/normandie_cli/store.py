@@ -382,8 +382,6 @@ def fill_completion(conn: sqlite3.Connection) -> None:
     (``project``), towns, départements, roles, measures, topics, each entity's history fields
     (``field:ID``) and the subjects of claims. Values and help are put on one line (each run of
     white space one space); ``folded`` is the value as a typed prefix is matched against it."""
-    conn.create_function("fold", 1, fold, deterministic=True)
-    conn.create_function("squash", 1, _squash, deterministic=True)
     conn.create_function("place_label", 4, _place_label, deterministic=True)
     conn.create_function("history_field", 1, m.history_field_of, deterministic=True)
     # Each select gives (k: kind, v: value, h: help, o1, o2: the order within the kind).
@@ -430,10 +428,14 @@ def fill_completion(conn: sqlite3.Connection) -> None:
     name_of = ", ".join(f"(SELECT NULLIF(name, '') FROM {quote(t)} WHERE id = s.subject)" for t in named)
     selects.append(f"SELECT 'subject' AS k, s.subject AS v, COALESCE({name_of}, s.subject) AS h, s.first AS o1,"
                    " 0 AS o2 FROM (SELECT subject, min(seq) AS first FROM _subjects GROUP BY subject) AS s")
+    # Folded and squashed here rather than by SQL functions: a call from SQLite into Python
+    # costs more than the fold itself (1.7 s against 0.6 s for 100,000 companies).
+    insert = "INSERT INTO completion (kind, folded, value, help) VALUES (?, ?, ?, ?)"
     for select in selects:
-        conn.execute("INSERT INTO completion (kind, folded, value, help)"
-                     " SELECT k, fold(squash(v)), squash(v), squash(h)"
-                     f" FROM ({select}) ORDER BY o1, o2")
+        cursor = conn.execute(f"SELECT k, v, h FROM ({select}) ORDER BY o1, o2")
+        while rows := cursor.fetchmany(1000):
+            conn.executemany(insert, [(kind, fold(value), value, _squash(help_))
+                                      for kind, value, help_ in ((k, _squash(v), h) for k, v, h in rows)])
     conn.execute("DROP TABLE _fields")
     conn.execute("DROP TABLE _subjects")
     conn.commit()
