@@ -4,20 +4,27 @@ as it is parsed, so memory is bounded by a batch of records, not by the file.
 A file with record-level problems raises the first one (as :func:`book.load_facts` does). The
 references between records are checked in SQL once every record is stored; when any is wrong
 (an unknown or duplicated id, an id of the wrong kind) :class:`NeedsBook` is raised and the
-caller reads the file the ordinary way, whose checks name every problem exactly. Standard
-library only.
+caller reads the file the ordinary way, whose checks name every problem exactly.
+
+On a machine with more than one core, a large file is read by two processes (:class:`_Split`):
+a second one reads the second half of its longest section, and everything after it, into a
+store of its own, which is appended to this one's when this one has read up to it. Anything
+unusual in the second half (an error, a problem, a section it cannot stream) and this process
+reads it too, as if there were no split. Standard library only.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import model as m
+from .dates import PartialDate
 from .errors import first_problem
-from .loader import DEFAULT_MAX_SIZE, stream_facts
-from .store import TABLES, Writer, atomically, quote
+from .loader import DEFAULT_MAX_SIZE, Sink, split_point, stream_facts, stream_rest
+from .store import TABLES, Writer, append_part, atomically, quote
 
 
 class NeedsBook(Exception):
@@ -91,33 +98,193 @@ class _References:
         conn.execute("DROP TABLE _references")
 
 
+def _sink(writer: Writer, references: _References) -> Sink:
+    kinds = {section.name: section.kind for section in m.SECTIONS}
+
+    def sink(section: str, record: Any) -> None:
+        references.add(kinds[section], record)
+        try:
+            writer.add(section, record)
+        except sqlite3.IntegrityError:  # an id twice in one section
+            raise NeedsBook(f"{record.id}: twice in {section}") from None
+
+    return sink
+
+
+def _flush(writer: Writer) -> None:
+    try:
+        writer.flush()
+    except sqlite3.IntegrityError:
+        raise NeedsBook("an id twice in one section") from None
+
+
+#: A section with at least this many bytes still to read is read by two processes.
+SPLIT_MIN = 4 << 20
+
+
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
 def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAULT_MAX_SIZE,
-          batch: int = 5000) -> None:
+          batch: int = 5000, split: bool | None = None, split_min: int | None = None,
+          split_at: int | None = None) -> None:
     """Write the fact store of ``file`` at ``target``, atomically (built in a temporary file
     in the same directory, then renamed). Raises DataError for a file with problems,
     NeedsBook when its references must be checked on the whole book, OSError or
-    sqlite3.Error when the store cannot be written."""
-    kinds = {section.name: section.kind for section in m.SECTIONS}
+    sqlite3.Error when the store cannot be written.
+
+    A section with ``split_min`` (default SPLIT_MIN) bytes or more still to read is read by two processes, the
+    second from the first item after the middle of what is left, or after byte ``split_at``:
+    when ``split`` is true, or when it is None and the machine has more than one core."""
 
     def fill(conn: sqlite3.Connection) -> None:
         writer = Writer(conn, meta, batch)
         references = _References(conn, batch)
-
-        def sink(section: str, record: Any) -> None:
-            references.add(kinds[section], record)
-            try:
-                writer.add(section, record)
-            except sqlite3.IntegrityError:  # an id twice in one section
-                raise NeedsBook(f"{record.id}: twice in {section}") from None
-
-        problems = stream_facts(file, sink, max_size)
+        splitter = None
+        if split or (split is None and _cores() > 1):
+            splitter = _Split(file, target.parent, meta, batch, writer, references,
+                              SPLIT_MIN if split_min is None else split_min, split_at)
+        try:
+            problems = stream_facts(file, _sink(writer, references), max_size, splitter)
+        finally:
+            if splitter is not None:
+                splitter.abandon()
         if problems:
             raise first_problem(problems)
-        try:
-            writer.flush()
-        except sqlite3.IntegrityError:
-            raise NeedsBook("an id twice in one section") from None
+        _flush(writer)
         references.check(writer.counts)
         writer.finish()
 
     atomically(target, fill)
+
+
+class _Split:
+    """``loader.Splitter`` by a second process (a fresh Python running :func:`part_main`, not a
+    fork: nothing of this process's state, threads or locks is inherited), which reads the end
+    of the file into a store of its own: a Writer's tables, without what :meth:`Writer.finish`
+    adds, and the references to check. This process appends it to its own when it reaches the
+    part's first line."""
+
+    def __init__(self, file: Path, folder: Path, meta: dict[str, str], batch: int, writer: Writer,
+                 references: _References, split_min: int, split_at: int | None) -> None:
+        self.file = file
+        self.folder = folder
+        self.meta = meta
+        self.batch = batch
+        self.writer = writer
+        self.references = references
+        self.split_min = split_min
+        self.split_at = split_at
+        self.process: Any = None
+        self.part: Path | None = None
+
+    def plan(self, section: str, line: int, column: int, position: int,
+             published: dict[str, PartialDate]) -> int | None:
+        # The part's organisations' search text names the places known when it starts.
+        if section == "places":
+            return None
+        size = self.file.stat().st_size
+        if size - position < self.split_min:
+            return None
+        start = self.split_at if self.split_at is not None else position + (size - position) // 2
+        point = split_point(self.file, start, column, line)
+        if point is None:
+            return None
+        import json
+        import subprocess
+        import sys
+        import tempfile
+
+        offset, split = point
+        handle, part = tempfile.mkstemp(prefix=".part-", suffix=".sqlite", dir=self.folder)
+        os.close(handle)
+        self.part = Path(part)
+        job = {"file": str(self.file), "section": section, "offset": offset, "line": split, "part": part,
+               "meta": self.meta, "batch": self.batch, "places": self.writer.place_names,
+               "sources": sorted(self.references.sources),
+               "published": {source: date.text for source, date in published.items()}}
+        self._job().write_text(json.dumps(job), encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from normandie_cli.ingest import part_main; part_main()", str(self._job())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return split
+
+    def _job(self) -> Path:
+        assert self.part is not None
+        return self.part.with_name(self.part.name + ".json")
+
+    def join(self) -> list[tuple[str, int, int]] | None:
+        assert self.process is not None and self.part is not None
+        process, self.process = self.process, None
+        try:
+            if process.wait() != 0:
+                return None
+            _flush(self.writer)
+            conn = self.writer.conn
+            try:
+                counts = append_part(conn, self.part)
+            except sqlite3.IntegrityError:  # an id in both parts of a section
+                raise NeedsBook("an id twice in one section") from None
+            conn.execute("ATTACH DATABASE ? AS part", (str(self.part),))
+            try:
+                conn.execute("INSERT INTO temp._references SELECT * FROM part._part_references")
+                keys = conn.execute("SELECT name, line, col FROM part._part_keys ORDER BY rowid").fetchall()
+                conn.commit()
+            finally:
+                conn.execute("DETACH DATABASE part")
+            for table, count in counts.items():
+                self.writer.counts[table] += count
+            return keys
+        finally:
+            self._remove()
+
+    def abandon(self) -> None:
+        """Stop the second process, if it runs, and remove its store."""
+        if self.process is not None:
+            process, self.process = self.process, None
+            process.kill()
+            process.wait()
+        self._remove()
+
+    def _remove(self) -> None:
+        if self.part is not None:
+            self._job().unlink(missing_ok=True)
+            self.part.unlink(missing_ok=True)
+            self.part = None
+
+
+def part_main() -> NoReturn:
+    """The second process of a split file: read the job's end of the file into its part store
+    (see :class:`_Split`); exit 0 when every record read was well-formed, 1 otherwise (the
+    first process then reads that part itself, and says what is wrong)."""
+    import json
+    import sys
+
+    from .dates import parse_date
+
+    job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    try:
+        conn = sqlite3.connect(job["part"])
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        writer = Writer(conn, job["meta"], job["batch"])
+        writer.place_names = job["places"]
+        references = _References(conn, job["batch"])
+        references.sources = set(job["sources"])
+        published = {source: parse_date(text) for source, text in job["published"].items()}
+        keys = stream_rest(Path(job["file"]), job["section"], job["offset"], job["line"], published,
+                           _sink(writer, references))
+        if any(name == "places" for name, _, _ in keys):  # the search text written would be stale
+            sys.exit(1)
+        _flush(writer)
+        references.flush()
+        conn.execute("CREATE TABLE main._part_references AS SELECT * FROM temp._references")
+        conn.execute("CREATE TABLE main._part_keys (name TEXT, line INTEGER, col INTEGER)")
+        conn.executemany("INSERT INTO main._part_keys VALUES (?, ?, ?)", keys)
+        conn.commit()
+        conn.close()
+    except Exception:  # whatever it is, the first process reads this part too, and names it
+        sys.exit(1)
+    sys.exit(0)

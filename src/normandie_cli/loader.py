@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from . import model as m
 from .dates import UNKNOWN_DATE, DateFormatError, PartialDate, parse_date
@@ -96,13 +96,16 @@ _CHUNK = 1 << 20
 class FileScan:
     """What one pass over a fact file's bytes tells, before any YAML is parsed: it is UTF-8
     (a byte-order mark allowed), within the size limit; a bound on its nesting; whether it has
-    an ``&`` or a ``!`` anywhere (without them there is no anchor, alias or explicit tag)."""
+    an ``&`` or a ``!`` anywhere (without them there is no anchor, alias or explicit tag); and
+    whether every line ends with ``\\n`` alone (``lf_only``: then YAML's line numbers are the
+    count of ``\\n`` before, as :func:`split_point` counts them)."""
 
-    __slots__ = ("depth_bound", "marks")
+    __slots__ = ("depth_bound", "marks", "lf_only")
 
-    def __init__(self, depth_bound: int, marks: bool) -> None:
+    def __init__(self, depth_bound: int, marks: bool, lf_only: bool = True) -> None:
         self.depth_bound = depth_bound
         self.marks = marks
+        self.lf_only = lf_only
 
 
 def scan_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> FileScan:
@@ -115,6 +118,7 @@ def scan_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> FileScan:
     name = str(path)
     flow = flow_max = longest_run = openings = brackets = 0
     marks = False
+    lf_only = True
     offset = 0  # of the chunk's first byte, after a byte-order mark
     size = 0
     try:
@@ -148,6 +152,8 @@ def scan_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> FileScan:
                     raise DataError(name, f"not valid UTF-8 at byte offset {offset + err.start}") from None
                 offset += len(data)
                 marks = marks or "&" in text or "!" in text
+                # YAML 1.1 also breaks lines at CR, NEL, LS and PS.
+                lf_only = lf_only and not any(brk in text for brk in "\r\x85\u2028\u2029")
                 flow, flow_max = _flow_depth(text, flow, flow_max)
                 if brackets <= MAX_DEPTH:
                     opened = text.count("[") + text.count("{")
@@ -161,8 +167,8 @@ def scan_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> FileScan:
     if brackets <= MAX_DEPTH:
         flow_max = openings  # few brackets: count every opening one, quoted or not
     if flow_max > MAX_DEPTH:
-        return FileScan(flow_max, marks)
-    return FileScan(MAX_DEPTH + 1 if longest_run > MAX_DEPTH - flow_max else flow_max, marks)
+        return FileScan(flow_max, marks, lf_only)
+    return FileScan(MAX_DEPTH + 1 if longest_run > MAX_DEPTH - flow_max else flow_max, marks, lf_only)
 
 
 def _flow_depth(text: str, depth: int, deepest: int) -> tuple[int, int]:
@@ -258,7 +264,39 @@ def read_facts(
 Sink = Callable[[str, Any], None]
 
 
-def stream_facts(path: Path, sink: Sink, max_size: int = DEFAULT_MAX_SIZE) -> list[DataError]:
+class Splitter(Protocol):
+    """Reads the end of a long section, and what follows it, somewhere else (another process)
+    while :func:`stream_facts` reads up to it: see ``ingest``. The lines are 0-based, as
+    YAML's marks count them."""
+
+    def plan(self, section: str, line: int, column: int, position: int,
+             published: dict[str, PartialDate]) -> int | None:
+        """A section's list starts at ``line`` and ``column`` (the parser has read about
+        ``position`` bytes of the file, ``published`` the sources' dates): the line where the
+        other reader starts, or None."""
+
+    def join(self) -> list[tuple[str, int, int]] | None:
+        """This reader has reached the planned line, at an item of the section: the
+        top-level keys the other reader read after it (name, line, column), every record of
+        theirs given; or None when it could not, and this reader goes on."""
+
+    def abandon(self) -> None:
+        """This reader did not meet an item at the planned line: the other reader's work is
+        dropped."""
+
+
+class _Mark:
+    """A place in the file, for a key read by the other reader of a split file."""
+
+    __slots__ = ("line", "column")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
+def stream_facts(path: Path, sink: Sink, max_size: int = DEFAULT_MAX_SIZE,
+                 splitter: Splitter | None = None) -> list[DataError]:
     """Read a fact file record by record, giving each good record to ``sink`` as it is read,
     and return the record-level problems (a bad record is not given). Memory is bounded by a
     record, not by the file: the file is read from disk as it is parsed, never held whole.
@@ -267,7 +305,10 @@ def stream_facts(path: Path, sink: Sink, max_size: int = DEFAULT_MAX_SIZE) -> li
     that cannot be read as they stream (a section before ``sources``, whose claims need the
     sources' dates; anything that is not a plain list), which come at the end, in the order of
     ``model.SECTIONS``. A file that cannot be read or parsed at all raises :class:`DataError`,
-    as does a top-level problem (found after the records before it were given)."""
+    as does a top-level problem (found after the records before it were given).
+
+    With a ``splitter``, a file without anchors, tags or line breaks other than ``\\n`` may
+    be read in two: see :class:`Splitter`; the records and errors are the same."""
     scan = scan_file(path, max_size)
     name = str(path)
     _check_depth(name, path, scan)
@@ -275,6 +316,8 @@ def stream_facts(path: Path, sink: Sink, max_size: int = DEFAULT_MAX_SIZE) -> li
         _skip_bom(handle)
         reader = _Reader(name, scan.marks)
         events = _Events(name, handle)
+        if not scan.marks and scan.lf_only:
+            events.splitter = splitter
         try:
             root, streamed = events.read_document(reader, sink)  # a YAML error anywhere is raised here
         finally:
@@ -291,6 +334,107 @@ def stream_facts(path: Path, sink: Sink, max_size: int = DEFAULT_MAX_SIZE) -> li
                 for record in getattr(book, section.name):
                     sink(section.name, record)
     return reader.problems
+
+
+class SplitFailed(Exception):
+    """The end of a split file could not be read cleanly on its own: read the file in one."""
+
+
+def split_point(path: Path, start: int, column: int, section_line: int,
+                window: int = 1 << 16) -> tuple[int, int] | None:
+    """Where a second reader may start in the section whose list starts at (0-based)
+    ``section_line`` with its items' ``-`` at ``column``: the byte offset and the line of the
+    first line that starts after byte ``start`` (or at 0) with ``column`` spaces and ``- ``,
+    if it is within ``window`` bytes and no line between the section's start and it starts
+    at column 0 with anything but a comment or a ``-`` (the next top-level key). Only a
+    candidate: the first reader checks that an item of the section starts there."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(window)
+        first = 0
+        if start:  # from the start of the next line
+            first = data.find(b"\n") + 1
+            if not first:
+                return None
+        found = re.compile(rb"^" + b" " * column + rb"- ", re.MULTILINE).search(data, first)
+        if found is None:
+            return None
+        offset = start + found.start()
+        # The line ends before the candidate, and where the section's second line starts.
+        handle.seek(0)
+        line = 0
+        section = None
+        done = 0
+        while done < offset:
+            block = handle.read(min(offset - done, _CHUNK))
+            if not block:
+                return None
+            ends = block.count(b"\n")
+            if section is None and line + ends > section_line:
+                at = -1
+                for _ in range(section_line - line + 1):
+                    at = block.find(b"\n", at + 1)
+                section = done + at + 1
+            line += ends
+            done += len(block)
+        if section is None:
+            return None
+        # Between them, no line may start at column 0 but a comment or a "-".
+        top_level = re.compile(rb"^[^\s#-]", re.MULTILINE).search
+        handle.seek(section)
+        rest = b""
+        done = section
+        while done < offset:
+            block = handle.read(min(offset - done, _CHUNK))
+            if not block:
+                return None
+            done += len(block)
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            block, rest = block[:cut], block[cut:]
+            if top_level(block):
+                return None
+    return offset, line
+
+
+class _Prefixed:
+    """A binary stream: ``head``, then the rest of ``handle``."""
+
+    def __init__(self, head: bytes, handle: Any) -> None:
+        self.head = head
+        self.handle = handle
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            size = len(self.head) if size < 0 else size
+            out, self.head = self.head[:size], self.head[size:]
+            return out
+        return self.handle.read(size)  # type: ignore[no-any-return]
+
+
+def stream_rest(path: Path, section: str, offset: int, line: int, published: dict[str, PartialDate],
+                sink: Sink) -> list[tuple[str, int, int]]:
+    """Read a file from byte ``offset``, an item of ``section`` at (0-based) ``line``, to its
+    end, as :func:`stream_facts` reads it (the sources' dates in ``published``), giving each
+    record to ``sink``: the other reader of a split file (:class:`Splitter`). Returns the
+    top-level keys after the section (name, line, column). Raises SplitFailed (or a YAML or
+    data error) unless everything read is well-formed records of sections, with no problem:
+    the file is then read in one, and its errors found there."""
+    name = str(path)
+    with gc_paused(), open(path, "rb") as handle:
+        handle.seek(offset)
+        reader = _Reader(name, marks=False)
+        reader.published = dict(published)
+        reader.line_offset = line - 1  # the section's key is the first line read
+        events = _Events(name, _Prefixed(f"{section}:\n".encode(), handle))
+        try:
+            root, streamed = events.read_document(reader, sink, sources_known=True)
+        finally:
+            events.dispose()
+    keys = root.value[1:]
+    if reader.problems or len(streamed) != len(root.value) or any(k.tag != _STR for k, _ in keys):
+        raise SplitFailed(name)
+    return [(k.value, k.start_mark.line + line - 1, k.start_mark.column) for k, _ in keys]
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -330,12 +474,17 @@ class _Events:
         self.yaml = yaml
         self.name = name
         self.loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(stream)
+        self.stream = stream
         self.scalar = yaml.ScalarEvent
         #: The tag of each plain scalar's text met so far (keys, mostly).
         self.plain: dict[str, str] = {}
         self.anchors: dict[str, Any] = {}
         #: Where the value the first alias names starts (the place of the alias error).
         self.first_alias: Any = None
+        #: Who may read the end of a long section in parallel (see :class:`Splitter`).
+        self.splitter: Splitter | None = None
+        #: The document's end was read by the splitter's other reader.
+        self.joined = False
 
     def dispose(self) -> None:
         self.loader.dispose()
@@ -431,6 +580,30 @@ class _Events:
                 value = compose(value)
             pairs.append((key, value))
 
+    def _join(self, item: Any, split: int, end: type, reader: _Reader, root: _Node, key: Any, start: Any,
+              streamed: dict[str, tuple[Any, ...]]) -> bool:
+        """At the planned line (or past it): whether the other reader read the rest. Then
+        the section and every top-level key it read are in ``root`` as streamed (their
+        places as in the file), and this reader stops."""
+        splitter = self.splitter
+        assert splitter is not None
+        self.splitter = None  # one split per file
+        keys = None
+        if type(item) is not end and item.start_mark.line == split and not reader.problems:
+            keys = splitter.join()
+        else:
+            splitter.abandon()
+        if keys is None:
+            return False
+        root.value.append((key, _Node(_SEQ, [], start.start_mark)))
+        streamed[key.value] = ()
+        for name, line, column in keys:
+            mark = _Mark(line, column)
+            root.value.append((_Node(_STR, name, mark), _Node(_SEQ, [], mark)))
+            streamed[name] = ()
+        self.joined = True
+        return True
+
     def _scalar_tag(self, event: Any) -> None:
         """Resolve a scalar event's tag as PyYAML's composer would (quoted and block scalars
         are text; a plain one is looked up by its text, once)."""
@@ -448,7 +621,8 @@ class _Events:
                     self.plain[value] = tag
             event.tag = tag
 
-    def read_document(self, reader: _Reader, sink: Sink) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
+    def read_document(self, reader: _Reader, sink: Sink,
+                      sources_known: bool = False) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
         """The document's root, with each section that can be read record by record already
         read and given to ``sink`` (its name maps to no records; its node is left empty), and
         the rest composed.
@@ -456,13 +630,15 @@ class _Events:
         A section is read as it streams when it is a plain list and the sources are known
         (claims take their as-of date from their source): ``sources`` itself, and every section
         after it. A section before ``sources`` is composed and read afterwards, as are the top
-        level's checks (``read_book``), so that errors come out exactly as before."""
+        level's checks (``read_book``), so that errors come out exactly as before.
+        ``sources_known``: the sources were read before (the end of a split file)."""
         try:
-            return self._read_document(reader, sink)
+            return self._read_document(reader, sink, sources_known)
         except self.yaml.YAMLError as err:
             raise self._converted(err) from None
 
-    def _read_document(self, reader: _Reader, sink: Sink) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
+    def _read_document(self, reader: _Reader, sink: Sink,
+                       sources_known: bool) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
         yaml = self.yaml
         self.next()  # the stream's start
         start = self.next()
@@ -473,7 +649,9 @@ class _Events:
             root = self.compose(event)
             streamed: dict[str, tuple[Any, ...]] = {}
         else:
-            root, streamed = self._stream_top(event, reader, sink)
+            root, streamed = self._stream_top(event, reader, sink, sources_known)
+            if self.joined:  # the other reader read the rest, and checked it
+                return root, streamed
         self.next()  # the document's end
         after = self.next()
         if type(after) is not yaml.StreamEndEvent:
@@ -481,13 +659,13 @@ class _Events:
                                        "but found another document", after.start_mark)
         return root, streamed
 
-    def _stream_top(self, event: Any, reader: _Reader, sink: Sink) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
+    def _stream_top(self, event: Any, reader: _Reader, sink: Sink,
+                    sources_known: bool) -> tuple[_Node, dict[str, tuple[Any, ...]]]:
         yaml = self.yaml
         root = _Node(self.loader.resolve(yaml.MappingNode, None, event.implicit), [], event.start_mark)
         kinds = {section.name: section.kind for section in m.SECTIONS}
         streamed: dict[str, tuple[Any, ...]] = {}
         seen: set[str] = set()
-        sources_known = False
         while True:
             event = self.next()
             if type(event) is yaml.MappingEndEvent:
@@ -500,8 +678,16 @@ class _Events:
                     and (event.tag in (None, "!") or event.tag == _SEQ)):
                 read_one = getattr(reader, kinds[name])
                 end = yaml.SequenceEndEvent
+                split = None
+                if self.splitter is not None and name != "sources" and not reader.problems:
+                    split = self.splitter.plan(name, event.start_mark.line, event.start_mark.column,
+                                               self.stream.tell(), reader.published)
                 while True:
                     item = self.next()
+                    if split is not None and (type(item) is end or item.start_mark.line >= split):
+                        if self._join(item, split, end, reader, root, key, event, streamed):
+                            return root, streamed
+                        split = None
                     if type(item) is end:
                         break
                     node = self.compose(item)  # a YAML error ends the reading, as it does here
@@ -581,6 +767,8 @@ class _Reader:
 
     def __init__(self, path: str, marks: bool = True) -> None:
         self.path = path
+        #: Added to the parser's line numbers (a reader of the end of a split file).
+        self.line_offset = 0
         self.problems: list[DataError] = []
         self.published: dict[str, PartialDate] = {}
         self._specs: dict[str, Any] = {}
@@ -606,7 +794,11 @@ class _Reader:
 
     def error(self, node: Any, message: str) -> DataError:
         mark = node.start_mark
-        return DataError(self.path, message, mark.line + 1, mark.column + 1)
+        return DataError(self.path, message, mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def line(self, node: Any) -> int:
+        """The 1-based line where ``node`` starts."""
+        return node.start_mark.line + 1 + self.line_offset  # type: ignore[no-any-return]
 
     def _visit(self, node: Any) -> None:
         if getattr(node, "seen", False):  # the same node met twice: through an alias
@@ -627,7 +819,7 @@ class _Reader:
                 raise self.error(key_node, f"keys must be text, not {self.describe(key_node)}")
             key = key_node.value
             if key in out:
-                first = keys[key].start_mark.line + 1
+                first = self.line(keys[key])
                 raise self.error(
                     key_node, f"duplicate key {key!r} (first at line {first}); one of the values would be lost"
                 )
@@ -803,7 +995,7 @@ class _Reader:
         })
         fields = self.record(node, "a source", spec, {"id", "publisher", "published", "language"})
         self.published[fields["id"]] = fields["published"]
-        return m.Source(**fields, line=node.start_mark.line + 1)
+        return m.Source(**fields, line=self.line(node))
 
     def place(self, node: Any) -> m.Place:
         spec = self._spec("place", lambda: {
@@ -811,7 +1003,7 @@ class _Reader:
             "region": self.text, "country": self.text, "cite": self.citations,
         })
         fields = self.record(node, "a place", spec, {"id", "name", "kind", "country", "cite"})
-        return m.Place(**fields, line=node.start_mark.line + 1)
+        return m.Place(**fields, line=self.line(node))
 
     def town(self, node: Any, key: str) -> str | None:
         value = self.text(node, key)
@@ -826,7 +1018,7 @@ class _Reader:
             "description": self.text, "sites": self.locations, "cite": self.citations,
         })
         fields = self.record(node, "an organisation", spec, {"id", "name", "kind", "town", "cite"})
-        return m.Organisation(**fields, line=node.start_mark.line + 1)
+        return m.Organisation(**fields, line=self.line(node))
 
     def person(self, node: Any) -> m.Person:
         def aliases(value: Any, key: str) -> tuple[m.AlsoKnownAs, ...]:
@@ -841,7 +1033,7 @@ class _Reader:
             "also_known_as": aliases, "cite": self.citations,
         })
         fields = self.record(node, "a person", spec, {"id", "name", "cite"})
-        return m.Person(**fields, line=node.start_mark.line + 1)
+        return m.Person(**fields, line=self.line(node))
 
     def event(self, node: Any) -> m.Event:
         def date_claims(value: Any, key: str) -> tuple[m.DateClaim, ...]:
@@ -860,7 +1052,7 @@ class _Reader:
             "participants": self.list_of(self.ident), "cite": self.citations,
         })
         fields = self.record(node, "an event", spec, {"id", "name", "kind", "cite"})
-        return m.Event(**fields, line=node.start_mark.line + 1)
+        return m.Event(**fields, line=self.line(node))
 
     def statuses(self, value: Any, key: str) -> tuple[m.StatusClaim, ...]:
         spec = self._spec("status_claim", lambda: {
@@ -889,7 +1081,7 @@ class _Reader:
             "locations": self.locations, "status": self.statuses, "cite": self.citations,
         })
         fields = self.record(node, "a project", spec, {"id", "name", "owner", "cite"})
-        return m.Project(**fields, line=node.start_mark.line + 1)
+        return m.Project(**fields, line=self.line(node))
 
     def figure(self, node: Any) -> m.Figure:
         spec = self._spec("figure", lambda: {
@@ -902,7 +1094,7 @@ class _Reader:
         fields = self.record(node, "a figure", spec, required)
         value, value_text = fields.pop("value")
         return m.Figure(
-            value=value, value_text=value_text, as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1
+            value=value, value_text=value_text, as_of=self.as_of(fields), **fields, line=self.line(node)
         )
 
     def milestone(self, node: Any) -> m.Milestone:
@@ -912,7 +1104,7 @@ class _Reader:
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
         })
         fields = self.record(node, "a milestone", spec, {"id", "subject", "what", "date", "source"})
-        return m.Milestone(as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1)
+        return m.Milestone(as_of=self.as_of(fields), **fields, line=self.line(node))
 
     def statement(self, node: Any) -> m.Statement:
         spec = self._spec("statement", lambda: {
@@ -920,7 +1112,7 @@ class _Reader:
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
         })
         fields = self.record(node, "a statement", spec, {"id", "subject", "topic", "text", "source"})
-        return m.Statement(as_of=self.as_of(fields), **fields, line=node.start_mark.line + 1)
+        return m.Statement(as_of=self.as_of(fields), **fields, line=self.line(node))
 
     def discrepancy(self, node: Any) -> m.Discrepancy:
         def sides(value: Any, key: str) -> tuple[m.Side, ...]:
@@ -936,4 +1128,4 @@ class _Reader:
             "kind": self.enum_of(m.DISCREPANCY_KINDS), "sides": sides, "note": self.text,
         })
         fields = self.record(node, "a discrepancy", spec, {"id", "subject", "about", "kind", "sides"})
-        return m.Discrepancy(**fields, line=node.start_mark.line + 1)
+        return m.Discrepancy(**fields, line=self.line(node))

@@ -234,13 +234,13 @@ def fold(text: str) -> str:
 _SEPARATORS: list[Callable[[str, str], str]] = []
 
 
-def search_text(org: m.Organisation, places: dict[str, m.Place]) -> str:
+def search_text(org: m.Organisation, place_names: dict[str, str]) -> str:
     """What ``companies --search`` matches against: the folded id, name, town name, description
-    and site names (as ``query.rows.company_rows`` does)."""
-    place = places.get(org.town) if org.town else None
-    sites = dict.fromkeys(places[s.place].name if s.place in places else s.place for s in org.sites)
-    return fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description, *sites)
-                         if v))
+    and site names (as ``query.rows.company_rows`` does); ``place_names``: each place's name
+    by its id."""
+    town = place_names.get(org.town) if org.town else None
+    sites = dict.fromkeys(place_names.get(s.place, s.place) for s in org.sites)
+    return fold(" ".join(v for v in (org.id, org.name, town, org.description, *sites) if v))
 
 
 class Writer:
@@ -265,7 +265,8 @@ class Writer:
         info = {"schema": str(SCHEMA_VERSION), "version": __version__, "shape": shape(), "fts": str(int(self.fts)),
                 **meta}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
-        self.places: dict[str, m.Place] = {}
+        #: Each place's name by its id, for organisations' search text.
+        self.place_names: dict[str, str] = {}
         self.search_stale = False
         self.counts = {table: 0 for table, _, _ in TABLES}
         self._pending: dict[str, list[Any]] = {table: [] for table, _, _ in TABLES}
@@ -284,8 +285,8 @@ class Writer:
 
         def write(records: list[Any]) -> None:
             if extra:
-                places = self.places
-                conn.executemany(insert, ([*encode(r), search_text(r, places)] for r in records))
+                names = self.place_names
+                conn.executemany(insert, ([*encode(r), search_text(r, names)] for r in records))
             else:
                 conn.executemany(insert, map(encode, records))
             for statement, name in children:
@@ -297,7 +298,7 @@ class Writer:
     def add(self, table: str, record: Any) -> None:
         """Store one record of a section (named by the section's name)."""
         if table == "places":
-            self.places[record.id] = record
+            self.place_names[record.id] = record.name
             if self.counts["organisations"] or self._pending["organisations"]:
                 self.search_stale = True
         if table != self._last:  # a new section: the last one's records go now (one batch at a time)
@@ -347,9 +348,29 @@ class Writer:
             if not rows:
                 break
             conn.executemany("UPDATE organisations SET _search = ? WHERE rowid = ?",
-                             [(search_text(decode(row[1:]), self.places), row[0]) for row in rows])
+                             [(search_text(decode(row[1:]), self.place_names), row[0]) for row in rows])
             last = rows[-1][0]
         conn.commit()
+
+
+def append_part(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
+    """Append the records of another store's tables (written by a :class:`Writer` without
+    :meth:`Writer.finish`) after this one's, in their order; return how many per section. An id
+    already in this store raises ``sqlite3.IntegrityError``."""
+    conn.execute("ATTACH DATABASE ? AS part", (str(path),))
+    try:
+        counts = {}
+        for table, _, columns in TABLES:
+            for name in [table] + [f"{table}_{field}" for field, kind, _ in columns if kind == "ids"]:
+                conn.execute(f"INSERT INTO main.{quote(name)} SELECT * FROM part.{quote(name)} ORDER BY rowid")
+            counts[table] = conn.execute(f"SELECT count(*) FROM part.{quote(table)}").fetchone()[0]
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.execute("DETACH DATABASE part")
+    return counts
 
 
 def write_book(conn: sqlite3.Connection, book: m.FactBook, meta: dict[str, str], batch: int = 5000) -> None:
