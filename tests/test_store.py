@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from normandie_cli import cache, store
 from normandie_cli import model as m
@@ -91,8 +93,6 @@ def test_the_cache_stores_every_section_in_its_own_table(tmp_path: Path) -> None
 
 # Queries in the store ----------------------------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 from normandie_cli.query.rows import company_rows  # noqa: E402
 
@@ -394,6 +394,32 @@ def test_the_completion_table_holds_every_value_in_the_order_offered(books) -> N
         assert {kind for kind, _, _ in table} >= {"id", "town", "department", "role", "measure", "subject"}
         folded = conn.execute("SELECT folded, value FROM completion").fetchall()
         assert all(f == store.fold(v) for f, v in folded)
+
+
+_NAME_CHARACTERS = st.characters(blacklist_categories=("Cs", "Cc", "Cf")) | st.sampled_from(" \t\n\u00a0\u3000-'.")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text(_NAME_CHARACTERS, max_size=12), min_size=1, max_size=5))
+def test_organisations_completion_lines_whatever_their_names(tmp_path: Path, names: list[str]) -> None:
+    """Organisations' lines are worked out as they are written (by each process of a split
+    file), the others when the table is filled: both as the specification says, for names
+    with runs of white space, line breaks, no letters at all, or nothing."""
+    import json
+
+    companies = "".join(f"  - {{id: c{i}, name: {json.dumps(name, ensure_ascii=False)}, kind: company, town: caen,"
+                        " cite: [{source: s1}]}\n" for i, name in enumerate(names))
+    file = write(tmp_path, "sources:\n  - {id: s1, publisher: P, published: '2023', language: en}\nplaces:\n"
+                           "  - {id: caen, name: Caen, kind: town, country: France, cite: [{source: s1}]}\n"
+                           "organisations:\n" + companies)
+    book = load_facts(file, use_cache=False)
+    conn = stored(book, tmp_path)
+    try:
+        table = [tuple(row) for row in conn.execute("SELECT kind, value, help FROM completion ORDER BY position")]
+        assert table == completion_lines(book)
+        assert all(f == store.fold(v) for f, v in conn.execute("SELECT folded, value FROM completion"))
+    finally:
+        conn.close()
 
 
 def test_completion_candidates_from_the_store_are_those_of_the_book(books) -> None:  # type: ignore[no-untyped-def]

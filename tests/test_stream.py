@@ -159,3 +159,25 @@ def test_arbitrary_documents_read_the_same(scratch: Path, document: object, flow
     scratch.write_text(yaml.dump(document, Dumper=dumper, default_flow_style=flow, allow_unicode=True),
                        encoding="utf-8")
     assert_same(scratch)
+
+
+def _nest(kinds: list[bool]) -> object:
+    """A document nested once per item of ``kinds``: a mapping (true) or a list (false)."""
+    value: object = "leaf"
+    for mapping in reversed(kinds):
+        value = {"k": value} if mapping else [value]
+    return value
+
+
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(kinds=st.lists(st.booleans(), min_size=40, max_size=90), flow=st.sampled_from([None, True, False]),
+       chunk=st.sampled_from([1 << 20, 7, 64]))
+def test_a_file_the_scan_clears_nests_no_deeper_than_the_limit(scratch: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              kinds: list[bool], flow: bool | None, chunk: int) -> None:
+    """The scan's nesting bound lets a file skip the walk over its events when it is at most
+    MAX_DEPTH: whatever the mix of flow and block nesting, and however the scan cut the file
+    into pieces, a file nested deeper never gets such a bound."""
+    monkeypatch.setattr(loader, "_CHUNK", chunk)
+    scratch.write_text(yaml.dump(_nest(kinds), default_flow_style=flow, width=1 << 16), encoding="utf-8")
+    cleared = loader.scan_file(scratch).depth_bound <= loader.MAX_DEPTH
+    assert not cleared or len(kinds) <= loader.MAX_DEPTH

@@ -243,6 +243,20 @@ def search_text(org: m.Organisation, place_names: dict[str, str]) -> str:
     return fold(" ".join(v for v in (org.id, org.name, town, org.description, *sites) if v))
 
 
+#: Organisations' completion lines (their id, then their name: folded, value, help), worked out
+#: in Python as the organisations are written (by both processes of a split file: see
+#: ``ingest``), so that filling the completion table at the end copies them in SQL. Dropped then.
+_STAGED = "_organisations_completion"
+
+
+def _staged_lines(org: m.Organisation) -> tuple[str, str, str, str, str, str]:
+    """An organisation's two completion lines, as ``fill_completion`` makes the others."""
+    kind = _KIND["organisations"]
+    ident, name = _squash(org.id), _squash(org.name)
+    return (fold(ident), ident, _squash(f"{kind}: {org.name or org.id}"),
+            fold(name), name, _squash(f"{kind}: {org.id}"))
+
+
 class Writer:
     """Fills an empty database with a fact store, record by record (:meth:`add`), in batches:
     memory is bounded by a batch, not by the book. :meth:`finish` adds what needs every record
@@ -265,6 +279,8 @@ class Writer:
         info = {"schema": str(SCHEMA_VERSION), "version": __version__, "shape": shape(), "fts": str(int(self.fts)),
                 **meta}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
+        conn.execute(f"CREATE TABLE {_STAGED} (id_folded TEXT, id_value TEXT, id_help TEXT,"
+                     " name_folded TEXT, name_value TEXT, name_help TEXT)")
         #: Each place's name by its id, for organisations' search text.
         self.place_names: dict[str, str] = {}
         self.search_stale = False
@@ -287,6 +303,7 @@ class Writer:
             if extra:
                 names = self.place_names
                 conn.executemany(insert, ([*encode(r), search_text(r, names)] for r in records))
+                conn.executemany(f"INSERT INTO {_STAGED} VALUES (?, ?, ?, ?, ?, ?)", map(_staged_lines, records))
             else:
                 conn.executemany(insert, map(encode, records))
             for statement, name in children:
@@ -364,6 +381,7 @@ def append_part(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
             for name in [table] + [f"{table}_{field}" for field, kind, _ in columns if kind == "ids"]:
                 conn.execute(f"INSERT INTO main.{quote(name)} SELECT * FROM part.{quote(name)} ORDER BY rowid")
             counts[table] = conn.execute(f"SELECT count(*) FROM part.{quote(table)}").fetchone()[0]
+        conn.execute(f"INSERT INTO main.{_STAGED} SELECT * FROM part.{_STAGED} ORDER BY rowid")
         conn.commit()
     except BaseException:
         conn.rollback()
@@ -405,14 +423,22 @@ def fill_completion(conn: sqlite3.Connection) -> None:
     white space one space); ``folded`` is the value as a typed prefix is matched against it."""
     conn.create_function("place_label", 4, _place_label, deterministic=True)
     conn.create_function("history_field", 1, m.history_field_of, deterministic=True)
-    # Each select gives (k: kind, v: value, h: help, o1, o2: the order within the kind).
+    # Each select gives (k: kind, v: value, h: help, o1, o2: the order within the kind), folded
+    # and squashed here; the organisations' lines (most of them by far) were when they were
+    # written (_STAGED), and are copied as they are.
+    staged = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (_STAGED,)).fetchone() is not None
     selects: list[str] = []
+    copies: dict[int, str] = {}  # (the position of a select: what copies its lines instead)
     for table, _, columns in TABLES:
+        if table == "organisations" and staged:
+            copies[len(selects)] = f"SELECT 'id', id_folded, id_value, id_help FROM {_STAGED} ORDER BY rowid"
         names = {name for name, _, _ in columns}
         labels = [f"NULLIF({n}, '')" for n in ("name", "title") if n in names]
         label = f"COALESCE({', '.join(labels)}, id)" if labels else "id"
         selects.append(f"SELECT 'id' AS k, id AS v, '{_KIND[table]}: ' || {label} AS h, rowid AS o1,"
                        f" 0 AS o2 FROM {quote(table)}")
+    if staged:
+        copies[len(selects)] = f"SELECT 'id', name_folded, name_value, name_help FROM {_STAGED} ORDER BY rowid"
     selects += [
         "SELECT 'id' AS k, name AS v, 'organisation: ' || id AS h, rowid AS o1, 0 AS o2 FROM organisations",
         "SELECT 'project' AS k, id AS v, name AS h, rowid AS o1, 0 AS o2 FROM projects",
@@ -452,13 +478,17 @@ def fill_completion(conn: sqlite3.Connection) -> None:
     # Folded and squashed here rather than by SQL functions: a call from SQLite into Python
     # costs more than the fold itself (1.7 s against 0.6 s for 100,000 companies).
     insert = "INSERT INTO completion (kind, folded, value, help) VALUES (?, ?, ?, ?)"
-    for select in selects:
+    for position, select in enumerate(selects):
+        if position in copies:
+            conn.execute(f"INSERT INTO completion (kind, folded, value, help) {copies[position]}")
+            continue
         cursor = conn.execute(f"SELECT k, v, h FROM ({select}) ORDER BY o1, o2")
         while rows := cursor.fetchmany(1000):
             conn.executemany(insert, [(kind, fold(value), value, _squash(help_))
                                       for kind, value, help_ in ((k, _squash(v), h) for k, v, h in rows)])
     conn.execute("DROP TABLE _fields")
     conn.execute("DROP TABLE _subjects")
+    conn.execute(f"DROP TABLE IF EXISTS {_STAGED}")
     conn.commit()
 
 
