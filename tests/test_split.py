@@ -191,3 +191,25 @@ def test_the_command_line_reads_a_split_file_as_one(run, tmp_path: Path, generat
     assert "company-000001" in expected_error
     result = run("--data", str(file), "companies")
     assert result.exit_code == 1 and result.stderr == expected_error
+
+
+@pytest.mark.parametrize("how", ["cannot start", "fails at once"])
+def test_without_a_second_process_the_first_reads_it_all(tmp_path: Path, generated: Path, joins: list[Path],
+                                                       monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """No second process (none can be started, or it dies at once: another Python, a broken
+    install): the first reads the whole file, and the store is the same."""
+    one = built(generated, tmp_path / "one.sqlite", None)
+    if how == "cannot start":
+        import subprocess
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise OSError("no process for you")
+
+        monkeypatch.setattr(subprocess, "Popen", refuse)
+    else:
+        python = tmp_path / "python"
+        python.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+        python.chmod(0o755)
+        monkeypatch.setattr("sys.executable", str(python))
+    assert built(generated, tmp_path / "two.sqlite", generated.stat().st_size // 2) == one
+    assert joins == []

@@ -135,9 +135,10 @@ def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAUL
     NeedsBook when its references must be checked on the whole book, OSError or
     sqlite3.Error when the store cannot be written.
 
-    A section with ``split_min`` (default SPLIT_MIN) bytes or more still to read is read by two processes, the
-    second from the first item after the middle of what is left, or after byte ``split_at``:
-    when ``split`` is true, or when it is None and the machine has more than one core."""
+    A section with ``split_min`` (default SPLIT_MIN) bytes or more still to read is read by two
+    processes, the second from the first item after the middle of what is left, or after byte
+    ``split_at``: when ``split`` is true, or when it is None and the machine has more than one
+    core."""
 
     def fill(conn: sqlite3.Connection) -> None:
         writer = Writer(conn, meta, batch)
@@ -201,19 +202,25 @@ class _Split:
         handle, part = tempfile.mkstemp(prefix=".part-", suffix=".sqlite", dir=self.folder)
         os.close(handle)
         self.part = Path(part)
-        job = {"file": str(self.file), "section": section, "offset": offset, "line": split, "part": part,
+        job = {"file": str(self.file), "section": section, "offset": offset, "line": split,
                "meta": self.meta, "batch": self.batch, "places": self.writer.place_names,
                "sources": sorted(self.references.sources),
                "published": {source: date.text for source, date in published.items()}}
-        self._job().write_text(json.dumps(job), encoding="utf-8")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from normandie_cli.ingest import part_main; part_main()", str(self._job())],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            conn = sqlite3.connect(part)  # the job goes in the part's store: one file to remove
+            try:
+                conn.execute("CREATE TABLE _part_job (job TEXT)")
+                conn.execute("INSERT INTO _part_job VALUES (?)", (json.dumps(job),))
+                conn.commit()
+            finally:
+                conn.close()
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", "from normandie_cli.ingest import part_main; part_main()", part],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except (OSError, sqlite3.Error, ValueError):  # no second process: this one reads it all
+            self._remove()
+            return None
         return split
-
-    def _job(self) -> Path:
-        assert self.part is not None
-        return self.part.with_name(self.part.name + ".json")
 
     def join(self) -> list[tuple[str, int, int]] | None:
         assert self.process is not None and self.part is not None
@@ -250,7 +257,6 @@ class _Split:
 
     def _remove(self) -> None:
         if self.part is not None:
-            self._job().unlink(missing_ok=True)
             self.part.unlink(missing_ok=True)
             self.part = None
 
@@ -264,9 +270,9 @@ def part_main() -> NoReturn:
 
     from .dates import parse_date
 
-    job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     try:
-        conn = sqlite3.connect(job["part"])
+        conn = sqlite3.connect(sys.argv[1])
+        job = json.loads(conn.execute("SELECT job FROM _part_job").fetchone()[0])
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         writer = Writer(conn, job["meta"], job["batch"])
