@@ -1,5 +1,5 @@
 """A large file read by two processes (``ingest.build`` with a split: a second process reads the
-end of the longest section, and what follows it) makes exactly the store one process makes,
+end of a long section, and what follows it) makes exactly the store one process makes,
 wherever the second process starts: at an item of a section, or, where the text only looks like
 an item (a line of a quoted text over several lines), nowhere, the first process reading on. A
 broken file gets the same error, and no part store is left behind."""

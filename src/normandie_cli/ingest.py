@@ -7,10 +7,11 @@ references between records are checked in SQL once every record is stored; when 
 caller reads the file the ordinary way, whose checks name every problem exactly.
 
 On a machine with more than one core, a large file is read by two processes (:class:`_Split`):
-a second one reads the second half of its longest section, and everything after it, into a
-store of its own, which is appended to this one's when this one has read up to it. Anything
-unusual in the second half (an error, a problem, a section it cannot stream) and this process
-reads it too, as if there were no split. Standard library only.
+when a section starts with 4 MiB or more of the file still to read and the middle of that
+falls in the section, a second one reads from there to the end into a store of its own, which
+is appended to this one's when this one has read up to it. Anything unusual in the second
+part (an error, a problem, a section it cannot stream) and this process reads it too, as if
+there were no split. Standard library only.
 """
 
 from __future__ import annotations
