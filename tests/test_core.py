@@ -91,6 +91,16 @@ def test_minimal_file_loads(tmp_path: Path) -> None:
     assert book.sources[0].published.text == "2023-03"
 
 
+def test_a_source_says_who_it_is_and_whose_words_it_carries(tmp_path: Path) -> None:
+    who = "    kind: press\n    outlet: AFP\n    via: moongy.group\n"
+    relay = MINIMAL.replace("    language: en\n", "    language: en\n" + who, 1)
+    source = load_facts(write(tmp_path, relay)).sources[0]
+    assert (source.kind, source.outlet, source.via) == ("press", "AFP", "moongy.group")
+    assert load_facts(write(tmp_path, MINIMAL)).sources[0].kind == "not-stated"
+    with pytest.raises(DataError, match="kind: 'newspaper' is not one of"):
+        load_facts(write(tmp_path, MINIMAL.replace("    language: en\n", "    language: en\n    kind: newspaper\n", 1)))
+
+
 def test_unquoted_dates_and_years_are_read_as_written(tmp_path: Path) -> None:
     text = MINIMAL.replace('published: "2023-03"', "published: 2023-03-30") + textwrap.dedent("""\
         milestones:

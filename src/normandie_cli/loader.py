@@ -1003,6 +1003,7 @@ class _Reader:
             "id": self.ident, "title": self.text, "description": self.text, "publisher": self.text, "url": self.text,
             "published": self.date, "published_inferred": self.boolean, "published_note": self.text,
             "language": self.text, "primary": self.boolean, "reference": self.boolean, "text": self.text,
+            "kind": self.enum_of(m.SOURCE_KINDS), "outlet": self.text, "via": self.text,
         })
         fields = self.record(node, "a source", spec, {"id", "publisher", "published", "language"})
         self.published[fields["id"]] = fields["published"]

@@ -27,6 +27,13 @@ DATE_QUALIFIERS = ("exact", "about", "by", "before", "early", "end-of", "after")
 STATUSES = ("prospective", "planned", "on-hold", "under-way", "done", "abandoned")
 ORGANISATION_KINDS = ("company", "public-body", "association", "diplomatic-mission", "not-stated")
 DISCREPANCY_KINDS = ("internal", "between-sources", "revision")
+#: Who a source is (docs/facts-format.md#sources): the words of a project's owner or of a company
+#: (``company``), a consultation site run by a project's owner, government (national or local), a
+#: public body (a port authority, a chamber of commerce), a court, a party to a lawsuit, the press,
+#: the trade press, a law firm's commentary, a support body (an incubator), a blog, general
+#: reference data; ``not-stated`` when the file does not say.
+SOURCE_KINDS = ("company", "consultation", "government", "public-body", "court", "party", "press", "trade-press",
+                "law-firm", "support-body", "blog", "reference", "not-stated")
 NOT_STATED = "not-stated"
 #: Milestones that all say when a plant starts working: their history is one story, "opening".
 OPENING = ("commissioning", "operational", "delivery", "phase-1-complete")
@@ -55,6 +62,14 @@ class Source(Record):
     #: General reference (geography), not a dated claim: kept whatever ``--as-of`` asks.
     reference: bool = False
     text: str | None = None
+    #: Who the source is (one of :data:`SOURCE_KINDS`).
+    kind: str = "not-stated"
+    #: Whose words these are: the outlet or organisation that wrote the text (for a relay, the
+    #: original author). Two sources of the same outlet are one voice over time; ``None``: the
+    #: source alone.
+    outlet: str | None = None
+    #: For a relay (a copy of another's text on another site): the site it was read on.
+    via: str | None = None
     line: int = 0
 
     def cited(self) -> Iterator[Cited]:
