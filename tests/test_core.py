@@ -101,6 +101,18 @@ def test_a_source_says_who_it_is_and_whose_words_it_carries(tmp_path: Path) -> N
         load_facts(write(tmp_path, MINIMAL.replace("    language: en\n", "    language: en\n    kind: newspaper\n", 1)))
 
 
+def test_a_claim_that_says_it_revises_another_names_one_that_exists(tmp_path: Path) -> None:
+    claims = MINIMAL + textwrap.dedent("""\
+        figures:
+          - {id: f1, subject: rouen, measure: jobs-direct, value: 330, unit: jobs, qualifier: exact, source: s1}
+          - {id: f2, subject: rouen, measure: jobs-direct, value: 357, unit: jobs, qualifier: exact, source: s1,
+             revises: f1}
+        """)
+    assert load_facts(write(tmp_path, claims)).figures[1].revises == "f1"
+    with pytest.raises(DataError, match="revises"):
+        load_facts(write(tmp_path, claims.replace("revises: f1", "revises: f9")))
+
+
 def test_unquoted_dates_and_years_are_read_as_written(tmp_path: Path) -> None:
     text = MINIMAL.replace('published: "2023-03"', "published: 2023-03-30") + textwrap.dedent("""\
         milestones:

@@ -1101,6 +1101,7 @@ class _Reader:
             "unit": self.text, "qualifier": self.enum_of(m.QUALIFIERS), "planned": self.boolean,
             "period": self.date, "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "scope": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
+            "revises": self.ident,
         })
         required = {"id", "subject", "measure", "value", "unit", "qualifier", "source"}
         fields = self.record(node, "a figure", spec, required)
@@ -1114,6 +1115,7 @@ class _Reader:
             "id": self.ident, "subject": self.ident, "what": self.ident, "date": self.date,
             "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "planned": self.boolean, "scope": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
+            "revises": self.ident,
         })
         fields = self.record(node, "a milestone", spec, {"id", "subject", "what", "date", "source"})
         return m.Milestone(as_of=self.as_of(fields), **fields, line=self.line(node))

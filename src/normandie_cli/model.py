@@ -239,6 +239,9 @@ class Figure(Record):
     scope: str | None = None
     quote: str | None = None
     note: str | None = None
+    #: The id of an earlier figure that this claim itself says it replaces ("357 instead of the
+    #: 330 first planned"): the source states a change, not only a value.
+    revises: str | None = None
     line: int = 0
 
     def cited(self) -> Iterator[Cited]:
@@ -246,6 +249,7 @@ class Figure(Record):
 
     def refers(self) -> Iterator[Reference]:
         yield "subject", self.subject, SUBJECT_KINDS
+        yield "revises", self.revises, ("figure",)
 
 
 def history_field_of(what: str) -> str:
@@ -267,6 +271,9 @@ class Milestone(Record):
     scope: str | None = None
     quote: str | None = None
     note: str | None = None
+    #: The id of an earlier milestone that this claim itself says it moves ("opening now aimed
+    #: at 2030"): the source states a change, not only a date.
+    revises: str | None = None
     line: int = 0
 
     def history_field(self) -> str:
@@ -278,6 +285,7 @@ class Milestone(Record):
 
     def refers(self) -> Iterator[Reference]:
         yield "subject", self.subject, SUBJECT_KINDS
+        yield "revises", self.revises, ("milestone",)
 
 
 class Statement(Record):
