@@ -636,7 +636,7 @@ def _load_or_data_error(path: Path) -> None:
         load_facts(path, use_cache=False)
     except DataError:
         pass
-    except BaseException as err:  # noqa: BLE001 - anything else is the failure under test
+    except BaseException as err:  # anything else is the failure under test
         pytest.fail(f"load_facts raised {type(err).__name__}: {err!r} on {path.read_bytes()[:300]!r}")
 
 

@@ -30,10 +30,42 @@ TRACKED = ("src", "data", "tests", "tools", "docs", ".ci")
 UNWANTED = {"__pycache__", ".git", ".venv", ".pytest_cache", ".hypothesis"}
 
 
+#: Files a developer's checkout may hold that no sdist must take: a second virtual environment,
+#: an old copy of the tree; their paths hold "src" and "tests" at depth.
+STRAYS = (".venv2/lib/python3.11/site-packages/pkg/tests/test_stray.py", "old-copy/src/normandie_cli/stray.py",
+          "scratch/tests/stray.txt")
+
+
+def is_git_checkout() -> bool:
+    """Whether ROOT is the top of a git checkout (not an unpacked sdist inside some other repository)."""
+    if shutil.which("git") is None:
+        return False
+    top = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    return top.returncode == 0 and Path(top.stdout.strip()).resolve() == ROOT.resolve()
+
+
+def checkout_copy(dest: Path) -> Path:
+    """The project as a clean checkout holds it (git's files, or the unpacked sdist's), plus strays."""
+    if is_git_checkout():
+        listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, text=True,
+                                check=True)
+        for name in listed.stdout.split("\0"):
+            if name and (ROOT / name).is_file():
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, dest / name)
+    else:  # not a git checkout (an unpacked sdist, say)
+        shutil.copytree(ROOT, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*UNWANTED, "*.egg-info"))
+    for stray in STRAYS:
+        (dest / stray).parent.mkdir(parents=True, exist_ok=True)
+        (dest / stray).write_text("not part of normandie\n")
+    return dest
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+    tree = checkout_copy(tmp_path_factory.mktemp("checkout"))
+    result = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(tree)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
@@ -66,6 +98,10 @@ def test_the_sdist_has_exactly_these_top_level_entries(sdist_files: set[str]) ->
     assert {name.split("/", 1)[0] for name in sdist_files} == SDIST_TOP
 
 
+def test_no_stray_file_of_the_checkout_lands_in_the_sdist(sdist_files: set[str]) -> None:
+    assert not [name for name in sdist_files if "stray" in name]
+
+
 def test_the_sdist_has_no_caches_bytecode_or_vcs(sdist_files: set[str]) -> None:
     bad = sorted(name for name in sdist_files
                  if UNWANTED & set(name.split("/")) or name.endswith((".pyc", ".pyo")))
@@ -73,11 +109,8 @@ def test_the_sdist_has_no_caches_bytecode_or_vcs(sdist_files: set[str]) -> None:
 
 
 def test_the_sdist_holds_every_file_git_tracks(sdist_files: set[str]) -> None:
-    if shutil.which("git") is None:
-        pytest.skip("needs git")
-    top = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
-    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != ROOT.resolve():
-        pytest.skip("not a git checkout (an unpacked sdist, say): nothing to compare with")
+    if not is_git_checkout():
+        pytest.skip("not a git checkout (an unpacked sdist, say), or no git: nothing to compare with")
     listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--", *TRACKED], capture_output=True,
                             check=True).stdout.decode("utf-8").split("\0")
     tracked = {name for name in listed if name and (ROOT / name).exists()}  # not one deleted but uncommitted

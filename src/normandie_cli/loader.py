@@ -745,7 +745,7 @@ def _check_depth(name: str, path: Path, scan: FileScan) -> None:
         return
     import yaml
 
-    handle = open(path, "rb")  # noqa: SIM115  # closed below, with the parser
+    handle = open(path, "rb")  # closed below, with the parser
     _skip_bom(handle)
     loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(handle)
     depth = 0

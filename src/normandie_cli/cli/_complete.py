@@ -96,7 +96,7 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
             incomplete = "-" + incomplete
         try:
             return [Candidate(value, help_text) for value, help_text in _offer(incomplete, build(ctx, incomplete))]
-        except Exception:  # noqa: BLE001 - a completion must never break the user's shell
+        except Exception:  # a completion must never break the user's shell
             return []
 
     complete.__name__ = build.__name__
