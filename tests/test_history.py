@@ -370,3 +370,19 @@ def test_conflicts_strict_still_exits_4_once_merged(run: Runner) -> None:
     result = run("conflicts", "--strict", "-f", "tsv")
     assert result.exit_code == ExitCode.CONFLICTS
     assert len(result.stdout.splitlines()) - 1 == len(json.loads(run("conflicts", "-f", "json").stdout))
+
+
+# Dates in order -----------------------------------------------------------------------------
+
+def test_timeline_lists_a_qualified_date_where_it_means(run: Runner) -> None:
+    rows = json.loads(run("timeline", "eastman-port-jerome", "-f", "json").stdout)
+    dated = [(r["date"], r["date_qualifier"]) for r in rows if r["date"] != "unknown"]
+    end_2022 = dated.index(("2022", "end-of"))
+    # "end of 2022" after September 2022, before anything of 2023
+    assert all(date < "2022-10" for date, _ in dated[:end_2022])
+    assert ("2022-09", None) in dated[:end_2022] and ("2022-01", None) in dated[:end_2022]
+    assert all(date.startswith(("2022", "2023", "2024", "2025", "2026", "2027", "2028", "2029", "2030"))
+               for date, _ in dated[end_2022:])
+    assert dated.index(("2027", "early")) < dated.index(("2030", "before")) < dated.index(("2030", None))
+    by_date = json.loads(run("timeline", "eastman-port-jerome", "--sort", "date", "-f", "json").stdout)
+    assert [(r["date"], r["date_qualifier"]) for r in by_date if r["date"] != "unknown"] == dated

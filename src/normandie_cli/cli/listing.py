@@ -130,7 +130,8 @@ def timeline(
     """Events and milestones in date order, planned or happened, each with its source.
 
     A year sorts before the months and days inside it, a month before its days; a range
-    after the day it starts on. Dates with no year sort with their event. An event no source
+    after the day it starts on; a qualified date where it means ("end of 2022" after September
+    2022, "by 2026" after the dates inside 2026). Dates with no year sort with their event. An event no source
     dates is listed within the dates of the event it is part of ("during"), or as unknown.
     """
     from ..lookup import resolve_id

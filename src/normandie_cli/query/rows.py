@@ -265,7 +265,8 @@ def _event_status(event: m.Event) -> str:
 
 
 def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
-    """Event date claims and milestones, sorted by date (docs/facts-format.md, "Ordering").
+    """Event date claims and milestones, sorted by date (docs/facts-format.md, "Ordering"): a
+    qualified date where it means (``end-of 2022`` after September 2022).
 
     A date with no year sorts just after the latest-starting dated claim of the same event.
     An event no source dates is still listed: within the dates of the event it is part of
@@ -297,7 +298,7 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
     for stone in book.milestones:
         if subject is not None and stone.subject != subject and stone.subject not in owned:
             continue
-        keyed.append((stone.date.sort_key(), {
+        keyed.append((stone.date.sort_key(stone.date_qualifier), {
             "date": stone.date.text, "date_precision": stone.date.precision, "date_qualifier": stone.date_qualifier,
             "status": "planned" if stone.planned else "happened", "subject": stone.subject, "what": stone.what,
             "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source, "id": stone.id,
