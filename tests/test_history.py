@@ -149,21 +149,101 @@ def test_as_of_hides_what_was_not_yet_said(run: Runner) -> None:
 @given(st.dates(min_value=__import__("datetime").date(2021, 1, 1), max_value=__import__("datetime").date(2026, 12, 31)),
        st.sampled_from(["year", "month", "day"]),
        st.sampled_from(["figures", "jobs", "timeline", "statements", "history"]))
-def test_as_of_never_returns_a_claim_dated_after_it(day, precision, command) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_never_returns_a_claim_that_could_be_later(day, precision, command) -> None:  # type: ignore[no-untyped-def]
+    """Neither the claim's own date nor its source's may mean a day after DATE's last day."""
     from typer.testing import CliRunner
 
     from normandie_cli.cli import app
 
+    published = {s["id"]: parse_date(s["published"])
+                 for s in json.loads(CliRunner().invoke(app, ["sources", "-f", "json"]).stdout)}
     text = {"year": f"{day.year}", "month": f"{day.year}-{day.month:02d}", "day": day.isoformat()}[precision]
     args = [command, *(["eastman-port-jerome"] if command == "history" else []), "--as-of", text, "-f", "json"]
     result = CliRunner().invoke(app, args)
     if command == "history" and "unknown id" in result.output:
         assume(False)  # before its first source, the project is not known at all: an error, rightly
     assert result.exit_code == 0, result.output
-    when = parse_date(text)
+    end = parse_date(text).last_day()
+    assert end is not None
     for row in json.loads(result.stdout):
-        order = compare_dates(parse_date(row["as_of"]), when)
-        assert order is not None and order <= 0, (text, row)
+        last = parse_date(row["as_of"]).last_day()
+        assert last is not None and last <= end, (text, row)
+        if row.get("source"):
+            source_last = published[row["source"]].last_day()
+            assert source_last is not None and source_last <= end, (text, row)
+
+
+def test_as_of_leaves_out_a_source_dated_only_by_its_year_and_names_it(run: Runner) -> None:
+    early = run("projects", "--as-of", "2023-01-01", "-f", "json")
+    assert "journal-entreprises" not in early.stdout  # dated 2023: perhaps published after 1 January
+    assert "sources whose date may fall after it are left out (journal-entreprises dated 2023)" in early.stderr
+    for date in ("2023-01-01", "2023-06", "2023-12-30"):
+        sources = {s["id"] for s in json.loads(run("sources", "--as-of", date, "-f", "json").stdout)}
+        assert "journal-entreprises" not in sources and "cci-normandie" in sources, date
+    for date in ("2023-12-31", "2023-12", "2023", "Dec 2023"):
+        sources = {s["id"] for s in json.loads(run("sources", "--as-of", date, "-f", "json").stdout)}
+        assert "journal-entreprises" in sources, date
+    table = run("projects", "--as-of", "2023-01-01", "-f", "table").stdout
+    assert "journal-entreprises dated 2023" in " ".join(table.split())
+
+
+def test_as_of_leaves_out_a_source_whose_year_straddles_the_month(run: Runner) -> None:
+    # The commune's page, "before 28 May 2024", is recorded as 2024: not published by January.
+    for subject in ([], ["eastman-port-jerome"]):
+        result = run("timeline", *subject, "--as-of", "2024-01", "-f", "json")
+        assert "saint-jean-de-folleville-commune" not in {r["source"] for r in json.loads(result.stdout)}
+        assert "saint-jean-de-folleville-commune dated 2024" in result.stderr
+    later = run("timeline", "--as-of", "2024", "-f", "json")
+    assert "saint-jean-de-folleville-commune" in {r["source"] for r in json.loads(later.stdout)}
+    assert "saint-jean" not in later.stderr
+    # A range counts once its last day has come: La Gazette Normandie, 11 May to December 2023.
+    for date, kept in (("2023-09", False), ("2023-12", True)):
+        result = run("timeline", "eastman-port-jerome", "--as-of", date, "-f", "json")
+        assert ("gazette-normandie" in {r["source"] for r in json.loads(result.stdout)}) is kept, date
+        assert ("gazette-normandie dated 2023-05-11/2023-12" in result.stderr) is not kept, date
+
+
+AS_OF = """format: normandie-facts/1
+sources:
+  - {id: s1, publisher: "P", published: "2023-03-10", language: en}
+  - {id: s2, publisher: "P", published: "2023", language: en}
+organisations:
+  - {id: acme, name: "Acme", kind: company, town: not-stated, cite: [{source: s1}]}
+projects:
+  - id: plant
+    name: Plant
+    owner: acme
+    cite: [{source: s1}]
+    status:
+      - {value: planned, source: s1}
+      - {value: on-hold, source: s1, as_of: "2023-03/2023-09"}
+figures:
+  - {id: f1, subject: acme, measure: employees, value: 10, unit: people, qualifier: exact, source: s1}
+  - {id: f2, subject: acme, measure: employees, value: 12, unit: people, qualifier: exact, source: s1,
+     as_of: "2023-05"}
+  - {id: f3, subject: acme, measure: employees, value: 14, unit: people, qualifier: exact, source: s2}
+"""
+
+
+def test_as_of_holds_a_claims_own_date_to_the_same_rule(run: Runner, tmp_path: Path) -> None:
+    from .conftest import write
+
+    data = str(write(tmp_path, AS_OF))
+
+    def ids(date: str) -> tuple[set[str], str]:
+        result = run("--data", data, "figures", "--as-of", date, "-f", "json")
+        return {r["id"] for r in json.loads(result.stdout)}, result.stderr
+
+    found, note = ids("2023-05-14")
+    assert found == {"f1"}  # f2 (May 2023) may be after the 14th; f3's source (2023) too
+    assert "claims that may have been made after it are left out (" in note and "f2 dated 2023-05" in note
+    assert "s2 dated 2023" in note
+    assert ids("2023-05")[0] == {"f1", "f2"} and "f2" not in ids("2023-05")[1]
+    assert ids("2023-12-31")[0] == {"f1", "f2", "f3"}
+    assert ids("2023-03-09")[0] == set()
+    status = run("--data", data, "projects", "--as-of", "2023-06", "-f", "json")
+    assert json.loads(status.stdout)[0]["status"] == "planned"
+    assert "plant status by s1 dated 2023-03/2023-09" in status.stderr
 
 
 def test_cite_adds_source_url_and_quote_in_machine_formats(run: Runner, golden: Golden) -> None:
