@@ -103,7 +103,7 @@ def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run: Run
     assert find("2023-03-13/2023-03-19", "francebleu-preview")["kind"] == "disagreement+between-sources"
     money = next(r for r in rows if r["field"] == "investment (EUR)")
     veilleco = {"value": 860_000_000, "qualifier": "exact", "unit": "EUR", "scope": None, "as_of": "2022-09/2022-12",
-                "source": "veilleco", "quote": None, "note": "autumn 2022"}
+                "source": "veilleco", "source_kind": "not-stated", "quote": None, "note": "autumn 2022"}
     assert money["kind"] == "revision" and veilleco in money["sides"]
     opening = next(r for r in rows if r["field"] == "opening")
     assert opening["kind"] == "revision" and any(side["value"] == "2030" for side in opening["sides"])
@@ -437,7 +437,8 @@ def test_sides_are_objects_in_json_and_yaml_and_text_elsewhere(run: Runner) -> N
     kingston = next(r for r in json.loads(run("discrepancies", "-f", "json").stdout)
                     if r["id"] == "destination-kingston-kingsport")
     assert kingston["sides"][0] == {"value": "Kingston", "qualifier": None, "unit": None, "scope": None,
-                                    "as_of": None, "source": "gazette", "quote": "New York et Kingston", "note": None}
+                                    "as_of": None, "source": "gazette", "source_kind": "not-stated",
+                                    "quote": "New York et Kingston", "note": None}
     table = run("conflicts", "--fields", "sides", "-f", "table", env={"COLUMNS": "2000"}).stdout
     assert "≈ EUR 850 M [cci-normandie, 30 Mar 2022]; ≤ EUR 850 M [afp-moongy, 30 Mar 2022]" in table
     assert "Kingston [gazette]; Kingsport [gazette]" in table
@@ -466,3 +467,97 @@ def test_timeline_lists_a_qualified_date_where_it_means(run: Runner) -> None:
     assert dated.index(("2027", "early")) < dated.index(("2030", "before")) < dated.index(("2030", None))
     by_date = json.loads(run("timeline", "eastman-port-jerome", "--sort", "date", "-f", "json").stdout)
     assert [(r["date"], r["date_qualifier"]) for r in by_date if r["date"] != "unknown"] == dated
+
+
+# Who says so ---------------------------------------------------------------------------------
+
+VOICES = """\
+format: normandie-facts/1
+sources:
+  - {id: owner-2022, publisher: "Acme", published: "2022-03", language: en, kind: company, outlet: Acme}
+  - {id: owner-2024, publisher: "Acme", published: "2024-06", language: en, kind: company, outlet: Acme}
+  - {id: paper, publisher: "The Paper", published: "2023-05", language: en, kind: press}
+  - {id: relay, publisher: "A blog", published: "2024-01", language: en, kind: press, outlet: "The Agency",
+     via: "blog.example"}
+  - {id: court, publisher: "The court", published: "2025-02", language: en, kind: court}
+  - {id: plain, publisher: "Someone", published: "2025-03", language: en}
+organisations:
+  - {id: acme, name: "Acme", kind: company, town: not-stated, cite: [{source: owner-2022}]}
+projects:
+  - id: plant
+    name: Plant
+    owner: acme
+    cite: [{source: owner-2022}]
+    status:
+      - {value: planned, source: owner-2022}
+      - {value: on-hold, source: relay}
+      - {value: planned, source: court}
+figures:
+  - {id: jobs-2022, subject: plant, measure: jobs-direct, value: 330, unit: jobs, qualifier: exact, planned: true,
+     source: owner-2022}
+  - {id: jobs-paper, subject: plant, measure: jobs-direct, value: 350, unit: jobs, qualifier: exact, planned: true,
+     source: paper}
+  - {id: jobs-2024, subject: plant, measure: jobs-direct, value: 357, unit: jobs, qualifier: exact, planned: true,
+     source: owner-2024}
+  - {id: jobs-relay, subject: plant, measure: jobs-direct, value: 350, unit: jobs, qualifier: exact, planned: true,
+     source: relay}
+  - {id: jobs-plain, subject: plant, measure: jobs-direct, value: 357, unit: jobs, qualifier: exact, planned: true,
+     source: plain}
+  - {id: money-paper, subject: plant, measure: investment, value: 900, unit: EUR, qualifier: exact, planned: true,
+     source: paper}
+  - {id: money-court, subject: plant, measure: investment, value: 1000, unit: EUR, qualifier: exact, planned: true,
+     source: court, revises: money-paper}
+milestones:
+  - {id: open-paper, subject: plant, what: commissioning, date: "2025", planned: true, source: paper}
+  - {id: open-owner, subject: plant, what: commissioning, date: "2030", planned: true, source: owner-2024}
+  - {id: open-plain, subject: plant, what: commissioning, date: "2031", planned: true, source: plain}
+  - {id: open-court, subject: plant, what: operational, date: "2032", planned: true, source: court,
+     revises: open-owner}
+statements:
+  - {id: said, subject: plant, topic: aim, text: "Recycle plastics.", source: owner-2022}
+discrepancies:
+  - id: jobs-disagree
+    subject: plant
+    about: "How many direct jobs"
+    kind: between-sources
+    sides: [{value: "350", source: paper}, {value: "357", source: owner-2024}]
+"""
+
+
+def test_every_claim_row_says_what_kind_of_source_it_is(run: Runner, tmp_path: Path) -> None:
+    from .conftest import write
+
+    data = str(write(tmp_path, VOICES))
+
+    def rows(*args: str) -> list[dict]:  # type: ignore[type-arg]
+        result = run("--data", data, *args, "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+    kind = {"owner-2022": "company", "owner-2024": "company", "paper": "press", "relay": "press",
+            "court": "court", "plain": "not-stated"}
+    for command in (["jobs"], ["figures"], ["statements"], ["timeline"], ["history", "plant"]):
+        found = rows(*command)
+        assert found and all(r["source_kind"] == kind[r["source"]] for r in found), command
+    for listing in ("discrepancies", "conflicts"):
+        sides = [side for row in rows(listing) for side in row["sides"]]
+        assert sides and all(side["source_kind"] == kind[side["source"]] for side in sides), listing
+    for command in (["show", "plant"], ["search", "plant"]):
+        found = [r for r in rows(*command) if r["source"]]
+        assert found and all(r["source_kind"] == [kind[s] for s in r["source"]] for r in found), command
+    plant = rows("projects")[0]
+    assert (plant["investment_source"], plant["investment_source_kind"]) == ("court", "court")
+    assert (plant["opening_source"], plant["opening_source_kind"]) == ("plain", "not-stated")
+    assert plant["status_source_kind"] == kind[plant["status_source"]]
+    sources = {r["id"]: r for r in rows("sources")}
+    assert (sources["relay"]["kind"], sources["relay"]["outlet"], sources["relay"]["via"]) == (
+        "press", "The Agency", "blog.example")
+    assert (sources["plain"]["kind"], sources["plain"]["outlet"], sources["plain"]["via"]) == ("not-stated", None, None)
+    # --where and --facet know it
+    assert {r["id"] for r in rows("figures", "--where", "source_kind=company")} == {"jobs-2022", "jobs-2024"}
+    facets = {r["source_kind"]: r["count"] for r in rows("figures", "--facet", "source_kind")}
+    assert facets == {"press": 3, "company": 2, "court": 1, "not-stated": 1}
+    # a person reads the kind beside each side of a conflict
+    table = run("--data", data, "conflicts", "--fields", "sides", "-f", "table", env={"COLUMNS": "2000"}).stdout
+    assert "350 [paper · press, May 2023]" in table and "357 [owner-2024 · company, Jun 2024]" in table
+    assert "357 [plain, Mar 2025]" in table  # not-stated: nothing to show

@@ -178,6 +178,9 @@ def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> lis
     kind = next((k for k, item in book.entities() if item.id == entity_id), "entity")
     whole = f"whole {kind}"
     claims = claims_of(book, entity_id)
+    from .query.rows import source_kinds
+
+    kinds = source_kinds(book)
     fields = list(dict.fromkeys(c.field for c in claims))
     if field is not None:
         if field not in fields:
@@ -210,7 +213,8 @@ def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> lis
                 "field": name, "value": value, "qualifier": claim.qualifier, "unit": claim.unit,
                 "scope": claim.scope, "what": claim.what, "planned": claim.planned, "period": claim.period,
                 "as_of": claim.as_of.text, "dated": claim.as_of.has_year, "change": change,
-                "compared_with": compared_with, "source": claim.source, "id": claim.id,
+                "compared_with": compared_with, "source": claim.source, "source_kind": kinds.get(claim.source),
+                "id": claim.id,
                 "quote": claim.quote, "shown": _shown(claim),
             })
     return rows
@@ -237,16 +241,19 @@ def _groups(book: m.FactBook) -> Iterable[tuple[str, str, list[Claim]]]:
             yield subject, label, group
 
 
-def _side(claim: Claim) -> Row:
-    """A computed side: the claim's value (numbers stay numbers, dates ISO text) and where it is from."""
+def _side(claim: Claim, kinds: dict[str, str]) -> Row:
+    """A computed side: the claim's value (numbers stay numbers, dates ISO text) and where it is
+    from (its source and the source's kind)."""
     value = claim.value.text if isinstance(claim.value, PartialDate) else claim.value
     return {"value": value, "qualifier": claim.qualifier, "unit": claim.unit, "scope": claim.scope,
-            "as_of": claim.as_of.text, "source": claim.source, "quote": claim.quote, "note": None}
+            "as_of": claim.as_of.text, "source": claim.source, "source_kind": kinds.get(claim.source),
+            "quote": claim.quote, "note": None}
 
 
-def _recorded_side(side: m.Side) -> Row:
-    """A recorded side has a value (text), a source, perhaps a quote and a note; the rest is null."""
-    return {key: getattr(side, key, None) for key in SIDE_KEYS}
+def _recorded_side(side: m.Side, kinds: dict[str, str]) -> Row:
+    """A recorded side has a value (text), a source (and its kind), perhaps a quote and a note;
+    the rest is null."""
+    return {key: kinds.get(side.source) if key == "source_kind" else getattr(side, key, None) for key in SIDE_KEYS}
 
 
 def _stems(text: str) -> set[str]:
@@ -274,7 +281,7 @@ def _same_disagreement(record: m.Discrepancy, subject: str, group: list[Claim]) 
     return (recorded <= computed or computed <= recorded) and _names_the_field(record, group)
 
 
-def _merge(row: Row, record: m.Discrepancy) -> None:
+def _merge(row: Row, record: m.Discrepancy, kinds: dict[str, str]) -> None:
     """Fold a recorded discrepancy into the computed row about the same thing: its note, kind,
     ``about`` and id; each recorded side's note (and quote) on the computed sides of its
     source; the recorded sides of sources the claims do not cover, after the others."""
@@ -282,7 +289,7 @@ def _merge(row: Row, record: m.Discrepancy) -> None:
     covered = {side["source"] for side in sides}
     for recorded in record.sides:
         if recorded.source not in covered:
-            sides.append(_recorded_side(recorded))
+            sides.append(_recorded_side(recorded, kinds))
             continue
         for side in sides:
             if side["source"] == recorded.source:
@@ -298,6 +305,9 @@ def _merge(row: Row, record: m.Discrepancy) -> None:
 def conflict_rows(book: m.FactBook) -> list[Row]:
     """Every disagreement once: computed from the claims (same thing, different values), or
     recorded in the fact file, or both merged into one row (see :func:`_same_disagreement`)."""
+    from .query.rows import source_kinds
+
+    kind_of = source_kinds(book)
     rows: list[Row] = []
     groups: list[tuple[Row, str, list[Claim]]] = []
     for subject, label, group in _groups(book):
@@ -312,7 +322,7 @@ def conflict_rows(book: m.FactBook) -> list[Row]:
                       else "revision")
         kind = "+".join(k for k in ("disagreement", "revision") if k in kinds) or "undated"
         row: Row = {
-            "subject": subject, "field": label, "kind": kind, "sides": [_side(c) for c in dated + undated],
+            "subject": subject, "field": label, "kind": kind, "sides": [_side(c, kind_of) for c in dated + undated],
             "undated": [c.source for c in undated], "origin": "computed", "note": None, "about": None,
             "recorded": None,
         }
@@ -328,11 +338,11 @@ def conflict_rows(book: m.FactBook) -> list[Row]:
             ranks = [(_names_the_field(record, group),
                       len({c.source for c in group} & recorded) / len({c.source for c in group} | recorded))
                      for _, group in candidates]
-            _merge(candidates[ranks.index(max(ranks))][0], record)
+            _merge(candidates[ranks.index(max(ranks))][0], record, kind_of)
             continue
         rows.append({
             "subject": record.subject, "field": record.about, "kind": record.kind,
-            "sides": [_recorded_side(s) for s in record.sides], "undated": [],
+            "sides": [_recorded_side(s, kind_of) for s in record.sides], "undated": [],
             "origin": "recorded", "note": record.note, "about": record.about, "recorded": record.id,
         })
     return rows

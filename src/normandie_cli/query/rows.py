@@ -24,6 +24,11 @@ def cited_sources(cite: Iterable[m.Citation]) -> list[str]:
     return out
 
 
+def source_kinds(book: m.FactBook) -> dict[str, str]:
+    """Each source's kind (``model.SOURCE_KINDS``: who is speaking), by id."""
+    return {s.id: s.kind for s in book.sources}
+
+
 def latest(claims: Sequence[Any], rank: Callable[[Any], int] | None = None) -> Any | None:
     """The claim with the latest ``as_of`` date; among claims of the same date, the highest
     ``rank`` (when given), then the first in file order.
@@ -168,6 +173,7 @@ _JOB_KINDS = {"jobs-direct": "direct", "jobs-indirect": "indirect", "jobs-constr
 
 
 def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
+    kinds = source_kinds(book)
     return [
         {
             "id": f.id,
@@ -179,6 +185,7 @@ def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
             "scope": f.scope,
             "as_of": f.as_of.text,
             "source": f.source,
+            "source_kind": kinds.get(f.source),
             "quote": f.quote,
             "parts": None,
         }
@@ -252,7 +259,7 @@ def total_rows(totals: Sequence[Total]) -> list[Row]:
             "id": None, "project": t.subject, "kind": "total", "value": t.value, "qualifier": t.qualifier,
             "planned": any(p.planned for p in t.parts), "scope": None,
             "as_of": max((p.as_of for p in t.parts), key=lambda d: d.sort_key()).text,
-            "source": None, "quote": None, "parts": [p.id for p in t.parts],
+            "source": None, "source_kind": None, "quote": None, "parts": [p.id for p in t.parts],
         }
         for t in totals
     ]
@@ -276,6 +283,7 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
     """
     owned = {p.id for p in book.projects if p.owner == subject}
     events = {e.id: e for e in book.events}
+    kinds = source_kinds(book)
 
     def about(event: m.Event) -> bool:
         return subject is None or subject in (event.id, event.part_of) or subject in event.participants
@@ -290,8 +298,8 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
             keyed.append((key, {
                 "date": claim.date.text, "date_precision": claim.date.precision, "date_qualifier": None,
                 "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
-                "as_of": claim.as_of.text, "source": claim.source, "id": event.id, "quote": claim.quote,
-                "derived_from": None,
+                "as_of": claim.as_of.text, "source": claim.source, "source_kind": kinds.get(claim.source),
+                "id": event.id, "quote": claim.quote, "derived_from": None,
             }))
         if not event.dates:
             keyed.append(_undated_event(book, event, events.get(event.part_of or "")))
@@ -301,8 +309,8 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
         keyed.append((stone.date.sort_key(stone.date_qualifier), {
             "date": stone.date.text, "date_precision": stone.date.precision, "date_qualifier": stone.date_qualifier,
             "status": "planned" if stone.planned else "happened", "subject": stone.subject, "what": stone.what,
-            "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source, "id": stone.id,
-            "quote": stone.quote, "derived_from": None,
+            "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source,
+            "source_kind": kinds.get(stone.source), "id": stone.id, "quote": stone.quote, "derived_from": None,
         }))
     keyed.sort(key=lambda pair: pair[0])
     return [row for _, row in keyed]
@@ -322,13 +330,14 @@ def _undated_event(book: m.FactBook, event: m.Event, parent: m.Event | None) -> 
     return date.sort_key(), {
         "date": date.text, "date_precision": date.precision, "date_qualifier": "during" if span else None,
         "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
-        "as_of": as_of.text, "source": source, "id": event.id, "quote": quote,
-        "derived_from": parent.id if span is not None and parent is not None else None,
+        "as_of": as_of.text, "source": source, "source_kind": source_kinds(book).get(source or ""),
+        "id": event.id, "quote": quote, "derived_from": parent.id if span is not None and parent is not None else None,
     }
 
 
 def project_rows(book: m.FactBook) -> list[Row]:
     places = {p.id: p.name for p in book.places}
+    kinds = source_kinds(book)
     rows = []
     for project in book.projects:
         figures = [f for f in book.figures if f.subject == project.id]
@@ -340,6 +349,8 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "place": list(dict.fromkeys(places.get(loc.place, loc.place) for loc in project.locations)),
             "status": status.value if status else None,
             "status_as_of": status.as_of.text if status else None,
+            "status_source": status.source if status else None,
+            "status_source_kind": kinds.get(status.source) if status else None,
         }
         money = latest([f for f in figures if f.measure == "investment" and f.unit == "EUR"]) or latest(
             [f for f in figures if f.measure == "investment"]
@@ -351,6 +362,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "investment_scope": money.scope if money else None,
             "investment_as_of": money.as_of.text if money else None,
             "investment_source": money.source if money else None,
+            "investment_source_kind": kinds.get(money.source) if money else None,
         })
         for measure, prefix in (("jobs-direct", "jobs_direct"), ("jobs-indirect", "jobs_indirect")):
             claim = latest([f for f in figures if f.measure == measure])
@@ -363,6 +375,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "opening_qualifier": opening.date_qualifier if opening else None,
             "opening_as_of": opening.as_of.text if opening else None,
             "opening_source": opening.source if opening else None,
+            "opening_source_kind": kinds.get(opening.source) if opening else None,
         })
         row["claims"] = len(figures) + sum(1 for s in book.milestones if s.subject == project.id)
         rows.append(row)
@@ -376,19 +389,21 @@ def source_rows(book: m.FactBook) -> list[Row]:
             "id": s.id, "publisher": s.publisher, "title": s.title, "description": s.description,
             "published": s.published.text,
             "published_inferred": s.published_inferred, "published_note": s.published_note,
-            "language": s.language, "url": s.url, "facts": counts.get(s.id, 0),
+            "language": s.language, "url": s.url, "kind": s.kind, "outlet": s.outlet, "via": s.via,
+            "facts": counts.get(s.id, 0),
         }
         for s in book.sources
     ]
 
 
 def figure_rows(book: m.FactBook, subject: str | None = None, measure: str | None = None) -> list[Row]:
+    kinds = source_kinds(book)
     return [
         {
             "id": f.id, "subject": f.subject, "measure": f.measure, "value": f.value, "value_text": f.value_text,
             "unit": f.unit, "qualifier": f.qualifier, "planned": f.planned,
             "period": f.period.text if f.period else None, "scope": f.scope, "as_of": f.as_of.text,
-            "source": f.source, "quote": f.quote, "note": f.note,
+            "source": f.source, "source_kind": kinds.get(f.source), "quote": f.quote, "note": f.note,
         }
         for f in book.figures
         if (subject is None or f.subject == subject) and (measure is None or f.measure == measure)
@@ -396,9 +411,10 @@ def figure_rows(book: m.FactBook, subject: str | None = None, measure: str | Non
 
 
 def statement_rows(book: m.FactBook, subject: str | None = None, topic: str | None = None) -> list[Row]:
+    kinds = source_kinds(book)
     return [
         {"id": s.id, "subject": s.subject, "topic": s.topic, "text": s.text, "as_of": s.as_of.text,
-         "source": s.source, "quote": s.quote}
+         "source": s.source, "source_kind": kinds.get(s.source), "quote": s.quote}
         for s in book.statements
         if (subject is None or s.subject == subject) and (topic is None or s.topic == topic)
     ]
@@ -425,9 +441,11 @@ def discrepancy_rows(book: m.FactBook) -> list[Row]:
     (value, source, quote and note as recorded, the rest null)."""
     from ..registry import SIDE_KEYS
 
+    kinds = source_kinds(book)
     return [
         {"id": d.id, "subject": d.subject, "kind": d.kind, "about": d.about,
-         "sides": [{key: getattr(s, key, None) for key in SIDE_KEYS} for s in d.sides], "note": d.note}
+         "sides": [{key: kinds.get(s.source) if key == "source_kind" else getattr(s, key, None) for key in SIDE_KEYS}
+                   for s in d.sides], "note": d.note}
         for d in book.discrepancies
     ]
 
