@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import textwrap
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from normandie_cli import text
 from normandie_cli.book import load_facts, validate_file
-from normandie_cli.dates import DateFormatError, compare_dates, parse_date
+from normandie_cli.dates import DateFormatError, PartialDate, compare_dates, parse_date
 from normandie_cli.errors import DataError
 from normandie_cli.loader import read_facts
 from normandie_cli.query import rows as query
@@ -97,12 +98,12 @@ def test_a_qualified_date_sorts_where_it_means() -> None:
 _PRECISION = st.sampled_from(["year", "month", "day"])
 
 
-def _at(day, precision):  # type: ignore[no-untyped-def]
+def _at(day: datetime.date, precision: str) -> PartialDate:
     return parse_date({"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}",
                        "day": day.isoformat()}[precision])
 
 
-@given(st.dates(min_value=__import__("datetime").date(1900, 1, 1), max_value=__import__("datetime").date(9000, 1, 1)),
+@given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(9000, 1, 1)),
        _PRECISION, st.integers(-800, 800), _PRECISION,
        st.sampled_from(["end-of", "by", "before", "after", "early", "about", "exact"]))
 def test_a_qualified_date_sorts_between_what_is_surely_before_and_after_it(  # type: ignore[no-untyped-def]
@@ -110,7 +111,7 @@ def test_a_qualified_date_sorts_between_what_is_surely_before_and_after_it(  # t
     """A plain date that ends before what the qualified one can mean sorts before it; one that
     starts after sorts after it. ``before P`` means up to P's first day, ``by P`` up to and
     ``after P`` from P's last day; ``end-of`` a year from 1 October, of a month from the 21st."""
-    date, other = _at(a, pa), _at(a + __import__("datetime").timedelta(days=offset), pb)
+    date, other = _at(a, pa), _at(a + datetime.timedelta(days=offset), pb)
     key, other_key = date.sort_key(qualifier), other.sort_key()
     first, last = date.first_day(), date.last_day()
     o_first, o_last = other.first_day(), other.last_day()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from normandie_cli.dates import compare_dates, parse_date
+from normandie_cli.dates import parse_date
 from normandie_cli.errors import ExitCode
 
 from .conftest import Golden, Runner
