@@ -26,18 +26,21 @@ def test_history_keeps_every_claim_in_as_of_order_with_the_change(run: Runner) -
     rows = json.loads(run("history", "eastman-port-jerome", "opening", "-f", "json").stdout)
     dated = [(r["value"], r["source"], r["change"]) for r in rows if r["dated"]]
     assert dated[0][:2] == ("2025", "usine-nouvelle-choose-france")  # Choose France, January 2022
-    assert ("2025", "cci-normandie", "same year") in dated
-    assert ("2026", "gazette", "same year") in dated
-    # The last claim before Ouest-France's 2030 is La Gazette Normandie's 2025 (after 11 May 2023).
+    assert ("2025", "cci-normandie", "agrees with usine-nouvelle-choose-france") in dated
+    assert ("2026", "gazette", "same year as by 2026 [journal-entreprises, 2023]") in dated
+    # The last claim before Ouest-France's 2030 is La Gazette Normandie's 2025 (after 11 May 2023): another
+    # outlet, so a disagreement with it, not a change the sources state.
     assert dated[-2][:2] == ("2025", "gazette-normandie")
-    assert dated[-1] == ("2030", "ouest-france-2025", "slipped 5 years")
+    assert dated[-1] == ("2030", "ouest-france-2025",
+                         "differs from 2025 [gazette-normandie, 11 May 2023 – Dec 2023]")
     undated = [r["source"] for r in rows if not r["dated"]]
     assert undated == ["concertation", "ouest-france-video"]  # listed after the dated ones
     money = json.loads(run("history", "eastman-port-jerome", "investment", "-f", "json").stdout)
     values = {(r["value"], r["unit"], r["source"]) for r in money}
     assert {(850_000_000, "EUR", "cci-normandie"), (860_000_000, "EUR", "veilleco"),
             (1_000_000_000, "EUR", "gazette"), (2_000_000_000, "EUR", "ouest-france-video")} <= values
-    assert any(r["change"] == "+10 M EUR" and r["source"] == "veilleco" for r in money)
+    assert any(r["change"] == "differs from EUR 850 M [afp-slapp, 6 Apr 2022]"
+               and r["source"] == "veilleco" for r in money)
 
 
 def test_history_draws_a_strip_per_field_at_a_terminal(run: Runner) -> None:
@@ -288,6 +291,8 @@ def test_history_diffs_a_claim_only_against_one_about_the_same_thing(run: Runner
             # Not diffed: no change, or one that says why; never a number.
             assert row["change"] is None or row["change"].startswith("not compared: "), row
             continue
+        if "(revises " in row["change"]:
+            continue  # the claim names what it revises, whatever that measures (tested on its own)
         earlier = [r for r in rows[:i] if r["field"] == row["field"] and r["dated"]
                    and row["compared_with"] in (r["id"], f"{r['source']} {r['as_of']}")]
         assert earlier, row
@@ -308,8 +313,8 @@ def test_history_never_diffs_phase_i_against_the_whole_plant(run: Runner) -> Non
     # The gazette's whole-project figure is diffed against the last whole-project one (veilleco's),
     # not against the journal's phase I figure listed between them.
     gazette = next(r for r in money if r["source"] == "gazette")
-    assert (gazette["change"], gazette["compared_with"]) == ("+140 M EUR (exact → more-than)",
-                                                             "eastman-investment-veilleco")
+    assert (gazette["change"], gazette["compared_with"]) == (
+        "differs from EUR 860 M [veilleco, Sep 2022 – Dec 2022]", "eastman-investment-veilleco")
     usd = next(r for r in money if r["source"] == "cci-normandie" and r["unit"] == "USD")
     assert usd["change"] == "not compared: USD vs EUR (unit)"  # the first EUR claim (Jan 2022) came before
 
@@ -327,7 +332,8 @@ def test_history_does_not_diff_a_target_against_a_fact(run: Runner) -> None:
 
 def test_history_reads_dates_at_their_precision(run: Runner) -> None:
     rows = json.loads(run("history", "trade-mission-2023", "dates", "-f", "json").stdout)
-    assert [r["change"] for r in rows] == [None, "same date (year not stated)", "brought forward 1 day"]
+    assert [r["change"] for r in rows] == [None, "same date as 14–19 Mar (year not stated) [gazette, Mar 2023]",
+                                           "differs from 14–19 Mar 2023 [esteval-region, Mar 2023]"]
     announcement = json.loads(run("history", "eastman-port-jerome", "announcement", "-f", "json").stdout)
     assert announcement[-1]["change"] == "not compared: no date stated"  # the gazette gives none
 
@@ -335,8 +341,8 @@ def test_history_reads_dates_at_their_precision(run: Runner) -> None:
 SHARES = """\
 format: normandie-facts/1
 sources:
-  - {id: s1, title: "One", publisher: "P", published: "2022-05", language: en}
-  - {id: s2, title: "Two", publisher: "P", published: "2023-05", language: en}
+  - {id: s1, title: "One", publisher: "P", published: "2022-05", language: en, outlet: P}
+  - {id: s2, title: "Two", publisher: "P", published: "2023-05", language: en, outlet: P}
 organisations:
   - {id: acme, name: "Acme", kind: company, town: not-stated, cite: [{source: s1}]}
 figures:
@@ -561,3 +567,103 @@ def test_every_claim_row_says_what_kind_of_source_it_is(run: Runner, tmp_path: P
     table = run("--data", data, "conflicts", "--fields", "sides", "-f", "table", env={"COLUMNS": "2000"}).stdout
     assert "350 [paper · press, May 2023]" in table and "357 [owner-2024 · company, Jun 2024]" in table
     assert "357 [plain, Mar 2025]" in table  # not-stated: nothing to show
+
+
+# A change is a change ----------------------------------------------------------------------------
+
+WORDS = """\
+format: normandie-facts/1
+sources:
+  - {id: owner-2022, publisher: "Acme", published: "2022-03", language: en, kind: company, outlet: Acme}
+  - {id: owner-2024, publisher: "Acme", published: "2024-06", language: en, kind: company, outlet: Acme}
+  - {id: paper, publisher: "The Paper", published: "2024-12", language: en, kind: press, outlet: "The Paper"}
+  - {id: paper-later, publisher: "The Paper", published: "2025-01", language: en, kind: press, outlet: "The Paper"}
+  - {id: agency, publisher: "A blog", published: "2025-02", language: en, kind: press, outlet: "The Agency"}
+  - {id: agency-2, publisher: "Another blog", published: "2025-06", language: en, kind: press, outlet: "The Agency"}
+  - {id: trade, publisher: "Trade weekly", published: "2025-03", language: en, kind: trade-press}
+organisations:
+  - {id: acme, name: "Acme", kind: company, town: not-stated, cite: [{source: owner-2022}]}
+projects:
+  - id: plant
+    name: Plant
+    owner: acme
+    cite: [{source: owner-2022}]
+    status:
+      - {value: planned, source: owner-2022}
+      - {value: on-hold, source: agency}
+      - {value: planned, source: trade}
+      - {value: planned, source: agency-2}
+figures:
+  - {id: jobs-a, subject: plant, measure: jobs-direct, value: 350, unit: jobs, qualifier: exact, planned: true,
+     source: owner-2022}
+  - {id: jobs-b, subject: plant, measure: jobs-direct, value: 357, unit: jobs, qualifier: exact, planned: true,
+     source: owner-2024}
+  - {id: jobs-c, subject: plant, measure: jobs-direct, value: 350, unit: jobs, qualifier: exact, planned: true,
+     source: paper}
+  - {id: jobs-d, subject: plant, measure: jobs-direct, value: 340, unit: jobs, qualifier: exact, planned: true,
+     source: trade, revises: jobs-b}
+milestones:
+  - {id: open-a, subject: plant, what: commissioning, date: "2025", planned: true, source: owner-2022}
+  - {id: open-b, subject: plant, what: commissioning, date: "2026", planned: true, source: paper}
+  - {id: open-c, subject: plant, what: operational, date: "2030", planned: true, source: owner-2024}
+  - {id: open-d, subject: plant, what: operational, date: "2029", planned: true, source: paper-later}
+"""
+
+
+def _history(run: Runner, tmp_path: Path, field: str) -> dict[str, dict]:  # type: ignore[type-arg]
+    from .conftest import write
+
+    path = write(tmp_path, WORDS)
+    rows = json.loads(run("--data", str(path), "history", "plant", field, "-f", "json").stdout)
+    return {r["id"] or r["source"]: r for r in rows}
+
+
+def test_history_calls_a_difference_a_change_only_within_one_voice(run: Runner, tmp_path: Path) -> None:
+    jobs = _history(run, tmp_path, "jobs-direct")
+    # The same outlet (Acme) two years apart: a change, measured from its own earlier claim.
+    assert (jobs["jobs-b"]["change"], jobs["jobs-b"]["compared_with"]) == ("+7 jobs", "jobs-a")
+    # Another outlet, later, with another value: a disagreement with the claim it follows, named as a side.
+    assert (jobs["jobs-c"]["change"], jobs["jobs-c"]["compared_with"]) == (
+        "differs from 357 [owner-2024 · company, Jun 2024]", "jobs-b")
+    # A claim that says it revises another is a change even across outlets, and says so.
+    assert (jobs["jobs-d"]["change"], jobs["jobs-d"]["compared_with"]) == (
+        "−17 jobs (revises jobs-b, as the source states)", "jobs-b")
+    opening = _history(run, tmp_path, "opening")
+    assert (opening["open-c"]["change"], opening["open-c"]["compared_with"]) == ("slipped 5 years", "open-a")
+    assert opening["open-b"]["change"] == "differs from 2030 [owner-2024 · company, Jun 2024]"
+    # The Paper's two pages are one voice (the same outlet): 2026, then 2029.
+    assert (opening["open-d"]["change"], opening["open-d"]["compared_with"]) == ("slipped 3 years", "open-b")
+
+
+def test_a_status_goes_back_only_when_the_voice_that_paused_it_says_so(run: Runner, tmp_path: Path) -> None:
+    status = list(_history(run, tmp_path, "status").values())
+    assert [(r["source"], r["change"]) for r in status] == [
+        ("owner-2022", None),
+        ("agency", "planned → on-hold"),  # further along: an on-hold claim says the project was paused
+        ("trade", "differs from on-hold [agency · press, Feb 2025]"),
+        ("agency-2", "on-hold → planned"),  # The Agency, which said it was paused, now says planned
+    ]
+    assert status[2]["compared_with"] == "agency 2025-02"
+    from .conftest import write
+
+    path = str(write(tmp_path, WORDS))
+    plant = json.loads(run("--data", path, "projects", "-f", "json").stdout)[0]
+    assert (plant["status"], plant["status_since"], plant["status_source"]) == ("planned", "2025-06", "agency-2")
+    before = json.loads(run("--data", path, "projects", "--as-of", "2025-05", "-f", "json").stdout)[0]
+    assert (before["status"], before["status_since"], before["status_as_of"]) == ("on-hold", "2025-02", "2025-02")
+    assert "on-hold (since Feb 2025)" in run("--data", path, "projects", "--as-of", "2025-05", "-f", "table").stdout
+
+
+def test_history_of_the_bundled_file_tells_disagreements_from_changes(run: Runner) -> None:
+    jobs = json.loads(run("history", "eastman-port-jerome", "jobs-direct", "-f", "json").stdout)
+    tendance = next(r for r in jobs if r["source"] == "tendance-ouest")
+    assert tendance["change"].startswith("differs from 357 [l4m")
+    assert not any(r["change"] == "−7 jobs" for r in jobs)
+    opening = json.loads(run("history", "eastman-port-jerome", "opening", "-f", "json").stdout)
+    gn = next(r for r in opening if r["source"] == "gazette-normandie")
+    assert gn["change"].startswith("differs from 2026 [gazette")
+    assert not any("brought forward" in (r["change"] or "") for r in opening)
+    status = json.loads(run("history", "eastman-port-jerome", "status", "-f", "json").stdout)
+    assert not any(r["change"] == "on-hold → planned" for r in status)
+    eastman = next(r for r in json.loads(run("projects", "-f", "json").stdout) if r["id"] == "eastman-port-jerome")
+    assert eastman["status"] == "on-hold"

@@ -188,9 +188,11 @@ PROJECTS = Listing(
         Field("name", "text", "the project's name", prose=True),
         Field("owner", "id", "the organisation that carries it"),
         Field("place", "list", "where, as the sources name it"),
-        Field("status", "text", "latest status claim: prospective, planned, under-way, done, abandoned",
-              lambda r: f"{r['status']} ({humanize.date(r['status_as_of'])})" if r["status"] else ""),
-        Field("status_as_of", "date", "when that status was stated"),
+        Field("status", "text", "current status: prospective, planned, on-hold, under-way, done, abandoned; a "
+              "later claim changes it only where the sources support a change (see `history`'s change)",
+              lambda r: f"{r['status']} (since {humanize.date(r['status_since'])})" if r["status"] else ""),
+        Field("status_as_of", "date", "when that status was last stated"),
+        Field("status_since", "date", "when the sources first stated it (the claim that changed it)"),
         Field("status_source", "id", "who stated it"),
         source_kind_field("status_source_kind", "that source"),
         Field("investment", "number", "latest investment claim (by as-of date)",
@@ -461,12 +463,18 @@ HISTORY = Listing(
         Field("period", "date", "the time a figure refers to (capacity by 2028), when stated", date_of("period")),
         as_of_field(),
         Field("dated", "bool", "false when the claim's date is not known (listed last)"),
-        Field("change", "text", "the change from the latest earlier claim of the same measure, unit, scope, "
-              "planned-ness and period (shares in points: +10 points); a claim with none reads "
-              "'not compared: ' and how it differs from the latest earlier claim of the field, of its unit if "
-              "any (phase I vs whole project (scope); a plan or target, not a fact; ...); an undated claim "
-              "reads 'not compared: undated'; the first claim of a field has none", prose=True),
-        Field("compared_with", "text", "the claim the change is measured from: its id, or 'source as_of' for a "
+        Field("change", "text", "a change only where the sources support one: from the latest earlier claim of "
+              "the same voice (the same source, or the same outlet) about the same measure, unit, scope, "
+              "planned-ness and period ('slipped 5 years', '+7 jobs', '+10 points'); from the claim a claim says "
+              "it revises ('+27 jobs (revises ID, as the source states)'). Otherwise against the latest earlier "
+              "claim about the same thing: 'agrees with SOURCE' when it reads the same; 'same value as' or 'same "
+              "year as VALUE [source, as-of]' when only a qualifier or the precision differs; 'differs from VALUE "
+              "[source, as-of]' (a disagreement between sources, each shown as conflicts shows a side). A status moves ('planned → on-hold') when the claim is further along, or from the "
+              "voice that stated the status it leaves; else it differs. 'not compared: ' and how it differs from "
+              "the latest earlier claim of the field when none is about the same thing (phase I vs whole project "
+              "(scope); a plan or target, not a fact; ...); 'not compared: undated' for an undated claim; none for "
+              "the first claim of a field", prose=True),
+        Field("compared_with", "text", "the claim it is read against: its id, or 'source as_of' for a "
               "status or dates claim; null when not compared"),
         Field("source", "id", "the source"),
         source_kind_field(),

@@ -219,8 +219,10 @@ def history_(
     """How each figure and date of an entity changed across sources and time.
 
     One row per claim, grouped by field, in the order the claims were made. A claim is compared
-    only with an earlier claim of the same thing (same unit, scope, plan or fact, and period):
-    "+150 M EUR", "slipped 1 year", "+10 points"; otherwise the row says why it is not compared.
+    only with an earlier claim of the same thing (same unit, scope, plan or fact, and period),
+    and a difference is a change ("+150 M EUR", "slipped 1 year", "+10 points") only from the
+    same source or outlet, or from the claim it says it revises; from another source it "agrees
+    with" or "differs from" it. Otherwise the row says why it is not compared.
     Claims whose date is unknown come last. At a terminal, a strip per field places each claim on
     a time axis shared by all (height: the value; ● the date claimed had come, ○ it was still
     ahead); --chart draws each field's values against the date of the claim.

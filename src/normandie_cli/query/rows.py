@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .. import model as m
+from ..dates import PartialDate
 from ..errors import UsageError
 from ..record import Record
 from ..registry import LISTINGS, Row
@@ -53,6 +54,72 @@ def latest(claims: Sequence[Any], rank: Callable[[Any], int] | None = None) -> A
 def status_rank(claim: m.StatusClaim) -> int:
     """Of two status claims made on the same date, the further one on the way wins."""
     return m.STATUSES.index(claim.value)
+
+
+def voices(book: m.FactBook) -> dict[str, str]:
+    """Whose words each source carries, by source id: sources of one ``outlet`` are one voice
+    over time; a source without one is a voice of its own."""
+    return {s.id: f"outlet {s.outlet}" if s.outlet else f"source {s.id}" for s in book.sources}
+
+
+def surely_before(earlier: PartialDate, later: PartialDate) -> bool:
+    """Whether every day ``earlier`` can mean is before every day ``later`` can mean."""
+    last, first = earlier.last_day(), later.first_day()
+    return last is not None and first is not None and last < first
+
+
+class StatusStep(Record):
+    """One status claim read against the status the claims before it had set.
+
+    ``step``: ``first``; ``same`` (the voice that stated the status says it again); ``agrees``
+    (another voice states the same status); ``moved`` (the status changed: the claim is surely
+    later and either further along ``model.STATUSES`` — an on-hold claim says the project was
+    paused — or from a voice that had stated the status it leaves); ``differs`` (another voice,
+    or a date that may be as early, states another status: a disagreement, not a change; of two
+    claims whose dates overlap, the further along still sets the status, as ``latest`` ranks
+    them). ``against``: the latest claim stating the status it is compared with.
+    """
+
+    claim: Any
+    step: str
+    against: Any | None = None
+
+
+def status_course(claims: Sequence[Any], voice_of: dict[str, str]) -> tuple[list[StatusStep], Any | None, Any | None]:
+    """Status claims (``value``, ``source``, ``as_of``) in as-of order, each as a :class:`StatusStep`;
+    and the current status as the claim that began it and the latest claim stating it.
+
+    A status changes only where the sources support a change (see :class:`StatusStep`): a
+    project back to ``planned`` from ``on-hold`` needs the voice that said it was paused. Claims
+    with no known date take no step; when none is dated, the current status is :func:`latest`'s.
+    """
+    dated = sorted((c for c in claims if c.as_of.has_year), key=lambda c: c.as_of.sort_key())
+    if not dated:
+        best = latest(claims, status_rank)
+        return [], best, best
+    steps: list[StatusStep] = [StatusStep(dated[0], "first")]
+    began = last = dated[0]
+    speakers = {voice_of.get(began.source, began.source)}
+    for claim in dated[1:]:
+        voice = voice_of.get(claim.source, claim.source)
+        if claim.value == last.value:
+            steps.append(StatusStep(claim, "same" if voice in speakers else "agrees", last))
+            last = claim
+            speakers.add(voice)
+            continue
+        forward = m.STATUSES.index(claim.value) > m.STATUSES.index(last.value)
+        if not surely_before(last.as_of, claim.as_of):
+            steps.append(StatusStep(claim, "differs", last))
+            if forward:  # overlapping dates: the further along sets the status (docs: projects)
+                began = last = claim
+                speakers = {voice}
+        elif forward or voice in speakers:
+            steps.append(StatusStep(claim, "moved", last))
+            began = last = claim
+            speakers = {voice}
+        else:
+            steps.append(StatusStep(claim, "differs", last))
+    return steps, began, last
 
 
 def company_rows(
@@ -265,9 +332,9 @@ def total_rows(totals: Sequence[Total]) -> list[Row]:
     ]
 
 
-def _event_status(event: m.Event) -> str:
-    """``happened`` when the latest status claim says done, else ``planned``."""
-    status = latest(event.status, status_rank)
+def _event_status(event: m.Event, voice_of: dict[str, str]) -> str:
+    """``happened`` when the current status (:func:`status_course`) is done, else ``planned``."""
+    status = status_course(event.status, voice_of)[2]
     return "happened" if status is not None and status.value == "done" else "planned"
 
 
@@ -284,6 +351,7 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
     owned = {p.id for p in book.projects if p.owner == subject}
     events = {e.id: e for e in book.events}
     kinds = source_kinds(book)
+    voice_of = voices(book)
 
     def about(event: m.Event) -> bool:
         return subject is None or subject in (event.id, event.part_of) or subject in event.participants
@@ -297,7 +365,7 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
             key = claim.date.sort_key() if claim.date.has_year or anchor is None else (*anchor[:4], 9.0)
             keyed.append((key, {
                 "date": claim.date.text, "date_precision": claim.date.precision, "date_qualifier": None,
-                "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
+                "status": _event_status(event, voice_of), "subject": event.id, "what": event.name, "scope": None,
                 "as_of": claim.as_of.text, "source": claim.source, "source_kind": kinds.get(claim.source),
                 "id": event.id, "quote": claim.quote, "derived_from": None,
             }))
@@ -329,7 +397,7 @@ def _undated_event(book: m.FactBook, event: m.Event, parent: m.Event | None) -> 
     date = span.date if span is not None else UNKNOWN_DATE
     return date.sort_key(), {
         "date": date.text, "date_precision": date.precision, "date_qualifier": "during" if span else None,
-        "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
+        "status": _event_status(event, voices(book)), "subject": event.id, "what": event.name, "scope": None,
         "as_of": as_of.text, "source": source, "source_kind": source_kinds(book).get(source or ""),
         "id": event.id, "quote": quote, "derived_from": parent.id if span is not None and parent is not None else None,
     }
@@ -338,10 +406,11 @@ def _undated_event(book: m.FactBook, event: m.Event, parent: m.Event | None) -> 
 def project_rows(book: m.FactBook) -> list[Row]:
     places = {p.id: p.name for p in book.places}
     kinds = source_kinds(book)
+    voice_of = voices(book)
     rows = []
     for project in book.projects:
         figures = [f for f in book.figures if f.subject == project.id]
-        status = latest(project.status, status_rank)
+        _, since, status = status_course(project.status, voice_of)
         row: Row = {
             "id": project.id,
             "name": project.name,
@@ -349,6 +418,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "place": list(dict.fromkeys(places.get(loc.place, loc.place) for loc in project.locations)),
             "status": status.value if status else None,
             "status_as_of": status.as_of.text if status else None,
+            "status_since": since.as_of.text if since else None,
             "status_source": status.source if status else None,
             "status_source_kind": kinds.get(status.source) if status else None,
         }
