@@ -469,8 +469,9 @@ HISTORY = Listing(
               "it revises ('+27 jobs (revises ID, as the source states)'). Otherwise against the latest earlier "
               "claim about the same thing: 'agrees with SOURCE' when it reads the same; 'same value as' or 'same "
               "year as VALUE [source, as-of]' when only a qualifier or the precision differs; 'differs from VALUE "
-              "[source, as-of]' (a disagreement between sources, each shown as conflicts shows a side). A status moves ('planned → on-hold') when the claim is further along, or from the "
-              "voice that stated the status it leaves; else it differs. 'not compared: ' and how it differs from "
+              "[source, as-of]' (a disagreement between sources, each shown as conflicts shows a side). A "
+              "status moves ('planned → on-hold') when the claim is further along, or from the voice that "
+              "stated the status it leaves; else it differs. 'not compared: ' and how it differs from "
               "the latest earlier claim of the field when none is about the same thing (phase I vs whole project "
               "(scope); a plan or target, not a fact; ...); 'not compared: undated' for an undated claim; none for "
               "the first claim of a field", prose=True),
