@@ -139,7 +139,7 @@ JOBS = Listing(
     (
         Field("id", "id", "the figure's id"),
         Field("project", "id", "what the figure is about (a project or organisation id)"),
-        Field("kind", "text", "direct, indirect or construction; total for a total row (--totals)"),
+        Field("kind", "text", "direct, indirect or construction; total for a computed total row (--totals)"),
         Field("value", "number", "the number of jobs as stated", quantity_of("value", "qualifier")),
         Field("qualifier", "text", "exact, about, more-than, at-least or up-to"),
         Field("planned", "bool", "true for a forecast or plan, false for jobs that exist"),
@@ -149,6 +149,9 @@ JOBS = Listing(
         source_kind_field(),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("parts", "list", "for a total row (--totals): the ids of the claims it adds; null for a claim"),
+        Field("computed", "text", "for a total row (--totals): how normandie computed it, which no source states "
+              "('computed by normandie, not stated by any source: direct ID + indirect ID, ...'); null for a claim",
+              prose=True),
     ),
     ("project", "kind", "value", "planned", "scope", "as_of", "source"),
     priority=("project", "kind", "value", "as_of", "source", "planned", "scope", "id", "quote"),

@@ -255,6 +255,7 @@ def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
             "source_kind": kinds.get(f.source),
             "quote": f.quote,
             "parts": None,
+            "computed": None,
         }
         for f in book.figures
         if f.measure in _JOB_KINDS and (project is None or f.subject == project)
@@ -293,7 +294,7 @@ def job_totals(figures: Sequence[m.Figure]) -> list[Total]:
     """Per subject, direct plus indirect jobs from the latest claim of each kind, among the
     given figures (the rows a listing kept: totals follow the filters).
 
-    Construction jobs are not added: the sources give them as part of the others ("of which").
+    Construction jobs are not added: the sources do not say whether they are part of these.
     """
     totals = []
     subjects = list(dict.fromkeys(f.subject for f in figures if f.measure in ("jobs-direct", "jobs-indirect")))
@@ -320,13 +321,17 @@ def job_totals(figures: Sequence[m.Figure]) -> list[Total]:
 
 def total_rows(totals: Sequence[Total]) -> list[Row]:
     """``jobs --totals``: each total as a row of the jobs listing (kind ``total``, ``parts``
-    naming the claims it adds; ``qualifier`` null when the parts' bounds point both ways)."""
+    naming the claims it adds, ``computed`` saying how; ``qualifier`` null when the parts'
+    bounds point both ways). No source states a total: its ``source`` is null."""
     return [
         {
             "id": None, "project": t.subject, "kind": "total", "value": t.value, "qualifier": t.qualifier,
             "planned": any(p.planned for p in t.parts), "scope": None,
             "as_of": max((p.as_of for p in t.parts), key=lambda d: d.sort_key()).text,
             "source": None, "source_kind": None, "quote": None, "parts": [p.id for p in t.parts],
+            "computed": "computed by normandie, not stated by any source: "
+                        + " + ".join(f"{_JOB_KINDS[p.measure]} {p.id}" for p in t.parts)
+                        + ", the latest claim of each kind among the rows shown",
         }
         for t in totals
     ]
