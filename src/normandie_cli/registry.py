@@ -223,7 +223,8 @@ PROJECTS = Listing(
     ),
     ("id", "owner", "place", "status", "investment", "jobs_direct", "jobs_indirect", "opening"),
     builder="project_rows",
-    help='"Latest" is by the date the claim was made; `normandie figures --subject ID` lists them all.',
+    help='"Latest" is by the date the claim was made; the status changes only where the sources support a '
+    'change (`normandie history ID status`); `normandie figures --subject ID` lists them all.',
     example="normandie projects --format json",
     priority=("id", "status", "opening", "investment", "jobs_direct", "jobs_indirect", "owner", "place", "name",
               "claims"),
