@@ -133,7 +133,7 @@ def test_sorting_by_date_mixes_precisions_in_order(run: Runner) -> None:
 def test_jobs_table_shows_values_as_people_read_them_and_an_honest_total(run: Runner) -> None:
     out = run("jobs", "-f", "table").stdout
     assert "≈ 1,500" in out and "> 350" in out and "≥ 1,500" in out
-    assert "Total for eastman-port-jerome: > 1,850 jobs" in " ".join(out.split())
+    assert "Computed by normandie, not stated by any source: eastman-port-jerome > 1,850 jobs" in " ".join(out.split())
     assert "latest claim" in out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import textwrap
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from normandie_cli import text
 from normandie_cli.book import load_facts, validate_file
-from normandie_cli.dates import DateFormatError, compare_dates, parse_date
+from normandie_cli.dates import DateFormatError, PartialDate, compare_dates, parse_date
 from normandie_cli.errors import DataError
 from normandie_cli.loader import read_facts
 from normandie_cli.query import rows as query
@@ -73,6 +74,69 @@ def test_dates_compare_at_the_coarser_precision() -> None:
     assert compare_dates(parse_date("2023-03"), parse_date("2022-12")) == 1
     assert compare_dates(parse_date("2023-03-14"), parse_date("2023-04")) == -1
     assert compare_dates(parse_date("--03-14"), parse_date("2023")) is None
+
+
+def test_a_qualified_date_sorts_where_it_means() -> None:
+    dated = [("2023-01", None), ("2022", "end-of"), ("2022-09", None), ("2022-01", None), ("2022", None),
+             ("2027", "early"), ("2026-12", None), ("2027", None), ("2027-02", None), ("2026", "by"),
+             ("2026-06", None), ("2030", "before"), ("2029-12-31", None), ("2030", None), ("2024", "after"),
+             ("2025", None), ("2024-12-31", None), ("2023-03", "end-of"), ("2023-03-20", None), ("2023-03-21", None)]
+    ordered = sorted(dated, key=lambda d: parse_date(d[0]).sort_key(d[1]))
+    assert ordered == [
+        ("2022", None), ("2022-01", None), ("2022-09", None),
+        ("2022", "end-of"),  # the last quarter of 2022: after September, before 2023's months
+        ("2023-01", None), ("2023-03-20", None), ("2023-03", "end-of"), ("2023-03-21", None),
+        ("2024-12-31", None), ("2024", "after"), ("2025", None),  # after 2024: from 1 Jan 2025
+        ("2026-06", None), ("2026-12", None), ("2026", "by"),  # by 2026: at the end of 2026
+        ("2027", None), ("2027", "early"), ("2027-02", None),  # early 2027: with the start of 2027
+        ("2029-12-31", None), ("2030", "before"), ("2030", None),
+    ]
+    plain = sorted(dated, key=lambda d: parse_date(d[0]).sort_key())
+    assert plain.index(("2022", "end-of")) < plain.index(("2022-01", None))  # without its qualifier: a year
+
+
+_PRECISION = st.sampled_from(["year", "month", "day"])
+
+
+def _at(day: datetime.date, precision: str) -> PartialDate:
+    return parse_date({"year": f"{day.year:04d}", "month": f"{day.year:04d}-{day.month:02d}",
+                       "day": day.isoformat()}[precision])
+
+
+@given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(9000, 1, 1)),
+       _PRECISION, st.integers(-800, 800), _PRECISION,
+       st.sampled_from(["end-of", "by", "before", "after", "early", "about", "exact"]))
+def test_a_qualified_date_sorts_between_what_is_surely_before_and_after_it(  # type: ignore[no-untyped-def]
+        a, pa, offset, pb, qualifier) -> None:
+    """A plain date that ends before what the qualified one can mean sorts before it; one that
+    starts after sorts after it. ``before P`` means up to P's first day, ``by P`` up to and
+    ``after P`` from P's last day; ``end-of`` a year from 1 October, of a month from the 21st."""
+    date, other = _at(a, pa), _at(a + datetime.timedelta(days=offset), pb)
+    key, other_key = date.sort_key(qualifier), other.sort_key()
+    first, last = date.first_day(), date.last_day()
+    o_first, o_last = other.first_day(), other.last_day()
+    assert first and last and o_first and o_last
+    if qualifier == "before":
+        first = last = first  # the instant just before the first day
+        if o_last < first:
+            assert other_key < key
+        if o_first >= first:
+            assert key < other_key
+        return
+    if qualifier in ("by", "after"):
+        if o_first <= last:
+            assert other_key < key  # every date starting up to the last day sorts first
+        else:
+            assert key < other_key
+        return
+    if qualifier == "end-of":
+        first = {"year": (first[0], 10, 1), "month": (*first[:2], 21), "day": first}[pa]
+    if o_last < first:
+        assert other_key < key
+    if o_first > last:
+        assert key < other_key
+    if qualifier != "end-of" and o_first < first:
+        assert other_key < key
 
 
 @given(st.dates(), st.sampled_from(["year", "month", "day"]))

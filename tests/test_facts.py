@@ -138,7 +138,9 @@ def test_the_project_is_on_hold_as_of_january_2025_and_not_in_the_latest_claims(
 
     then, _ = book_as_of(book, parse_date("2025-01"))
     assert status(then) == "on-hold"
-    assert status(book) == "planned"  # Ouest-France, 17 May 2025: maintained, aiming at 2030
+    # Ouest-France, 17 May 2025: "planned" (maintained, aiming at 2030) from another voice than the one that
+    # said it was paused: a disagreement, not the end of the pause (issue 18).
+    assert status(book) == "on-hold"
     eastman = next(p for p in book.projects if p.id == "eastman-port-jerome")
     claims = [(s.value, s.source, s.as_of.text) for s in eastman.status]
     assert ("on-hold", "tendance-ouest", "2024-12") in claims

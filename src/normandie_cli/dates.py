@@ -54,6 +54,18 @@ class Point(Record):
         """The first (year, month, day) the point covers; year 0 when it has none."""
         return (self.year or 0, self.month or 1, self.day or 1)
 
+    def last(self) -> tuple[int, int, int]:
+        """The last (year, month, day) the point covers: 31 Dec of a year, a month's last day."""
+        month = self.month or 12
+        return (self.year or 0, month, self.day or _month_length(self.year, month))
+
+    def after(self) -> tuple[int, int, int]:
+        """The (year, month, day) of the day after the last the point covers."""
+        year, month, day = self.last()
+        if day < _month_length(self.year, month):
+            return (year, month, day + 1)
+        return (year + 1, 1, 1) if month == 12 else (year, month + 1, 1)
+
     def human(self, with_year: bool = True) -> str:
         if self.month is None:
             return str(self.year)
@@ -96,6 +108,13 @@ def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
+def _month_length(year: int | None, month: int) -> int:
+    """Days in the month; February of an unknown year has 29 (the most it can have)."""
+    if month == 2 and year is not None and not _is_leap(year):
+        return 28
+    return _DAYS_IN_MONTH[month - 1]
+
+
 class PartialDate(Record):
     """A date at the precision its source gave. ``start`` is ``None`` only for unknown."""
 
@@ -119,15 +138,51 @@ class PartialDate(Record):
     def has_year(self) -> bool:
         return self.start is not None and self.start.year is not None
 
-    def sort_key(self) -> tuple[int, int, int, int, float]:
-        """Order: first instant, then coarse before fine; no-year dates, then unknown, last."""
+    def first_day(self) -> tuple[int, int, int] | None:
+        """The earliest (year, month, day) the date can mean; ``None`` without a year."""
+        return self.start.first() if self.start is not None and self.start.year is not None else None
+
+    def last_day(self) -> tuple[int, int, int] | None:
+        """The latest (year, month, day) the date can mean (31 Dec for ``2023``, the end's last
+        day for a range); ``None`` without a year."""
+        if self.start is None or self.start.year is None:
+            return None
+        return (self.end or self.start).last()
+
+    def sort_key(self, qualifier: str | None = None) -> tuple[int, int, int, int, float]:
+        """Order: the first instant of what the date means, then coarse before fine; no-year
+        dates, then unknown, last (docs/facts-format.md#dates).
+
+        With a ``qualifier`` (``model.DATE_QUALIFIERS``) the date sorts where it means:
+        ``early`` with the start of its period, after the period itself; ``end-of`` from the
+        last quarter of a year (1 October) or the last third of a month (the 21st); ``by`` at
+        the end of its period, after every date inside it; ``before`` just before its first day;
+        ``after`` just after its last day; ``about`` and ``exact`` as the date itself.
+        """
         if self.start is None:
             return (2, 0, 0, 0, 0.0)
-        group = 0 if self.start.year is not None else 1
         rank = float(_RANK.get(self.start.precision, 2))
         if self.end is not None:
             rank += 0.5
-        return (group, *self.start.first(), rank)
+        if self.start.year is None:
+            return (1, *self.start.first(), rank)
+        last = self.end or self.start
+        if qualifier == "early":
+            return (0, *self.start.first(), rank + 0.25)
+        if qualifier == "end-of":
+            year, month, day = last.first()
+            if last.precision == YEAR:
+                return (0, year, 10, 1, 0.0)
+            if last.precision == MONTH:
+                return (0, year, month, 21, 1.0)
+            return (0, year, month, day, 2.0)
+        if qualifier == "by":
+            return (0, *last.last(), 8.0)
+        if qualifier == "before":
+            return (0, *self.start.first(), -1.0)
+        if qualifier == "after":
+            return (0, *last.after(), -0.5)
+        return (0, *self.start.first(), rank)
 
     def human(self) -> str:
         """How a person reads it: ``14–19 Mar 2023``, ``Mar 2023``, ``2026``."""

@@ -10,7 +10,7 @@ from . import humanize
 from . import model as m
 from .errors import UsageError
 from .lookup import resolve_any
-from .query.rows import cited_sources
+from .query.rows import cited_sources, source_kinds
 from .registry import SHOW, Row
 from .text import fold, suggest
 
@@ -66,6 +66,7 @@ def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Ro
     if kind is not None and kind not in m.KINDS:
         raise UsageError(f"--kind: {kind!r} is not one of {', '.join(m.KINDS)}{suggest(kind, m.KINDS)}")
     places = {p.id: p.name for p in book.places}
+    kinds = source_kinds(book)
     rows = []
     for record_kind in m.KINDS:
         if kind is not None and record_kind != kind:
@@ -78,7 +79,7 @@ def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Ro
                 if needle in fold(value) and (field_name, value) not in seen:
                     seen.add((field_name, value))
                     rows.append({"kind": entity_kind, "id": item.id, "field": field_name, "text": value,
-                                 "source": sources})
+                                 "source": sources, "source_kind": [kinds.get(s, m.NOT_STATED) for s in sources]})
     return rows
 
 
@@ -153,6 +154,10 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
                              note="; ".join(f"{s.value} [{s.source}]" for s in discrepancy.sides)))
     for cite in getattr(item, "cite", ()):
         rows.append(_row("citations", "source", cite.source, source=cite.source, quote=cite.quote, note=cite.note))
+    kinds = source_kinds(book)
+    for row in rows:
+        if row["source"]:
+            row["source_kind"] = [kinds.get(source, m.NOT_STATED) for source in row["source"]]
     return rows
 
 

@@ -12,7 +12,7 @@ from .dates import PartialDate, compare_dates
 from .errors import UsageError
 from .lookup import resolve_any
 from .record import Record
-from .registry import SIDE_KEYS, Row
+from .registry import SIDE_KEYS, Row, side_text
 from .text import fold
 
 
@@ -31,6 +31,8 @@ class Claim(Record):
     quote: str | None = None
     planned: bool = False
     period: str | None = None
+    #: The id of an earlier claim that this one says it replaces (a figure's or milestone's ``revises``).
+    revises: str | None = None
 
 
 def claims_of(book: m.FactBook, entity_id: str) -> list[Claim]:
@@ -44,11 +46,11 @@ def claims_of(book: m.FactBook, entity_id: str) -> list[Claim]:
     for f in book.figures:
         if f.subject == entity_id:
             out.append(Claim(f.measure, f.value, f.source, f.as_of, f.qualifier, f.unit, f.scope, f.measure, f.id,
-                             f.quote, f.planned, f.period.text if f.period else None))
+                             f.quote, f.planned, f.period.text if f.period else None, f.revises))
     for s in book.milestones:
         if s.subject == entity_id:
             out.append(Claim(s.history_field(), s.date, s.source, s.as_of, s.date_qualifier, None, s.scope, s.what,
-                             s.id, s.quote, s.planned))
+                             s.id, s.quote, s.planned, revises=s.revises))
     return out
 
 
@@ -164,20 +166,126 @@ def _reference(claim: Claim) -> str:
     return claim.id or f"{claim.source} {claim.as_of.text}"
 
 
+#: How a claim that differs from one of another voice reads (as ``conflicts`` shows a side).
+DIFFERS = "differs from"
+AGREES = "agrees with"
+
+
+def _agrees(change: str) -> bool:
+    """Whether a change computed between two claims says they agree (``no change``, ``same
+    year``, ``same value, about → exact``; not ``same start, ...`` of ranges that end apart)."""
+    return change == "no change" or (change.startswith("same ") and not change.startswith("same start"))
+
+
+class _Reader:
+    """Reads each claim of one entity against the earlier ones (see :func:`history_rows`)."""
+
+    def __init__(self, book: m.FactBook, claims: list[Claim], whole: str) -> None:
+        from .query.rows import source_kinds, voices
+
+        self.kinds = source_kinds(book)
+        self.voice_of = voices(book)
+        self.by_id = {c.id: c for c in claims if c.id}
+        self.whole = whole
+
+    def voice(self, claim: Claim) -> str:
+        return self.voice_of.get(claim.source, claim.source)
+
+    def side(self, claim: Claim) -> str:
+        """The earlier claim as ``conflicts`` shows a side: ``357 [l4m · press, 18 Jun 2024]``."""
+        return side_text(_side(claim, self.kinds))
+
+    def revised(self, claim: Claim) -> tuple[str, str | None]:
+        """A claim that says it revises an earlier one: the change from that one, which it names."""
+        assert claim.revises is not None
+        earlier = self.by_id.get(claim.revises)
+        said = f"(revises {claim.revises}, as the source states)"
+        if earlier is None:
+            return f"revises {claim.revises}", claim.revises
+        comparable = earlier.unit == claim.unit or isinstance(claim.value, PartialDate)
+        change = _change(earlier, claim) if comparable else f"{_shown(earlier)} → {_shown(claim)}"
+        return f"{change} {said}", _reference(earlier)
+
+    def against(self, claim: Claim, earlier: list[Claim]) -> tuple[str, str | None]:
+        """A dated claim against the earlier dated claims of its field: a change over time only
+        from the same voice (same source or outlet, surely earlier); else how it stands with the
+        latest claim about the same thing; ``not compared`` when there is none."""
+        from .query.rows import surely_before
+
+        same = [c for c in earlier if like(c) == like(claim)]
+        if not same:
+            same_unit = [c for c in earlier if c.unit == claim.unit]
+            return _why_not(claim, (same_unit or earlier)[-1], self.whole), None
+        own = [c for c in same if self.voice(c) == self.voice(claim) and surely_before(c.as_of, claim.as_of)]
+        if own:
+            change = _change(own[-1], claim)
+            return change, None if change.startswith("not compared") else _reference(own[-1])
+        previous = same[-1]
+        change = _change(previous, claim)
+        if change.startswith("not compared"):
+            return change, None
+        if _agrees(change):
+            return self.agreement(previous, claim, change), _reference(previous)
+        return f"{DIFFERS} {self.side(previous)}", _reference(previous)
+
+    def agreement(self, previous: Claim, claim: Claim, change: str = "no change") -> str:
+        """``agrees with cci-normandie`` when the two read the same; else what they share, with the
+        earlier claim in full: ``same value as ≤ EUR 850 M [afp-moongy, 30 Mar 2022]``, ``same year
+        as by 2026 [journal-entreprises, 2023]``."""
+        if _shown(previous) == _shown(claim) or change == "no change":
+            return f"{AGREES} {previous.source}"
+        shared = "same value" if change.startswith("same value") else change.replace(" (year not stated)", "")
+        return f"{shared} as {self.side(previous)}"
+
+    def statuses(self, claims: list[Claim]) -> dict[int, tuple[str | None, str | None]]:
+        """Each dated status claim's change (by position in ``claims``), read as
+        ``query.rows.status_course`` reads the course of a status."""
+        from .query.rows import status_course
+
+        steps, _, _ = status_course(claims, self.voice_of)
+        out: dict[int, tuple[str | None, str | None]] = {}
+        position = {id(c): i for i, c in enumerate(claims)}
+        for step in steps:
+            before = step.against
+            words: str | None = None
+            if before is not None:
+                words = {
+                    "same": "no change",
+                    "agrees": self.agreement(before, step.claim),
+                    "moved": f"{before.value} → {step.claim.value}",
+                    "differs": f"{DIFFERS} {self.side(before)}",
+                }[step.step]
+            out[position[id(step.claim)]] = (words, _reference(before) if before is not None else None)
+        return out
+
+
 def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> list[Row]:
     """Each claim of the entity, grouped by field, in as-of order (undated last).
 
-    Like is compared with like: a claim's ``change`` is computed from the latest earlier claim
-    that measures the same thing (:func:`like`: same field, unit, scope, plan-or-fact and
-    period), named in ``compared_with``. A claim with no such earlier claim is not diffed: its
-    ``change`` reads ``not compared: ...`` with how it differs from the latest earlier claim of
-    its field (of the same unit when there is one). Undated claims are never diffed (their
-    order is not known); the first claim of a field has no change.
+    A difference is called a change (``slipped 5 years``, ``+7 jobs``, ``on-hold → planned``)
+    only where the sources support a change over time:
+
+    - a claim that says it revises an earlier one (``revises``) is measured from that claim,
+      whatever else differs, and says so: ``+27 jobs (revises ID, as the source states)``;
+    - otherwise, like is compared with like (:func:`like`: same field, unit, scope,
+      plan-or-fact and period). The change is measured from the latest earlier claim of the
+      **same voice** (the same source, or a source of the same ``outlet``) made surely before;
+    - with none, the claim is set against the latest earlier claim about the same thing from
+      another voice (or of a date that may be as early): ``agrees with VALUE [source, as-of]``
+      or ``disagreement: differs from VALUE [source, as-of]``, as ``conflicts`` shows a side;
+    - a status changes as ``query.rows.status_course`` says: ``planned → on-hold``, or
+      ``disagreement: differs from on-hold [...]`` for a project said to be planned again by
+      another voice than the one that said it was paused.
+
+    ``compared_with`` names the claim read against. A claim with no like earlier claim is not
+    diffed: ``not compared: ...`` with how it differs from the latest earlier claim of its field
+    (of the same unit when there is one). Undated claims are never diffed (their order is not
+    known) unless they say what they revise; the first claim of a field has no change.
     """
     entity_id = resolve_any(book, wanted)
     kind = next((k for k, item in book.entities() if item.id == entity_id), "entity")
-    whole = f"whole {kind}"
     claims = claims_of(book, entity_id)
+    reader = _Reader(book, claims, f"whole {kind}")
     fields = list(dict.fromkeys(c.field for c in claims))
     if field is not None:
         if field not in fields:
@@ -186,31 +294,30 @@ def history_rows(book: m.FactBook, wanted: str, field: str | None = None) -> lis
     rows: list[Row] = []
     for name in fields:
         dated, undated = _ordered(c for c in claims if c.field == name)
+        ordered = dated + undated
+        statuses = reader.statuses(dated) if name == "status" else {}
         earlier: list[Claim] = []
-        for claim in dated + undated:
+        for i, claim in enumerate(ordered):
             change: str | None = None
             compared_with: str | None = None
-            if not claim.as_of.has_year:
-                if len(dated) + len(undated) > 1:
+            if claim.revises is not None:
+                change, compared_with = reader.revised(claim)
+            elif not claim.as_of.has_year:
+                if len(ordered) > 1:
                     change = "not compared: undated"
+            elif name == "status":
+                change, compared_with = statuses.get(i, (None, None))
             elif earlier:
-                same = [c for c in earlier if like(c) == like(claim)]
-                if same:
-                    change = _change(same[-1], claim)
-                    if not change.startswith("not compared"):
-                        compared_with = _reference(same[-1])
-                else:
-                    same_unit = [c for c in earlier if c.unit == claim.unit]
-                    change = _why_not(claim, (same_unit or earlier)[-1], whole)
-                earlier.append(claim)
-            else:
+                change, compared_with = reader.against(claim, earlier)
+            if claim.as_of.has_year:
                 earlier.append(claim)
             value = claim.value.text if isinstance(claim.value, PartialDate) else claim.value
             rows.append({
                 "field": name, "value": value, "qualifier": claim.qualifier, "unit": claim.unit,
                 "scope": claim.scope, "what": claim.what, "planned": claim.planned, "period": claim.period,
                 "as_of": claim.as_of.text, "dated": claim.as_of.has_year, "change": change,
-                "compared_with": compared_with, "source": claim.source, "id": claim.id,
+                "compared_with": compared_with, "source": claim.source,
+                "source_kind": reader.kinds.get(claim.source), "id": claim.id,
                 "quote": claim.quote, "shown": _shown(claim),
             })
     return rows
@@ -237,16 +344,19 @@ def _groups(book: m.FactBook) -> Iterable[tuple[str, str, list[Claim]]]:
             yield subject, label, group
 
 
-def _side(claim: Claim) -> Row:
-    """A computed side: the claim's value (numbers stay numbers, dates ISO text) and where it is from."""
+def _side(claim: Claim, kinds: dict[str, str]) -> Row:
+    """A computed side: the claim's value (numbers stay numbers, dates ISO text) and where it is
+    from (its source and the source's kind)."""
     value = claim.value.text if isinstance(claim.value, PartialDate) else claim.value
     return {"value": value, "qualifier": claim.qualifier, "unit": claim.unit, "scope": claim.scope,
-            "as_of": claim.as_of.text, "source": claim.source, "quote": claim.quote, "note": None}
+            "as_of": claim.as_of.text, "source": claim.source, "source_kind": kinds.get(claim.source),
+            "quote": claim.quote, "note": None}
 
 
-def _recorded_side(side: m.Side) -> Row:
-    """A recorded side has a value (text), a source, perhaps a quote and a note; the rest is null."""
-    return {key: getattr(side, key, None) for key in SIDE_KEYS}
+def _recorded_side(side: m.Side, kinds: dict[str, str]) -> Row:
+    """A recorded side has a value (text), a source (and its kind), perhaps a quote and a note;
+    the rest is null."""
+    return {key: kinds.get(side.source) if key == "source_kind" else getattr(side, key, None) for key in SIDE_KEYS}
 
 
 def _stems(text: str) -> set[str]:
@@ -274,7 +384,7 @@ def _same_disagreement(record: m.Discrepancy, subject: str, group: list[Claim]) 
     return (recorded <= computed or computed <= recorded) and _names_the_field(record, group)
 
 
-def _merge(row: Row, record: m.Discrepancy) -> None:
+def _merge(row: Row, record: m.Discrepancy, kinds: dict[str, str]) -> None:
     """Fold a recorded discrepancy into the computed row about the same thing: its note, kind,
     ``about`` and id; each recorded side's note (and quote) on the computed sides of its
     source; the recorded sides of sources the claims do not cover, after the others."""
@@ -282,7 +392,7 @@ def _merge(row: Row, record: m.Discrepancy) -> None:
     covered = {side["source"] for side in sides}
     for recorded in record.sides:
         if recorded.source not in covered:
-            sides.append(_recorded_side(recorded))
+            sides.append(_recorded_side(recorded, kinds))
             continue
         for side in sides:
             if side["source"] == recorded.source:
@@ -298,6 +408,9 @@ def _merge(row: Row, record: m.Discrepancy) -> None:
 def conflict_rows(book: m.FactBook) -> list[Row]:
     """Every disagreement once: computed from the claims (same thing, different values), or
     recorded in the fact file, or both merged into one row (see :func:`_same_disagreement`)."""
+    from .query.rows import source_kinds
+
+    kind_of = source_kinds(book)
     rows: list[Row] = []
     groups: list[tuple[Row, str, list[Claim]]] = []
     for subject, label, group in _groups(book):
@@ -312,7 +425,7 @@ def conflict_rows(book: m.FactBook) -> list[Row]:
                       else "revision")
         kind = "+".join(k for k in ("disagreement", "revision") if k in kinds) or "undated"
         row: Row = {
-            "subject": subject, "field": label, "kind": kind, "sides": [_side(c) for c in dated + undated],
+            "subject": subject, "field": label, "kind": kind, "sides": [_side(c, kind_of) for c in dated + undated],
             "undated": [c.source for c in undated], "origin": "computed", "note": None, "about": None,
             "recorded": None,
         }
@@ -328,11 +441,11 @@ def conflict_rows(book: m.FactBook) -> list[Row]:
             ranks = [(_names_the_field(record, group),
                       len({c.source for c in group} & recorded) / len({c.source for c in group} | recorded))
                      for _, group in candidates]
-            _merge(candidates[ranks.index(max(ranks))][0], record)
+            _merge(candidates[ranks.index(max(ranks))][0], record, kind_of)
             continue
         rows.append({
             "subject": record.subject, "field": record.about, "kind": record.kind,
-            "sides": [_recorded_side(s) for s in record.sides], "undated": [],
+            "sides": [_recorded_side(s, kind_of) for s in record.sides], "undated": [],
             "origin": "recorded", "note": record.note, "about": record.about, "recorded": record.id,
         })
     return rows

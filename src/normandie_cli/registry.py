@@ -98,6 +98,15 @@ def source_field(name: str = "source") -> Field:
     return Field(name, "id", "the source id (see `normandie sources`)")
 
 
+#: What a ``source_kind`` field holds (docs/facts-format.md#sources).
+KIND_HELP = ("who the source is: company, consultation, government, public-body, court, party, press, trade-press, "
+             "law-firm, support-body, blog, reference; not-stated when the file does not say")
+
+
+def source_kind_field(name: str = "source_kind", of: str = "the source") -> Field:
+    return Field(name, "text", f"{of}'s kind, {KIND_HELP}")
+
+
 def as_of_field() -> Field:
     return Field("as_of", "date", "when the claim was made (the source's date unless stated)", date_of("as_of"))
 
@@ -130,15 +139,19 @@ JOBS = Listing(
     (
         Field("id", "id", "the figure's id"),
         Field("project", "id", "what the figure is about (a project or organisation id)"),
-        Field("kind", "text", "direct, indirect or construction; total for a total row (--totals)"),
+        Field("kind", "text", "direct, indirect or construction; total for a computed total row (--totals)"),
         Field("value", "number", "the number of jobs as stated", quantity_of("value", "qualifier")),
         Field("qualifier", "text", "exact, about, more-than, at-least or up-to"),
         Field("planned", "bool", "true for a forecast or plan, false for jobs that exist"),
         Field("scope", "text", "what part it covers (e.g. first phase)", prose=True),
         as_of_field(),
         source_field(),
+        source_kind_field(),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("parts", "list", "for a total row (--totals): the ids of the claims it adds; null for a claim"),
+        Field("computed", "text", "for a total row (--totals): how normandie computed it, which no source states "
+              "('computed by normandie, not stated by any source: direct ID + indirect ID, ...'); null for a claim",
+              prose=True),
     ),
     ("project", "kind", "value", "planned", "scope", "as_of", "source"),
     priority=("project", "kind", "value", "as_of", "source", "planned", "scope", "id", "quote"),
@@ -160,6 +173,7 @@ TIMELINE = Listing(
         Field("scope", "text", "what part it covers", prose=True),
         as_of_field(),
         source_field(),
+        source_kind_field(),
         Field("id", "id", "the milestone's or event's id"),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("derived_from", "id", "for an event no source dates: the event it is part of, whose dates contain it "
@@ -177,9 +191,13 @@ PROJECTS = Listing(
         Field("name", "text", "the project's name", prose=True),
         Field("owner", "id", "the organisation that carries it"),
         Field("place", "list", "where, as the sources name it"),
-        Field("status", "text", "latest status claim: prospective, planned, under-way, done, abandoned",
-              lambda r: f"{r['status']} ({humanize.date(r['status_as_of'])})" if r["status"] else ""),
-        Field("status_as_of", "date", "when that status was stated"),
+        Field("status", "text", "current status: prospective, planned, on-hold, under-way, done, abandoned; a "
+              "later claim changes it only where the sources support a change (see `history`'s change)",
+              lambda r: f"{r['status']} (since {humanize.date(r['status_since'])})" if r["status"] else ""),
+        Field("status_as_of", "date", "when that status was last stated"),
+        Field("status_since", "date", "when the sources first stated it (the claim that changed it)"),
+        Field("status_source", "id", "who stated it"),
+        source_kind_field("status_source_kind", "that source"),
         Field("investment", "number", "latest investment claim (by as-of date)",
               latest_claim_of("investment", "investment_unit")),
         Field("investment_unit", "text", "its currency"),
@@ -187,6 +205,7 @@ PROJECTS = Listing(
         Field("investment_scope", "text", "what part it covers", prose=True),
         Field("investment_as_of", "date", "when it was stated"),
         Field("investment_source", "id", "who stated it"),
+        source_kind_field("investment_source_kind", "that source"),
         Field("jobs_direct", "number", "latest direct-jobs claim", latest_claim_of("jobs_direct")),
         Field("jobs_direct_qualifier", "text", "its qualifier"),
         Field("jobs_direct_as_of", "date", "when it was stated"),
@@ -199,11 +218,13 @@ PROJECTS = Listing(
         Field("opening_qualifier", "text", "exact, about, by, before, early, ..."),
         Field("opening_as_of", "date", "when it was stated"),
         Field("opening_source", "id", "who stated it"),
+        source_kind_field("opening_source_kind", "that source"),
         Field("claims", "number", "how many figures and milestones the book holds about it"),
     ),
     ("id", "owner", "place", "status", "investment", "jobs_direct", "jobs_indirect", "opening"),
     builder="project_rows",
-    help='"Latest" is by the date the claim was made; `normandie figures --subject ID` lists them all.',
+    help='"Latest" is by the date the claim was made; the status changes only where the sources support a '
+    'change (`normandie history ID status`); `normandie figures --subject ID` lists them all.',
     example="normandie projects --format json",
     priority=("id", "status", "opening", "investment", "jobs_direct", "jobs_indirect", "owner", "place", "name",
               "claims"),
@@ -223,6 +244,10 @@ SOURCES = Listing(
         Field("published_note", "text", "why, when inferred or unknown", prose=True),
         Field("language", "text", "fr, en"),
         Field("url", "text", "where it is", prose=True),
+        Field("kind", "text", KIND_HELP),
+        Field("outlet", "text", "whose words these are (for a relay, the original author); sources of one outlet "
+              "are one voice over time; null: the source alone"),
+        Field("via", "text", "for a relay of another's text: the site it was read on"),
         Field("facts", "number", "how many citations and claims name it"),
     ),
     ("id", "publisher", "published", "facts", "url"),
@@ -248,6 +273,7 @@ FIGURES = Listing(
         Field("scope", "text", "what part it covers", prose=True),
         as_of_field(),
         source_field(),
+        source_kind_field(),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("note", "text", "a remark", prose=True),
     ),
@@ -269,6 +295,7 @@ STATEMENTS = Listing(
         Field("text", "text", "the fact, in our words", prose=True),
         as_of_field(),
         source_field(),
+        source_kind_field(),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
     ),
     ("subject", "topic", "text", "as_of", "source"),
@@ -315,14 +342,17 @@ PLACES = Listing(
 
 #: The keys of each side of a conflict or discrepancy, in JSON and YAML (null when not known:
 #: a recorded side has a value, a source, perhaps a quote and a note).
-SIDE_KEYS: tuple[str, ...] = ("value", "qualifier", "unit", "scope", "as_of", "source", "quote", "note")
+SIDE_KEYS: tuple[str, ...] = ("value", "qualifier", "unit", "scope", "as_of", "source", "source_kind", "quote",
+                               "note")
 
 SIDES_FLAT = ("in CSV and TSV, each side as 'qualifier value unit (scope) [source, as_of]', "
               "joined by '; '")
+SIDES_TERMINAL = "at a terminal 'value [source · source_kind, as-of]' (the kind when the file states one)"
 
 
 def side_text(side: dict[str, Any]) -> str:
-    """``≈ EUR 850 M [cci-normandie, 30 Mar 2022]``: a side as a person reads it."""
+    """``≈ EUR 850 M [cci-normandie · press, 30 Mar 2022]``: a side as a person reads it, with its
+    source's kind when the file states one."""
     value, qualifier = side.get("value"), side.get("qualifier")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = humanize.quantity(value, qualifier, side.get("unit"))
@@ -331,7 +361,10 @@ def side_text(side: dict[str, Any]) -> str:
         shown = humanize.qualified_date(qualifier, value)
     else:
         shown = "" if value is None else str(value)
-    where = [x for x in (side.get("source"), humanize.date(side.get("as_of"))) if x]
+    source, kind = side.get("source"), side.get("source_kind")
+    if source and kind and kind != "not-stated":
+        source = f"{source} · {kind}"
+    where = [x for x in (source, humanize.date(side.get("as_of"))) if x]
     return f"{shown} [{', '.join(where)}]" if where else shown
 
 
@@ -348,7 +381,8 @@ DISCREPANCIES = Listing(
         Field("kind", "text", "internal, between-sources or revision"),
         Field("about", "text", "what is disputed", prose=True),
         Field("sides", "list", "each side as an object {" + ", ".join(SIDE_KEYS) + "}: value, source, quote "
-              "and note as recorded, the rest null; " + SIDES_FLAT, sides_text),
+              "and note as recorded, source_kind its source's kind, the rest null; " + SIDES_FLAT + "; "
+              + SIDES_TERMINAL, sides_text),
         Field("note", "text", "a remark", prose=True),
     ),
     builder="discrepancy_rows",
@@ -378,6 +412,7 @@ SEARCH = Listing(
         Field("field", "text", "the field that matched (name, quote, text, note, ...)"),
         Field("text", "text", "the matched field's whole text", prose=True),
         Field("source", "list", "the source(s) behind that text"),
+        Field("source_kind", "list", "each of those sources' kind, in the same order (" + KIND_HELP + ")"),
     ),
     priority=("id", "text", "kind", "field", "source"),
 )
@@ -398,6 +433,7 @@ SHOW = Listing(
         Field("scope", "text", "what part a claim covers", prose=True),
         as_of_field(),
         Field("source", "list", "the source(s)"),
+        Field("source_kind", "list", "each of those sources' kind, in the same order (" + KIND_HELP + ")"),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("note", "text", "a remark", prose=True),
     ),
@@ -431,14 +467,22 @@ HISTORY = Listing(
         Field("period", "date", "the time a figure refers to (capacity by 2028), when stated", date_of("period")),
         as_of_field(),
         Field("dated", "bool", "false when the claim's date is not known (listed last)"),
-        Field("change", "text", "the change from the latest earlier claim of the same measure, unit, scope, "
-              "planned-ness and period (shares in points: +10 points); a claim with none reads "
-              "'not compared: ' and how it differs from the latest earlier claim of the field, of its unit if "
-              "any (phase I vs whole project (scope); a plan or target, not a fact; ...); an undated claim "
-              "reads 'not compared: undated'; the first claim of a field has none", prose=True),
-        Field("compared_with", "text", "the claim the change is measured from: its id, or 'source as_of' for a "
+        Field("change", "text", "a change only where the sources support one: from the latest earlier claim of "
+              "the same voice (the same source, or the same outlet) about the same measure, unit, scope, "
+              "planned-ness and period ('slipped 5 years', '+7 jobs', '+10 points'); from the claim a claim says "
+              "it revises ('+27 jobs (revises ID, as the source states)'). Otherwise against the latest earlier "
+              "claim about the same thing: 'agrees with SOURCE' when it reads the same; 'same value as' or 'same "
+              "year as VALUE [source, as-of]' when only a qualifier or the precision differs; 'differs from VALUE "
+              "[source, as-of]' (a disagreement between sources, each shown as conflicts shows a side). A "
+              "status moves ('planned → on-hold') when the claim is further along, or from the voice that "
+              "stated the status it leaves; else it differs. 'not compared: ' and how it differs from "
+              "the latest earlier claim of the field when none is about the same thing (phase I vs whole project "
+              "(scope); a plan or target, not a fact; ...); 'not compared: undated' for an undated claim; none for "
+              "the first claim of a field", prose=True),
+        Field("compared_with", "text", "the claim it is read against: its id, or 'source as_of' for a "
               "status or dates claim; null when not compared"),
         Field("source", "id", "the source"),
+        source_kind_field(),
         Field("id", "id", "the figure's or milestone's id"),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("shown", "text", "the value as a person reads it"),
@@ -460,7 +504,7 @@ CONFLICTS = Listing(
               "disagreement+revision, or a recorded kind: internal, between-sources; a merged row "
               "joins both with + (disagreement+between-sources)"),
         Field("sides", "list", "each claim as an object {" + ", ".join(SIDE_KEYS) + "} (null when not known); "
-              + SIDES_FLAT + "; at a terminal 'value [source, as-of]'", sides_text),
+              + SIDES_FLAT + "; " + SIDES_TERMINAL, sides_text),
         Field("undated", "list", "sources whose claim has no known date (so neither kind can be told)"),
         Field("origin", "text", "computed from the claims, recorded in the fact file, or computed+recorded: a "
               "recorded discrepancy about what a computed one shows (same subject; the same sources, or one's "

@@ -80,7 +80,8 @@ _COMMON: dict[str, Any] = {
     "as_of": (
         Annotated[str | None, typer.Option(
             "--as-of", metavar="DATE",
-            help="Answer as the sources published up to DATE would (2023, 2023-03, 2023-03-14, Mar 2023).",
+            help="Answer as the sources surely published by the end of DATE would (2023, 2023-03, 2023-03-14, "
+            "Mar 2023); sources whose date may be later are left out and named.",
         )],
         None,
     ),
@@ -266,7 +267,8 @@ class LazyCommand:
 
 
 def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[str]]:
-    """``--as-of``: the book as of that date, and a note naming the undated sources left out."""
+    """``--as-of``: the book as of the last day of that date, and notes naming what was left
+    out that may have been said by then (sources and claims whose date is unknown or straddles it)."""
     if as_of is None:
         return book, []
     from ..dates import parse_query_date
@@ -276,11 +278,20 @@ def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[st
         when = parse_query_date(as_of)
     except ValueError as err:
         raise UsageError(f"--as-of: {err}") from None
-    restricted, undated = restrict(book, when)
+    restricted, left_out = restrict(book, when)
     notes = []
-    if undated:
+    def dated(pairs: Sequence[tuple[str, str]]) -> str:
+        return ", ".join(f"{name} dated {date}" for name, date in pairs)
+
+    if left_out.straddling:
+        notes.append(f"As of {when.text}: sources whose date may fall after it are left out "
+                     f"({dated(left_out.straddling)}); a source counts from the last day its date can mean.")
+    if left_out.unknown:
         notes.append(f"As of {when.text}: sources with an unknown publication date are left out "
-                     f"({', '.join(undated)}); they count only without --as-of.")
+                     f"({', '.join(left_out.unknown)}); they count only without --as-of.")
+    if left_out.claims:
+        notes.append(f"As of {when.text}: claims that may have been made after it are left out "
+                     f"({dated(left_out.claims)}).")
     return restricted, notes
 
 

@@ -65,19 +65,25 @@ def companies(
 
 
 def _job_footer(book: m.FactBook) -> Callable[[list[Row]], tuple[list[Row], list[str]]]:
-    """The jobs totals, from the claims the listing kept."""
+    """The jobs totals, from the claims the listing kept: computed, and said to be."""
     from ..query import rows as query
 
     figures = {f.id: f for f in book.figures}
 
     def footer(rows: list[Row]) -> tuple[list[Row], list[str]]:
-        totals = query.job_totals([figures[row["id"]] for row in rows if row.get("id") in figures])
-        return query.total_rows(totals), [line for total in totals for line in _total_lines(total)]
+        kept = [figures[row["id"]] for row in rows if row.get("id") in figures]
+        totals = query.job_totals(kept)
+        lines = []
+        for total in totals:
+            construction = [f for f in kept if f.subject == total.subject and f.measure == "jobs-construction"]
+            lines.extend(_total_lines(total, construction))
+        return query.total_rows(totals), lines
 
     return footer
 
 
-def _total_lines(total: "query.Total") -> list[str]:
+def _total_lines(total: "query.Total", construction: "list[m.Figure]") -> list[str]:
+    """What a person reads under the jobs table: the total as a computation, never as a fact."""
     from .. import humanize
 
     shown = (
@@ -85,10 +91,15 @@ def _total_lines(total: "query.Total") -> list[str]:
         if total.qualifier
         else f"{humanize.number(total.value)} (bounds of the parts point both ways: no honest qualifier)"
     )
-    used = ", ".join(f"{p.measure.removeprefix('jobs-')} {humanize.quantity(p.value, p.qualifier)} "
-                     f"({p.source}, {p.as_of.text})" for p in total.parts)
-    lines = [f"Total for {total.subject}: {shown} jobs = latest claim of each kind among the rows shown: {used}. "
-             "Construction jobs are not added (the sources count them within these)."]
+    used = " + ".join(f"{p.measure.removeprefix('jobs-')} {humanize.quantity(p.value, p.qualifier)} "
+                      f"({p.source}, {p.as_of.text})" for p in total.parts)
+    lines = [f"Computed by normandie, not stated by any source: {total.subject} {shown} jobs = {used}, "
+             "the latest claim of each kind among the rows shown."]
+    if construction:
+        claims = "; ".join(f"{humanize.quantity(f.value, f.qualifier)} [{f.source}, {f.as_of.text}]"
+                           for f in construction)
+        lines.append(f"  Construction jobs, {claims}, are not added: the sources do not say whether they are part "
+                     "of these.")
     for tie in total.ties:
         lines.append(f"  Note: {tie.source} ({tie.as_of.text}) claims {humanize.quantity(tie.value, tie.qualifier)} "
                      f"{tie.measure} on the same date.")
@@ -101,14 +112,16 @@ def jobs(
     project: Annotated[str | None, typer.Option(
         help="Only the figures about this project (or organisation) id.", shell_complete=complete.project_ids)] = None,
     totals: Annotated[bool, typer.Option(
-        "--totals", help="Add each project's total as a row (kind total; parts: the claims it adds), in every format."
+        "--totals", help="Add each project's computed total as a row (kind total; parts: the claims it adds; "
+        "computed: how), in every format."
     )] = False,
 ) -> Output:
     """Job figures per project: every claim, with qualifier, as-of date and source.
 
-    Under a table, a total per project adds the latest direct and indirect claims among the
-    rows shown (after --where and --limit) and keeps their qualifiers honest (a sum with an
-    "about" figure is "about"). --totals adds the totals as rows, for scripts.
+    Under a table, a total per project, computed by normandie (no source states it), adds the
+    latest direct and indirect claims among the rows shown (after --where and --limit) and
+    keeps their qualifiers honest (a sum with an "about" figure is "about"); construction jobs
+    are not added. --totals adds the totals as rows, for scripts.
     """
     from ..lookup import resolve_id
     from ..query import rows as query
@@ -130,7 +143,8 @@ def timeline(
     """Events and milestones in date order, planned or happened, each with its source.
 
     A year sorts before the months and days inside it, a month before its days; a range
-    after the day it starts on. Dates with no year sort with their event. An event no source
+    after the day it starts on; a qualified date where it means ("end of 2022" after September
+    2022, "by 2026" after the dates inside 2026). Dates with no year sort with their event. An event no source
     dates is listed within the dates of the event it is part of ("during"), or as unknown.
     """
     from ..lookup import resolve_id
@@ -218,8 +232,10 @@ def history_(
     """How each figure and date of an entity changed across sources and time.
 
     One row per claim, grouped by field, in the order the claims were made. A claim is compared
-    only with an earlier claim of the same thing (same unit, scope, plan or fact, and period):
-    "+150 M EUR", "slipped 1 year", "+10 points"; otherwise the row says why it is not compared.
+    only with an earlier claim of the same thing (same unit, scope, plan or fact, and period),
+    and a difference is a change ("+150 M EUR", "slipped 1 year", "+10 points") only from the
+    same source or outlet, or from the claim it says it revises; from another source it "agrees
+    with" or "differs from" it. Otherwise the row says why it is not compared.
     Claims whose date is unknown come last. At a terminal, a strip per field places each claim on
     a time axis shared by all (height: the value; ● the date claimed had come, ○ it was still
     ahead); --chart draws each field's values against the date of the claim.

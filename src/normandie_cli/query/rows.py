@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .. import model as m
+from ..dates import PartialDate
 from ..errors import UsageError
 from ..record import Record
 from ..registry import LISTINGS, Row
@@ -22,6 +23,11 @@ def cited_sources(cite: Iterable[m.Citation]) -> list[str]:
         if c.source not in out:
             out.append(c.source)
     return out
+
+
+def source_kinds(book: m.FactBook) -> dict[str, str]:
+    """Each source's kind (``model.SOURCE_KINDS``: who is speaking), by id."""
+    return {s.id: s.kind for s in book.sources}
 
 
 def latest(claims: Sequence[Any], rank: Callable[[Any], int] | None = None) -> Any | None:
@@ -48,6 +54,72 @@ def latest(claims: Sequence[Any], rank: Callable[[Any], int] | None = None) -> A
 def status_rank(claim: m.StatusClaim) -> int:
     """Of two status claims made on the same date, the further one on the way wins."""
     return m.STATUSES.index(claim.value)
+
+
+def voices(book: m.FactBook) -> dict[str, str]:
+    """Whose words each source carries, by source id: sources of one ``outlet`` are one voice
+    over time; a source without one is a voice of its own."""
+    return {s.id: f"outlet {s.outlet}" if s.outlet else f"source {s.id}" for s in book.sources}
+
+
+def surely_before(earlier: PartialDate, later: PartialDate) -> bool:
+    """Whether every day ``earlier`` can mean is before every day ``later`` can mean."""
+    last, first = earlier.last_day(), later.first_day()
+    return last is not None and first is not None and last < first
+
+
+class StatusStep(Record):
+    """One status claim read against the status the claims before it had set.
+
+    ``step``: ``first``; ``same`` (the voice that stated the status says it again); ``agrees``
+    (another voice states the same status); ``moved`` (the status changed: the claim is surely
+    later and either further along ``model.STATUSES`` — an on-hold claim says the project was
+    paused — or from a voice that had stated the status it leaves); ``differs`` (another voice,
+    or a date that may be as early, states another status: a disagreement, not a change; of two
+    claims whose dates overlap, the further along still sets the status, as ``latest`` ranks
+    them). ``against``: the latest claim stating the status it is compared with.
+    """
+
+    claim: Any
+    step: str
+    against: Any | None = None
+
+
+def status_course(claims: Sequence[Any], voice_of: dict[str, str]) -> tuple[list[StatusStep], Any | None, Any | None]:
+    """Status claims (``value``, ``source``, ``as_of``) in as-of order, each as a :class:`StatusStep`;
+    and the current status as the claim that began it and the latest claim stating it.
+
+    A status changes only where the sources support a change (see :class:`StatusStep`): a
+    project back to ``planned`` from ``on-hold`` needs the voice that said it was paused. Claims
+    with no known date take no step; when none is dated, the current status is :func:`latest`'s.
+    """
+    dated = sorted((c for c in claims if c.as_of.has_year), key=lambda c: c.as_of.sort_key())
+    if not dated:
+        best = latest(claims, status_rank)
+        return [], best, best
+    steps: list[StatusStep] = [StatusStep(dated[0], "first")]
+    began = last = dated[0]
+    speakers = {voice_of.get(began.source, began.source)}
+    for claim in dated[1:]:
+        voice = voice_of.get(claim.source, claim.source)
+        if claim.value == last.value:
+            steps.append(StatusStep(claim, "same" if voice in speakers else "agrees", last))
+            last = claim
+            speakers.add(voice)
+            continue
+        forward = m.STATUSES.index(claim.value) > m.STATUSES.index(last.value)
+        if not surely_before(last.as_of, claim.as_of):
+            steps.append(StatusStep(claim, "differs", last))
+            if forward:  # overlapping dates: the further along sets the status (docs: projects)
+                began = last = claim
+                speakers = {voice}
+        elif forward or voice in speakers:
+            steps.append(StatusStep(claim, "moved", last))
+            began = last = claim
+            speakers = {voice}
+        else:
+            steps.append(StatusStep(claim, "differs", last))
+    return steps, began, last
 
 
 def company_rows(
@@ -168,6 +240,7 @@ _JOB_KINDS = {"jobs-direct": "direct", "jobs-indirect": "indirect", "jobs-constr
 
 
 def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
+    kinds = source_kinds(book)
     return [
         {
             "id": f.id,
@@ -179,8 +252,10 @@ def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
             "scope": f.scope,
             "as_of": f.as_of.text,
             "source": f.source,
+            "source_kind": kinds.get(f.source),
             "quote": f.quote,
             "parts": None,
+            "computed": None,
         }
         for f in book.figures
         if f.measure in _JOB_KINDS and (project is None or f.subject == project)
@@ -219,7 +294,7 @@ def job_totals(figures: Sequence[m.Figure]) -> list[Total]:
     """Per subject, direct plus indirect jobs from the latest claim of each kind, among the
     given figures (the rows a listing kept: totals follow the filters).
 
-    Construction jobs are not added: the sources give them as part of the others ("of which").
+    Construction jobs are not added: the sources do not say whether they are part of these.
     """
     totals = []
     subjects = list(dict.fromkeys(f.subject for f in figures if f.measure in ("jobs-direct", "jobs-indirect")))
@@ -246,26 +321,31 @@ def job_totals(figures: Sequence[m.Figure]) -> list[Total]:
 
 def total_rows(totals: Sequence[Total]) -> list[Row]:
     """``jobs --totals``: each total as a row of the jobs listing (kind ``total``, ``parts``
-    naming the claims it adds; ``qualifier`` null when the parts' bounds point both ways)."""
+    naming the claims it adds, ``computed`` saying how; ``qualifier`` null when the parts'
+    bounds point both ways). No source states a total: its ``source`` is null."""
     return [
         {
             "id": None, "project": t.subject, "kind": "total", "value": t.value, "qualifier": t.qualifier,
             "planned": any(p.planned for p in t.parts), "scope": None,
             "as_of": max((p.as_of for p in t.parts), key=lambda d: d.sort_key()).text,
-            "source": None, "quote": None, "parts": [p.id for p in t.parts],
+            "source": None, "source_kind": None, "quote": None, "parts": [p.id for p in t.parts],
+            "computed": "computed by normandie, not stated by any source: "
+                        + " + ".join(f"{_JOB_KINDS[p.measure]} {p.id}" for p in t.parts)
+                        + ", the latest claim of each kind among the rows shown",
         }
         for t in totals
     ]
 
 
-def _event_status(event: m.Event) -> str:
-    """``happened`` when the latest status claim says done, else ``planned``."""
-    status = latest(event.status, status_rank)
+def _event_status(event: m.Event, voice_of: dict[str, str]) -> str:
+    """``happened`` when the current status (:func:`status_course`) is done, else ``planned``."""
+    status = status_course(event.status, voice_of)[2]
     return "happened" if status is not None and status.value == "done" else "planned"
 
 
 def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
-    """Event date claims and milestones, sorted by date (docs/facts-format.md, "Ordering").
+    """Event date claims and milestones, sorted by date (docs/facts-format.md, "Ordering"): a
+    qualified date where it means (``end-of 2022`` after September 2022).
 
     A date with no year sorts just after the latest-starting dated claim of the same event.
     An event no source dates is still listed: within the dates of the event it is part of
@@ -275,6 +355,8 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
     """
     owned = {p.id for p in book.projects if p.owner == subject}
     events = {e.id: e for e in book.events}
+    kinds = source_kinds(book)
+    voice_of = voices(book)
 
     def about(event: m.Event) -> bool:
         return subject is None or subject in (event.id, event.part_of) or subject in event.participants
@@ -288,20 +370,20 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
             key = claim.date.sort_key() if claim.date.has_year or anchor is None else (*anchor[:4], 9.0)
             keyed.append((key, {
                 "date": claim.date.text, "date_precision": claim.date.precision, "date_qualifier": None,
-                "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
-                "as_of": claim.as_of.text, "source": claim.source, "id": event.id, "quote": claim.quote,
-                "derived_from": None,
+                "status": _event_status(event, voice_of), "subject": event.id, "what": event.name, "scope": None,
+                "as_of": claim.as_of.text, "source": claim.source, "source_kind": kinds.get(claim.source),
+                "id": event.id, "quote": claim.quote, "derived_from": None,
             }))
         if not event.dates:
             keyed.append(_undated_event(book, event, events.get(event.part_of or "")))
     for stone in book.milestones:
         if subject is not None and stone.subject != subject and stone.subject not in owned:
             continue
-        keyed.append((stone.date.sort_key(), {
+        keyed.append((stone.date.sort_key(stone.date_qualifier), {
             "date": stone.date.text, "date_precision": stone.date.precision, "date_qualifier": stone.date_qualifier,
             "status": "planned" if stone.planned else "happened", "subject": stone.subject, "what": stone.what,
-            "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source, "id": stone.id,
-            "quote": stone.quote, "derived_from": None,
+            "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source,
+            "source_kind": kinds.get(stone.source), "id": stone.id, "quote": stone.quote, "derived_from": None,
         }))
     keyed.sort(key=lambda pair: pair[0])
     return [row for _, row in keyed]
@@ -320,18 +402,20 @@ def _undated_event(book: m.FactBook, event: m.Event, parent: m.Event | None) -> 
     date = span.date if span is not None else UNKNOWN_DATE
     return date.sort_key(), {
         "date": date.text, "date_precision": date.precision, "date_qualifier": "during" if span else None,
-        "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
-        "as_of": as_of.text, "source": source, "id": event.id, "quote": quote,
-        "derived_from": parent.id if span is not None and parent is not None else None,
+        "status": _event_status(event, voices(book)), "subject": event.id, "what": event.name, "scope": None,
+        "as_of": as_of.text, "source": source, "source_kind": source_kinds(book).get(source or ""),
+        "id": event.id, "quote": quote, "derived_from": parent.id if span is not None and parent is not None else None,
     }
 
 
 def project_rows(book: m.FactBook) -> list[Row]:
     places = {p.id: p.name for p in book.places}
+    kinds = source_kinds(book)
+    voice_of = voices(book)
     rows = []
     for project in book.projects:
         figures = [f for f in book.figures if f.subject == project.id]
-        status = latest(project.status, status_rank)
+        _, since, status = status_course(project.status, voice_of)
         row: Row = {
             "id": project.id,
             "name": project.name,
@@ -339,6 +423,9 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "place": list(dict.fromkeys(places.get(loc.place, loc.place) for loc in project.locations)),
             "status": status.value if status else None,
             "status_as_of": status.as_of.text if status else None,
+            "status_since": since.as_of.text if since else None,
+            "status_source": status.source if status else None,
+            "status_source_kind": kinds.get(status.source) if status else None,
         }
         money = latest([f for f in figures if f.measure == "investment" and f.unit == "EUR"]) or latest(
             [f for f in figures if f.measure == "investment"]
@@ -350,6 +437,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "investment_scope": money.scope if money else None,
             "investment_as_of": money.as_of.text if money else None,
             "investment_source": money.source if money else None,
+            "investment_source_kind": kinds.get(money.source) if money else None,
         })
         for measure, prefix in (("jobs-direct", "jobs_direct"), ("jobs-indirect", "jobs_indirect")):
             claim = latest([f for f in figures if f.measure == measure])
@@ -362,6 +450,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "opening_qualifier": opening.date_qualifier if opening else None,
             "opening_as_of": opening.as_of.text if opening else None,
             "opening_source": opening.source if opening else None,
+            "opening_source_kind": kinds.get(opening.source) if opening else None,
         })
         row["claims"] = len(figures) + sum(1 for s in book.milestones if s.subject == project.id)
         rows.append(row)
@@ -375,19 +464,21 @@ def source_rows(book: m.FactBook) -> list[Row]:
             "id": s.id, "publisher": s.publisher, "title": s.title, "description": s.description,
             "published": s.published.text,
             "published_inferred": s.published_inferred, "published_note": s.published_note,
-            "language": s.language, "url": s.url, "facts": counts.get(s.id, 0),
+            "language": s.language, "url": s.url, "kind": s.kind, "outlet": s.outlet, "via": s.via,
+            "facts": counts.get(s.id, 0),
         }
         for s in book.sources
     ]
 
 
 def figure_rows(book: m.FactBook, subject: str | None = None, measure: str | None = None) -> list[Row]:
+    kinds = source_kinds(book)
     return [
         {
             "id": f.id, "subject": f.subject, "measure": f.measure, "value": f.value, "value_text": f.value_text,
             "unit": f.unit, "qualifier": f.qualifier, "planned": f.planned,
             "period": f.period.text if f.period else None, "scope": f.scope, "as_of": f.as_of.text,
-            "source": f.source, "quote": f.quote, "note": f.note,
+            "source": f.source, "source_kind": kinds.get(f.source), "quote": f.quote, "note": f.note,
         }
         for f in book.figures
         if (subject is None or f.subject == subject) and (measure is None or f.measure == measure)
@@ -395,9 +486,10 @@ def figure_rows(book: m.FactBook, subject: str | None = None, measure: str | Non
 
 
 def statement_rows(book: m.FactBook, subject: str | None = None, topic: str | None = None) -> list[Row]:
+    kinds = source_kinds(book)
     return [
         {"id": s.id, "subject": s.subject, "topic": s.topic, "text": s.text, "as_of": s.as_of.text,
-         "source": s.source, "quote": s.quote}
+         "source": s.source, "source_kind": kinds.get(s.source), "quote": s.quote}
         for s in book.statements
         if (subject is None or s.subject == subject) and (topic is None or s.topic == topic)
     ]
@@ -424,9 +516,11 @@ def discrepancy_rows(book: m.FactBook) -> list[Row]:
     (value, source, quote and note as recorded, the rest null)."""
     from ..registry import SIDE_KEYS
 
+    kinds = source_kinds(book)
     return [
         {"id": d.id, "subject": d.subject, "kind": d.kind, "about": d.about,
-         "sides": [{key: getattr(s, key, None) for key in SIDE_KEYS} for s in d.sides], "note": d.note}
+         "sides": [{key: kinds.get(s.source) if key == "source_kind" else getattr(s, key, None) for key in SIDE_KEYS}
+                   for s in d.sides], "note": d.note}
         for d in book.discrepancies
     ]
 

@@ -30,11 +30,12 @@ def parse_field_list(text: str | None, listing: Listing, option: str = "--fields
     return names
 
 
-def _sort_value(value: Any, kind: str) -> tuple[int, Any]:
+def _sort_value(value: Any, kind: str, qualifier: Any = None) -> tuple[int, Any]:
     if value is None:
         return (2, 0)
     if kind == "date":
-        return (0, parse_date(value).sort_key())
+        # A date's qualifier (the row's NAME_qualifier: end-of, by, ...) says where it sorts.
+        return (0, parse_date(value).sort_key(qualifier if isinstance(qualifier, str) else None))
     if kind == "number" or kind == "bool":
         return (0, value)
     if kind == "list":
@@ -58,7 +59,7 @@ def sort_rows(rows: list[Row], keys: Sequence[str], listing: Listing) -> list[Ro
         kind = listing.field(name).type
         present = [r for r in out if _sortable(r.get(name), kind)]
         absent = [r for r in out if not _sortable(r.get(name), kind)]
-        present.sort(key=lambda r: _sort_value(r[name], kind), reverse=descending)
+        present.sort(key=lambda r: _sort_value(r[name], kind, r.get(f"{name}_qualifier")), reverse=descending)
         out = present + absent
     return out
 
