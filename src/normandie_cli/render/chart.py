@@ -537,8 +537,8 @@ def history_strips(rows: Sequence[Row], width: int) -> Lines:
     left = label_width + 2 if inline else 2
     axis = Axis(min(months), max(months), width - left - (span_width + 2 if inline else 0))
     indent = " " * left
-    out.extend(_prose("Each claim a mark at the date it was made; at the right, the lowest and the highest "
-                      "value they claim.", width))
+    out.extend(_prose("Each claim a mark at the date it was made; at the right, the lowest and highest they "
+                      "claim.", width))
     out.extend(_legend(_mark_items(r for _, placed in groups.values() for r in placed), width))
     blocks = []
     for label, (_, placed) in groups.items():
