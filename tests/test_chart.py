@@ -224,3 +224,28 @@ def test_at_a_pipe_chart_gives_the_rows_and_the_table_format_draws(run: Runner) 
     assert piped.stdout == run("timeline").stdout and piped.stdout.startswith("date\t")
     drawn = run("timeline", "--chart", "-f", "table", env={"NORMANDIE_TODAY": TODAY}).stdout
     assert "▲ today, 4 Dec 2026" in drawn
+
+
+def test_history_chart_draws_each_field_the_same_whatever_order_the_rows_come_in(run: Runner) -> None:
+    def chart(*extra: str) -> dict[str, list[str]]:  # each field's lines (the fields follow the rows' order)
+        lines = run("history", "eastman-port-jerome", "--chart", "-f", "table", *extra).stdout.splitlines()
+        ticks = axes(lines)
+        fields: dict[str, list[str]] = {}
+        for i, line in enumerate(lines[:-1]):
+            if i in ticks or i - 1 in ticks:
+                continue
+            if "┤" not in line and "┤" in lines[i + 1]:
+                heading = line
+            elif "┤" in line:
+                fields.setdefault(heading, []).append(line)
+        assert len(fields) > 30
+        return fields
+
+    assert chart("--sort", "-as_of") == chart() == chart("--sort", "source")
+
+
+def test_a_date_without_a_year_is_written_as_a_person_reads_it(run: Runner) -> None:
+    out = run("history", "trade-mission-2023", "dates", "--chart", "-f", "table").stdout
+    labels = [line.split("┤")[0].strip() for line in out.splitlines() if "┤" in line]
+    assert labels[:2] == ["14–19 Mar 2023", "13–19 Mar 2023"]  # the later start first
+    assert "14–19 Mar (year not stated)" in out and "--03-14" not in out

@@ -370,8 +370,8 @@ def _written(row: Row) -> str:
     value = row.get("value")
     if _is_number(value):
         return humanize.quantity(value, row.get("qualifier"), row.get("unit"))
-    if _is_date(row):
-        return humanize.qualified_date(row.get("qualifier"), str(value))
+    if row.get("field") != "status" and isinstance(value, str):
+        return humanize.qualified_date(row.get("qualifier"), value)  # a date, of any precision
     return str(value)
 
 
@@ -432,10 +432,15 @@ def _values(items: Sequence[Row]) -> list[str]:
     """The values claimed, each once, written as the table writes them, highest first (words: the
     latest first said first)."""
     order: dict[str, tuple[Any, ...]] = {}
-    for index, row in enumerate(items):
+    for index, row in enumerate(_in_said_order(items)):
         key = _reach(row)
         order.setdefault(_written(row), key if len(key) > 1 else (*key, index))
     return sorted(order, key=lambda text: order[text], reverse=True)
+
+
+def _in_said_order(items: Sequence[Row]) -> list[Row]:
+    """The claims in the order they were made, whatever order the rows come in (``--sort``)."""
+    return sorted(items, key=lambda r: parse_date(str(r.get("as_of"))).sort_key())
 
 
 #: Of the claims of one number (or date) at an end of a range, the one whose qualifier reaches
@@ -456,9 +461,9 @@ def _span(items: Sequence[Row]) -> str:
     if not items:
         return ""
     if all(len(_reach(r)) == 1 and _reach(r) != (-1,) for r in items):
-        return ", ".join(dict.fromkeys(_written(r) for r in items))
+        return ", ".join(dict.fromkeys(_written(r) for r in _in_said_order(items)))
     known = [r for r in items if len(_reach(r)) > 1]
-    unknown = list(dict.fromkeys(_written(r) for r in items if _reach(r) == (-1,)))
+    unknown = list(dict.fromkeys(_written(r) for r in _in_said_order(items) if _reach(r) == (-1,)))
     if not known:
         return ", ".join(unknown)
     lowest, highest = min(_reach(r)[:2] for r in known), max(_reach(r)[:2] for r in known)
