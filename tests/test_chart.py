@@ -56,11 +56,11 @@ def test_every_history_strip_has_its_time_axis_on_the_same_24_line_screen(column
         below = [a for a in ticks if a > row]
         assert below, (row, lines[row])
         assert below[0] + 1 - row < 24, (columns, lines[row], below[0] - row)  # the years line too
-    # A screen that starts at a field's heading shows its axis: no panel of strips (from the first
-    # heading, or the line after an axis, to the next axis's years) is taller than a screen.
-    starts = [rows[0] - 1, *(a + 2 for a in ticks)]
+    # No panel (from the top, legend included, or from the line after an axis, to the next axis's
+    # years) is taller than a screen, under a pager's prompt line too: the first screen shows an axis.
+    starts = [0, *(a + 2 for a in ticks)]
     for start, axis in zip(starts, ticks, strict=False):
-        assert axis + 2 - start <= PANEL + 2 <= 24, (columns, lines[start:axis + 2])
+        assert axis + 2 - start <= PANEL + 2 < 24, (columns, lines[start:axis + 2])
     for line in lines:
         assert len(line) <= columns
 
@@ -145,6 +145,21 @@ def test_timeline_chart_marks_today_in_its_column(today: str, year: int) -> None
     subjects = [line for line in lines if line.startswith(("choose-france-2022 ", "new-york-evening "))]
     assert subjects and all(line[column] == "┊" for line in subjects), subjects
     assert "┊ today" in " ".join(lines)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_every_timeline_line_has_its_time_axis_on_the_same_screen(columns: int) -> None:
+    lines = terminal("timeline", "--chart", columns=columns)
+    assert lines[-1] == "" or "▲ today" in lines[-1]
+    ticks = axes(lines)
+    for i, line in enumerate(lines):
+        if "┊" in line:  # a subject's (or a milestone's) line: today runs down it
+            axis = min(a for a in ticks if a > i)
+            assert axis + 2 - i < 24 and "▲ today" in lines[axis + 2], (columns, line)
+    starts = [0, *(a + 3 for a in ticks)]
+    for start, axis in zip(starts, ticks, strict=False):
+        assert axis + 3 - start <= PANEL + 2, (columns, lines[start:axis + 3])
+    assert len(ticks) == (1 if columns >= 80 else 2)  # once when it all fits a 24-line screen
 
 
 def test_timeline_chart_today_comes_from_the_clock_without_the_variable(run: Runner) -> None:

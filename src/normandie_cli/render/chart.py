@@ -9,11 +9,12 @@
   was made; at the right, the lowest and highest values claimed, with their qualifiers.
 - ``history --chart``: per field, one line per value claimed, the value written at its left
   with its qualifier, each claim a mark at the date it was made. No heights: values are read,
-  not measured, so 350 against 357 jobs is two neighbouring lines, each saying its number.
+  not measured, so 350 against 357 jobs is a line or two apart, each saying its number.
 
-A time axis follows every :data:`PANEL` lines of strips at most, so a strip and its axis are
-always on one 24-line screen. Standard library only, but for Rich's cell widths; colour, when
-on, repeats what the shape says.
+The time axis is drawn once under a chart that fits a 24-line screen, else after each panel of
+at most ``PANEL + 2`` lines (:func:`_panels`), so a strip and its axis are always on one
+screen. Standard library only, but for Rich's cell widths; colour, when on, repeats what the
+shape says.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from .table import STYLES, paint, print_notes, terminal_size
 
 HAPPENED, PLANNED, BOTH, NEITHER = "●", "○", "◐", "◆"
 TODAY, TODAY_MARK, SLIDE = "┊", "▲", "─"
-#: Lines of strips (headings and rows) between one time axis and the next, at most: with the
-#: axis's two lines, 22, so that a strip and its axis share any 24-line screen it starts on.
+#: Lines of strips (headings and rows) between one time axis and the next, at most, under an
+#: axis of two lines: 22 lines in all, so that a strip and its axis share one screen of 24 lines
+#: (23 under a pager's prompt), the first screen included (its legend counts).
 PANEL = 20
 #: Where today comes from when it is not today: ``YYYY-MM-DD`` (tests, the README's examples).
 TODAY_ENV = "NORMANDIE_TODAY"
@@ -292,8 +294,8 @@ def timeline_chart(rows: Sequence[Row], width: int, now: dt.date | None = None) 
                       (" every date claimed for one milestone", None)])
         items.append([("a ⟶ b", None), (": the date claimed first ⟶ the latest (… others in between)", None)])
     out.extend(_legend_words(items, width))
-    out.add(("", None))
     today_at = axis.at(this_month)
+    blocks: list[list[list[Piece]]] = []
     for track in tracks:
         cells = [" "] * axis.width
         if track.slide:
@@ -305,20 +307,21 @@ def timeline_chart(rows: Sequence[Row], width: int, now: dt.date | None = None) 
             _put(cells, axis.at(month), HAPPENED if status == "happened" else PLANNED)
         label = labels[id(track)]
         after: list[Piece] = [(f"  {track.tail}", STYLES["note"])] if track.tail else []
+        if not track.slide:
+            blocks.append([])  # a subject and its milestones' slides stay together
         if cell_len(label) <= label_width:
-            out.add((label.ljust(left), None if track.slide else STYLES["header"]), *_marks_line(cells), *after)
+            blocks[-1].append([(label.ljust(left), None if track.slide else STYLES["header"]),
+                               *_marks_line(cells), *after])
         else:
-            out.add((label, None if track.slide else STYLES["header"]))
-            out.add((indent, None), *_marks_line(cells), *after)
-    ticks, years = axis.lines()
-    out.add((indent + ticks, STYLES["rule"]))
-    out.add((indent + years, None))
+            blocks[-1].append([(label, None if track.slide else STYLES["header"])])
+            blocks[-1].append([(indent, None), *_marks_line(cells), *after])
     said = f"today, {humanize.date(now.isoformat())}"
     at = left + today_at
     if at + 2 + cell_len(said) <= width:
-        out.add((" " * at, None), (f"{TODAY_MARK} {said}", None))
+        marker: list[Piece] = [(" " * at, None), (f"{TODAY_MARK} {said}", None)]
     else:
-        out.add((" " * max(at - cell_len(said) - 1, 0), None), (f"{said} {TODAY_MARK}", None))
+        marker = [(" " * max(at - cell_len(said) - 1, 0), None), (f"{said} {TODAY_MARK}", None)]
+    out.extend(_panels(blocks, [*_axis_lines(axis, indent), marker], above=len(out.lines)))
     return out
 
 
@@ -502,19 +505,37 @@ def _heading(label: str, note: str, width: int, indent: str) -> list[list[Piece]
     return lines
 
 
-def _panels(blocks: Iterable[list[list[Piece]]], axis: list[list[Piece]]) -> list[list[Piece]]:
-    """The blocks of strips with the time axis after them, and again before any block that
-    would take the strips since the last axis past :data:`PANEL` lines."""
+def _panels(blocks: Sequence[list[list[Piece]]], axis: list[list[Piece]], above: int = 0) -> list[list[Piece]]:
+    """The blocks of strips with the time axis after them: once when all of it (with the
+    ``above`` lines over the first block, a legend) fits a screen of 24 lines; else again after
+    each panel of blocks, as few panels as can be, of even size, none (strips and axis) over
+    ``PANEL + 2`` lines."""
+    if not blocks:
+        return []
+    room = PANEL + 2 - len(axis)
+    total = above + sum(len(block) for block in blocks)
+    if total + len(axis) <= 24:
+        room = total
+
+    def starts(limit: int) -> list[int]:
+        """The blocks that begin a panel when a panel takes at most ``limit`` lines."""
+        found, used = [0], above
+        for index, block in enumerate(blocks):
+            if index and used + len(block) > limit:
+                found.append(index)
+                used = 0
+            used += len(block)
+        return found
+
+    fewest = len(starts(room))
+    limit = next(n for n in range(-(-total // fewest), room + 1) if len(starts(n)) == fewest)
+    breaks = set(starts(limit)[1:])
     out: list[list[Piece]] = []
-    used = 0
-    for block in blocks:
-        if used and used + len(block) > PANEL:
+    for index, block in enumerate(blocks):
+        if index in breaks:
             out.extend(axis)
-            used = 0
         out.extend(block)
-        used += len(block)
-    if used:
-        out.extend(axis)
+    out.extend(axis)
     return out
 
 
@@ -557,7 +578,7 @@ def history_strips(rows: Sequence[Row], width: int) -> Lines:
                             ("  " + spans[label], STYLES["note"])]])
         else:
             blocks.append([*_heading(label, spans[label], width, indent), [(indent, None), *_marks_line(cells)]])
-    out.extend(_panels(blocks, _axis_lines(axis, indent)))
+    out.extend(_panels(blocks, _axis_lines(axis, indent), above=len(out.lines)))
     return out
 
 
@@ -614,7 +635,7 @@ def history_chart(rows: Sequence[Row], width: int) -> Lines:
                 block = list(more)
             block.extend(value)
         blocks.append(block)
-    out.extend(_panels(blocks, _axis_lines(axis, left, corner=" └")))
+    out.extend(_panels(blocks, _axis_lines(axis, left, corner=" └"), above=len(out.lines)))
     return out
 
 
