@@ -46,10 +46,10 @@ def test_history_keeps_every_claim_in_as_of_order_with_the_change(run: Runner) -
 def test_history_draws_a_strip_per_field_at_a_terminal(run: Runner) -> None:
     out = run("history", "eastman-port-jerome", "opening", "-f", "table").stdout
     lines = out.splitlines()
-    strip = next(line for line in lines if line.startswith("opening ") and "█" in line)
-    assert "█" in strip and strip.endswith("2025 – 2030")  # the years claimed, lowest to highest
-    marks = lines[lines.index(strip) + 1]  # every date claimed was still ahead when claimed
-    assert "○" in marks and "●" not in marks
+    lines = lines[lines.index(next(line for line in lines if line.startswith("Each claim"))):]  # the strips
+    strip = next(line for line in lines if line.startswith("opening "))
+    assert strip.endswith("2025 – 2030")  # the dates claimed, lowest to highest
+    assert "○" in strip and "●" not in strip  # every date claimed was still ahead when claimed
     axis = next(line for line in lines if "┬" in line)
     assert all(year in lines[lines.index(axis) + 1] for year in ("2022", "2023", "2024", "2025"))
     assert "Undated claims" in out
@@ -57,23 +57,27 @@ def test_history_draws_a_strip_per_field_at_a_terminal(run: Runner) -> None:
 
 def test_stacked_history_strips_share_one_time_axis(run: Runner) -> None:
     lines = run("history", "eastman-port-jerome", "-f", "table").stdout.splitlines()
-    opening = next(line for line in lines if line.startswith("opening ") and "█" in line)
-    investment = next(line for line in lines if line.startswith("investment (EUR) ") and "█" in line)
-    # the first claim of each was made on 30 March 2022 (cci-normandie): the same column
-    assert opening.index("▁") == investment.index("▁")
-    assert len([line for line in lines if "┬" in line]) == 1
+    lines = lines[lines.index(next(line for line in lines if line.startswith("Each claim"))):]  # the strips
+    opening = next(line for line in lines if line.startswith("opening "))
+    investment = next(line for line in lines if line.startswith("investment (EUR) "))
+    # the first claim of each was made in January 2022 (usine-nouvelle-choose-france): the same column
+    assert opening.index("○") == investment.index("○")
+    axes = [line for line in lines if "┬" in line]
+    assert len(axes) > 1 and len(set(axes)) == 1  # the one axis, drawn again under each screenful of strips
     assert max(len(line) for line in lines) <= 100
 
 
 def test_timeline_chart_marks_planned_and_happened_dates_on_one_axis(run: Runner) -> None:
-    lines = run("timeline", "--chart", "-f", "table").stdout.splitlines()
+    lines = run("timeline", "--chart", "-f", "table", env={"NORMANDIE_TODAY": "2026-12-04"}).stdout.splitlines()
     eastman = next(line for line in lines if line.startswith("eastman-port-jerome "))
+    opening = lines[lines.index(eastman) + 1]
     axis = next(line for line in lines if "┬" in line)
     years = lines[lines.index(axis) + 1]
-    # the opening year claimed: 2025, 2026, 2027, then 2030, all planned; the announcement happened
-    for year in ("2025", "2026", "2027", "2030"):
-        assert eastman[years.index(year)] == "○", (year, eastman, years)
-    assert eastman[years.index("2022")] == "●"
+    # the opening year claimed: 2025, 2026, 2027, then 2030, all planned, on the opening's own line
+    for year in ("2026", "2030"):
+        assert opening[years.index(year)] == "○", (year, opening, years)
+    assert opening.startswith("  opening ") and "─" in opening
+    assert eastman[years.index("2022")] == "●"  # the announcement happened
     assert "2028" in years and eastman[years.index("2028")] == " "
     assert any("● happened" in line and "○ planned" in line for line in lines)
 

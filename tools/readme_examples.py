@@ -2,7 +2,7 @@
 the README's console blocks, by running the command on the bundled data.
 
 A command typed without --format shows what a terminal shows (a table, through `--format
-table`, 100 columns, no colour). Blocks with commands whose output depends on the machine
+table`, 100 columns, no colour; a chart's today is 4 Dec 2026). Blocks with commands whose output depends on the machine
 (`normandie cache ...`, the benchmarks) are left alone. Run from the repository root:
 
     python tools/readme_examples.py            # rewrite README.md
@@ -31,7 +31,8 @@ def run(command: str) -> str:
     listing = args and args[0] not in ("validate",) and args[:1] != []
     if listing and not {"--format", "-f", "--query"} & set(args):
         args += ["--format", "table"]
-    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "NORMANDIE_DATA": ""}
+    # A chart's "today" is a set day, so that the examples do not go stale overnight.
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "NORMANDIE_DATA": "", "NORMANDIE_TODAY": "2026-12-04"}
     result = CliRunner().invoke(app, args, env=env, prog_name="normandie")
     return result.output.replace(str(bundled_path()), ".../normandie_cli/data/facts.yaml")
 

@@ -138,7 +138,9 @@ def timeline(
         metavar="[ID]", help="Only the dates of this project, event or organisation.", show_default=False,
         shell_complete=complete.project_ids)] = None,
     chart: Annotated[bool, typer.Option("--chart", help="At a terminal: one line per subject on a time axis, "
-                                        "● happened, ○ planned (other formats: the same rows).")] = False,
+                                        "● happened, ○ planned, today marked (NORMANDIE_TODAY=YYYY-MM-DD sets "
+                                        "another day); the dates claimed for one milestone as one sliding mark, "
+                                        "○──○ (other formats: the same rows).")] = False,
 ) -> Output:
     """Events and milestones in date order, planned or happened, each with its source.
 
@@ -226,8 +228,9 @@ def history_(
                                           shell_complete=complete.entity_ids)],
     field: Annotated[str | None, typer.Argument(help="Only this field (investment, opening, status, ...).",
                                                 show_default=False, shell_complete=complete.history_fields)] = None,
-    chart: Annotated[bool, typer.Option("--chart", help="At a terminal: each field's claimed values against "
-                                        "the date of the claim (other formats: the same rows).")] = False,
+    chart: Annotated[bool, typer.Option("--chart", help="At a terminal instead of the table: per field, a line "
+                                        "per value claimed, written at its left, each claim a mark at the date it "
+                                        "was made (other formats: the same rows).")] = False,
 ) -> Output:
     """How each figure and date of an entity changed across sources and time.
 
@@ -236,15 +239,17 @@ def history_(
     and a difference is a change ("+150 M EUR", "slipped 1 year", "+10 points") only from the
     same source or outlet, or from the claim it says it revises; from another source it "agrees
     with" or "differs from" it. Otherwise the row says why it is not compared.
-    Claims whose date is unknown come last. At a terminal, a strip per field places each claim on
-    a time axis shared by all (height: the value; ● the date claimed had come, ○ it was still
-    ahead); --chart draws each field's values against the date of the claim.
+    Claims whose date is unknown come last. At a terminal, a line per field places each claim on
+    a time axis (○ planned, or still ahead when claimed; ● a fact, or come), with the lowest and
+    highest value claimed; --chart writes each value claimed with its claims on its line.
     """
     from .. import history
 
+    where = "not drawn" if chart else "listed last, not on the strips"
+
     def undated(kept: list[Row]) -> tuple[list[Row], list[str]]:  # from the rows shown, after --where
         sources = sorted({r["source"] for r in kept if not r.get("dated", True)})
-        return [], [f"Undated claims (listed last, not on the strips): {', '.join(sources)}."] if sources else []
+        return [], [f"Undated claims ({where}): {', '.join(sources)}."] if sources else []
 
     rows = history.history_rows(book, entity, field)
     return Output(rows, footer=undated, chart="history" if chart else None)
