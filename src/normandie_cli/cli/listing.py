@@ -123,7 +123,7 @@ def timeline(
     book: m.FactBook,
     project: Annotated[str | None, typer.Argument(
         metavar="[ID]", help="Only the dates of this project, event or organisation.", show_default=False,
-        shell_complete=complete.project_ids)] = None,
+        shell_complete=complete.timeline_ids)] = None,
     chart: Annotated[bool, typer.Option("--chart", help="At a terminal: one line per subject on a time axis, "
                                         "● happened, ○ planned (other formats: the same rows).")] = False,
 ) -> Output:
@@ -209,7 +209,7 @@ def show(
 def history_(
     book: m.FactBook,
     entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
-                                          shell_complete=complete.entity_ids)],
+                                          shell_complete=complete.history_ids)],
     field: Annotated[str | None, typer.Argument(help="Only this field (investment, opening, status, ...).",
                                                 show_default=False, shell_complete=complete.history_fields)] = None,
     chart: Annotated[bool, typer.Option("--chart", help="At a terminal: each field's claimed values against "
