@@ -137,6 +137,66 @@ def test_a_known_value_says_nothing(run: Runner) -> None:
     assert run("companies", "--town", "rouen").stderr == ""
 
 
+# One matching rule for a filter and for what it says when it finds nothing ---------------------
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["store", "book"])
+@pytest.mark.parametrize(("option", "value", "found"), [
+    ("--town", "Herouville", "eldim"),  # the beginning of one name
+    ("--town", "HÉROUVILLE-SAINT-CLAIR", "eldim"),  # a whole name, any case and accents
+    ("--town", "saint clair", "eldim"),  # the beginning of a word of one name
+    ("--town", "herouville-saint-clair", "eldim"),  # an id
+    ("--department", "calva", "eldim"),
+    ("--role", "deleg", "eldim"),
+])
+def test_a_filter_takes_an_id_a_name_or_the_beginning_of_one(run: Runner, cache: list[str], option: str,
+                                                               value: str, found: str) -> None:
+    result = run(*cache, "companies", option, value, "--fields", "id", "-f", "tsv")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert found in result.stdout.split()
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["store", "book"])
+def test_a_misspelt_town_suggests_by_the_same_comparison(run: Runner, cache: list[str]) -> None:
+    result = run(*cache, "companies", "--town", "herouvile")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
+    assert "--town 'herouvile' matches no known value (did you mean Hérouville-Saint-Clair?)" in result.stderr
+    assert "Deauville?" not in result.stderr
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["store", "book"])
+def test_a_filter_that_could_mean_several_values_names_them(run: Runner, cache: list[str]) -> None:
+    result = run(*cache, "companies", "--town", "saint")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1  # the header alone
+    assert result.stderr == ("normandie: --town 'saint' could be Saint-Jean-de-Folleville, Saint-Contest: give more "
+                             "of the name, or the id\n")
+
+
+def test_the_rule_step_by_step() -> None:
+    from normandie_cli.text import closest, pick
+
+    spellings = {"caen": ("caen", "Caen"), "saint-contest": ("saint-contest", "Saint-Contest"),
+                 "saint-lo": ("saint-lo", "Saint-Lô"), "lo": ("lo", "Lô")}
+    assert pick("CAEN", spellings) == (["caen"], [])
+    assert pick("lo", spellings) == (["lo"], [])  # whole first, though it begins a word of Saint-Lô
+    assert pick("saint-c", spellings) == (["saint-contest"], [])
+    assert pick("saint", spellings) == ([], ["saint-contest", "saint-lo"])
+    assert pick("contest", spellings) == (["saint-contest"], [])  # a word's beginning
+    assert pick("ontest", spellings) == ([], [])  # not inside a word
+    assert pick(" ", spellings) == ([], [])
+    assert closest("herouvile", ["Deauville", "Hérouville-Saint-Clair"]) == ["Hérouville-Saint-Clair"]
+
+
+def test_jobs_for_an_organisation_are_its_projects_jobs(run: Runner) -> None:
+    owned = rows_of(run("jobs", "--project", "eastman", "-f", "json"))
+    assert owned and owned == rows_of(run("jobs", "--project", "eastman-port-jerome", "-f", "json"))
+    assert rows_of(run("jobs", "--project", "Eastman-Port", "-f", "json")) == owned  # the rule of --town
+    several = run("jobs", "--project", "cryo")
+    assert several.exit_code == ExitCode.USAGE
+    assert "'cryo' could be cryopak, cryopak-second-site" in several.stderr
+    wrong = run("jobs", "--project", "herve-morin")
+    assert wrong.exit_code == ExitCode.USAGE and "herve-morin is a person" in wrong.stderr
+
+
 # Global options before or after the command ---------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -116,7 +116,8 @@ def _words(book) -> list[str]:  # type: ignore[no-untyped-def]
         values += [p.id, p.name, p.name.upper(), p.name.lower().replace("é", "e"), p.department or ""]
     for o in book.organisations[:200]:
         values += list(o.roles) + [o.name[:5], o.name.upper()[2:9], " ".join((o.description or "").split()[1:3])]
-    values += ["Herouville saint", "é", "sur-", "seine maritime", "del", "DÉLÉGATION", "no-such-thing", "", " "]
+    values += ["Herouville saint", "é", "sur-", "seine maritime", "del", "DÉLÉGATION", "no-such-thing", "", " ",
+               "saint clair", "saint", "herou", "jerome", "seine", "inv", "calv"]  # prefixes, word prefixes
     return values
 
 

@@ -771,19 +771,20 @@ def company_rows(
     in_places = ("(o.town IN (SELECT value FROM json_each(?)) OR (o.sites != '[]' AND EXISTS ("
                  "SELECT 1 FROM json_each(o.sites) AS s WHERE json_extract(s.value, '$[0]') "
                  "IN (SELECT value FROM json_each(?)))))")
+    from .text import pick  # the filters' one rule, as query.rows applies it
+
+    known = filter_vocabularies(conn, places) if (town, department, role) != (None, None, None) else {}
     if town is not None:
-        wanted = fold(town)
-        ids = [pid for pid, (name, _, _) in places.items() if wanted in (fold(pid), fold(name))]
+        ids = pick(town, known["town"])[0]
         where.append(in_places)
         params += [id_list(ids), id_list(ids)]
     if department is not None:
-        wanted = fold(department)
-        ids = [pid for pid, (_, dep, _) in places.items() if dep and fold(dep) == wanted]
+        departments = pick(department, known["department"])[0]
+        ids = [pid for pid, (_, dep, _) in places.items() if dep in departments]
         where.append(in_places)
         params += [id_list(ids), id_list(ids)]
     if role is not None:
-        wanted = fold(role)
-        values = [v for (v,) in conn.execute("SELECT DISTINCT value FROM organisations_roles") if fold(v) == wanted]
+        values = pick(role, known["role"])[0]
         where.append("o.id IN (SELECT organisation FROM organisations_roles"
                      " WHERE value IN (SELECT value FROM json_each(?)))")
         params.append(id_list(values))
@@ -907,13 +908,16 @@ def _company_order(
     return ", ".join([*terms, "o.rowid"])
 
 
-def filter_vocabularies(conn: sqlite3.Connection) -> dict[str, list[str]]:
-    """The towns, départements and roles a fact store knows (see ``query.rows.filter_vocabularies``)."""
-    towns = [name for (name,) in conn.execute("SELECT name FROM places WHERE kind = 'town' ORDER BY rowid")]
-    ids = [pid for (pid,) in conn.execute("SELECT id FROM places WHERE kind = 'town' ORDER BY rowid")]
-    departments = sorted({d for (d,) in conn.execute("SELECT DISTINCT department FROM places") if d})
+def filter_vocabularies(
+    conn: sqlite3.Connection, places: dict[str, tuple[str, str | None, str]] | None = None
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The places, départements and roles a fact store knows, each value's spellings by its key
+    (see ``query.rows.filter_vocabularies``); ``places``: :func:`_places`, when already read."""
+    places = _places(conn) if places is None else places
+    departments = sorted({dep for _, dep, _ in places.values() if dep})
     roles = sorted({r for (r,) in conn.execute("SELECT DISTINCT value FROM organisations_roles")})
-    return {"town": towns, "town_id": ids, "department": departments, "role": roles}
+    return {"town": {pid: (pid, name) for pid, (name, _, _) in places.items()},
+            "department": {d: (d,) for d in departments}, "role": {r: (r,) for r in roles}}
 
 
 def read_meta_value(conn: sqlite3.Connection, key: str) -> str | None:

@@ -54,14 +54,17 @@ def companies(
 ) -> Output:
     """Companies in the fact book, with town, département, country, sites, roles and sources.
 
-    Matching is case- and accent-insensitive. A --town, --department or --role that no company
-    has is said on stderr, with the closest known values; the answer is then empty (exit 0).
+    --town, --department and --role ignore case, accents and hyphens, and take a value's id or
+    name whole, else the beginning of one value only (Herouville), else the beginning of a word
+    of one value only (saint-clair). A value that names none, or several, is said on stderr with
+    the closest known values, or those it could mean; the answer is then empty (exit 0).
     """
     from ..query import rows as query
 
     rows = query.company_rows(book, town=town, department=department, role=role, search=search)
-    known = query.filter_vocabularies(book)
-    return Output(rows, messages=[] if rows else query.unknown_filter_values(known, town, department, role))
+    if rows:
+        return Output(rows)
+    return Output(rows, messages=query.unknown_filter_values(query.filter_vocabularies(book), town, department, role))
 
 
 def _job_footer(book: m.FactBook) -> Callable[[list[Row]], tuple[list[Row], list[str]]]:
@@ -99,7 +102,8 @@ def _total_lines(total: "query.Total") -> list[str]:
 def jobs(
     book: m.FactBook,
     project: Annotated[str | None, typer.Option(
-        help="Only the figures about this project (or organisation) id.", shell_complete=complete.project_ids)] = None,
+        help="Only the figures about this project, or about this organisation and its projects (id or name, "
+        "matched as --town is).", shell_complete=complete.project_ids)] = None,
     totals: Annotated[bool, typer.Option(
         "--totals", help="Add each project's total as a row (kind total; parts: the claims it adds), in every format."
     )] = False,
@@ -114,7 +118,7 @@ def jobs(
     from ..query import rows as query
 
     if project is not None:
-        project = resolve_id(book, project, ("project", "organisation"), "jobs --project")
+        project = resolve_id(book, project, ("project", "organisation"), "jobs --project", loose=True)
     return Output(query.job_rows(book, project), footer=_job_footer(book), totals=totals)
 
 
