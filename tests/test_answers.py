@@ -225,6 +225,45 @@ def test_a_global_option_after_the_command_still_applies(run: Runner, tmp_path: 
     assert tiny.exit_code == ExitCode.DATA_ERROR and "larger than" in tiny.stderr
 
 
+@pytest.mark.parametrize("listing", ["projects", "jobs", "timeline", "companies"])
+def test_as_of_works_before_the_command_as_after_it(run: Runner, listing: str) -> None:
+    after = run(listing, "--as-of", "2024-01", "-f", "json")
+    assert after.exit_code == 0, after.stderr
+    for before in (("--as-of", "2024-01", listing), ("--as-of=2024-01", listing),
+                   ("--no-color", "--as-of", "2024-01", "--no-cache", listing)):
+        result = run(*before, "-f", "json")
+        assert (result.exit_code, result.stdout, result.stderr) == (0, after.stdout, after.stderr)
+    assert rows_of(after) != rows_of(run(listing, "-f", "json")) or listing == "companies"
+
+
+def test_a_bad_as_of_date_is_the_same_error_before_and_after_the_command(run: Runner) -> None:
+    after = run("projects", "--as-of", "2024-13")
+    before = run("--as-of", "2024-13", "projects")
+    assert after.exit_code == before.exit_code == ExitCode.USAGE
+    assert before.stderr == after.stderr == "normandie: error: --as-of: '2024-13': month 13 is not 01 to 12\n"
+
+
+def test_as_of_before_a_command_that_has_none_is_refused(run: Runner) -> None:
+    result = run("--as-of", "2024", "fields")
+    assert result.exit_code == ExitCode.USAGE and "No such option: --as-of" in result.stderr
+
+
+def test_the_installed_command_takes_as_of_before_the_command() -> None:
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("normandie")
+    if not script.exists():
+        pytest.skip("needs the installed normandie script")
+
+    def tsv(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(script), *args, "-f", "tsv"], capture_output=True, text=True, timeout=60)
+
+    before, after = tsv("--as-of", "2024-01", "projects"), tsv("projects", "--as-of", "2024-01")
+    assert before.returncode == 0 and (before.stdout, before.stderr) == (after.stdout, after.stderr)
+    assert tsv("--as-of", "2024-13", "projects").stderr == tsv("projects", "--as-of", "2024-13").stderr != ""
+
+
 def test_an_option_value_that_looks_like_a_global_option_is_left_alone(run: Runner) -> None:
     result = run("search", "--kind", "organisation", "--", "--no-color")
     assert result.exit_code == 0, result.stderr
