@@ -103,7 +103,7 @@ def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run: Run
     assert find("2023-03-13/2023-03-19", "francebleu-preview")["kind"] == "disagreement+between-sources"
     money = next(r for r in rows if r["field"] == "investment (EUR)")
     veilleco = {"value": 860_000_000, "qualifier": "exact", "unit": "EUR", "scope": None, "as_of": "2022-09/2022-12",
-                "source": "veilleco", "quote": None, "note": "autumn 2022"}
+                "as_of_precision": "range", "source": "veilleco", "quote": None, "note": "autumn 2022"}
     assert money["kind"] == "revision" and veilleco in money["sides"]
     opening = next(r for r in rows if r["field"] == "opening")
     assert opening["kind"] == "revision" and any(side["value"] == "2030" for side in opening["sides"])
@@ -357,7 +357,8 @@ def test_sides_are_objects_in_json_and_yaml_and_text_elsewhere(run: Runner) -> N
     kingston = next(r for r in json.loads(run("discrepancies", "-f", "json").stdout)
                     if r["id"] == "destination-kingston-kingsport")
     assert kingston["sides"][0] == {"value": "Kingston", "qualifier": None, "unit": None, "scope": None,
-                                    "as_of": None, "source": "gazette", "quote": "New York et Kingston", "note": None}
+                                    "as_of": None, "as_of_precision": None, "source": "gazette",
+                                    "quote": "New York et Kingston", "note": None}
     table = run("conflicts", "--fields", "sides", "-f", "table", env={"COLUMNS": "2000"}).stdout
     assert "≈ EUR 850 M [cci-normandie, 30 Mar 2022]; ≤ EUR 850 M [afp-moongy, 30 Mar 2022]" in table
     assert "Kingston [gazette]; Kingsport [gazette]" in table
