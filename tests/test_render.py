@@ -128,3 +128,28 @@ def test_csv_and_tsv_write_an_unknown_date_as_an_empty_cell_and_people_read_unkn
     markdown = run("jobs", "--where", "as_of_precision=unknown", "--fields", "kind,as_of", "-f", "markdown").stdout
     assert markdown.splitlines()[2:] == ["| direct | unknown |", "| indirect | unknown |", "| construction | unknown |"]
     assert "unknown" in run("jobs", "--where", "as_of_precision=unknown", "-f", "table").stdout
+
+
+# A CSV a spreadsheet opens with accents intact --------------------------------------------------
+
+def test_csv_excel_is_the_csv_in_utf8_after_a_byte_order_mark() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("normandie")
+    if not script.exists():
+        pytest.skip("needs the installed normandie script")
+
+    def output(*args: str) -> bytes:
+        done = subprocess.run([str(script), "companies", "--role", "delegation", *args], capture_output=True,
+                              timeout=60, check=True)
+        return done.stdout
+
+    excel, plain = output("-f", "csv-excel"), output("-f", "csv")
+    assert excel[:3] == b"\xef\xbb\xbf" and not plain.startswith(b"\xef\xbb\xbf")
+    assert excel[3:] == plain  # the very same CSV: RFC 4180, CRLF line ends, formulas defused
+    assert "Hérouville-Saint-Clair".encode() in excel and excel.count(b"\r\n") == excel.count(b"\n") == 12
+    assert output("-f", "csv-excel", "--no-headers")[:3] == b"\xef\xbb\xbf"
+    rows = list(csv.reader(io.StringIO(excel.decode("utf-8-sig"), newline="")))
+    assert rows[0][0] == "id" and len(rows) == 12

@@ -550,6 +550,7 @@ FORMATS: tuple[Format, ...] = (
     Format("json", "a JSON list of objects"),
     Format("jsonl", "one JSON object per line"),
     Format("csv", "comma-separated values (RFC 4180)"),
+    Format("csv-excel", "csv that Excel opens with accents intact: UTF-8 with a byte-order mark"),
     Format("tsv", "tab-separated values (the default when piped)"),
     Format("yaml", "YAML"),
     Format("markdown", "a Markdown table"),

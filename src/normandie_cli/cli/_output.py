@@ -105,7 +105,7 @@ _COMMON: dict[str, Any] = {
         Annotated[bool | None, typer.Option(
             "--excel-safe/--no-excel-safe", show_default=False,
             help="Prefix ' to cells starting with = + - @ tab or CR, which a spreadsheet would run as formulas. "
-            "Default: on for csv, off for tsv; --no-excel-safe keeps csv exact.")],
+            "Default: on for csv and csv-excel, off for tsv; --no-excel-safe keeps csv exact.")],
         None,
     ),
 }

@@ -146,9 +146,9 @@ def render_rows(
     # Machine formats write each row as it comes (a fact store's rows stream out of SQLite).
     picked = ({name: row.get(name) for name in columns} for row in rows) if fmt != "table" else iter(())
     if fmt in NULL_UNKNOWN:
-        picked = unknown_dates_as_null(picked, listing, columns, nested=fmt not in ("csv", "tsv"))
+        picked = unknown_dates_as_null(picked, listing, columns, nested=fmt not in ("csv", "csv-excel", "tsv"))
     if formula_safe is None:
-        formula_safe = fmt == "csv"
+        formula_safe = fmt in ("csv", "csv-excel")
     safe = excel_safe if formula_safe else str  # on the whole cell, once lists and sides are flattened
     if fmt == "json":
         # One object per line inside the list: as readable as an indented list, and written by
@@ -164,9 +164,13 @@ def render_rows(
     elif fmt == "jsonl":
         for chunk in _chunks(picked):
             out.write("".join(to_json(item) + "\n" for item in chunk))
-    elif fmt == "csv":
+    elif fmt in ("csv", "csv-excel"):
         import csv
 
+        if fmt == "csv-excel":
+            # Excel reads a CSV file as the system's code page (Windows-1252 in France) unless it
+            # starts with UTF-8's byte-order mark: then "Hérouville" stays Hérouville.
+            out.write(UTF8_BOM)
         writer = csv.writer(out)  # RFC 4180: CRLF line ends, so a lone CR or LF in a value is quoted
         if headers:
             writer.writerow(columns)
@@ -207,7 +211,9 @@ def render_rows(
 #: The formats in which an unknown date is null (CSV and TSV: an empty cell), its precision field
 #: saying ``unknown``: a script comparing dates (``jq 'select(.as_of >= "2024")'``) never takes
 #: ``"unknown"`` for a date. A table and Markdown, read by people, write ``unknown``.
-NULL_UNKNOWN = ("json", "jsonl", "yaml", "csv", "tsv")
+NULL_UNKNOWN = ("json", "jsonl", "yaml", "csv", "csv-excel", "tsv")
+#: What ``--format csv-excel`` starts with: U+FEFF, written in UTF-8 as EF BB BF.
+UTF8_BOM = "\ufeff"
 
 
 def unknown_dates_as_null(rows: Iterable[Row], listing: Listing, columns: Sequence[str],
