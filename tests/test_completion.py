@@ -59,7 +59,7 @@ def test_fish_candidates_carry_a_help_text() -> None:
         ("normandie companies --department seine", ["Seine-Maritime"]),
         ("normandie companies --role del", ["delegation"]),
         ("normandie companies --fields id,na", ["id,name"]),
-        ("normandie jobs --sort as", ["as_of"]),
+        ("normandie jobs --sort as", ["as_of", "as_of_precision"]),
         ("normandie companies --where dep", ["department"]),
         ("normandie companies --format js", ["json", "jsonl"]),
         ("normandie figures --measure jobs-d", ["jobs-direct"]),

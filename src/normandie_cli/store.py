@@ -773,7 +773,8 @@ def company_rows(
                  "IN (SELECT value FROM json_each(?)))))")
     from .text import pick  # the filters' one rule, as query.rows applies it
 
-    known = filter_vocabularies(conn, places) if (town, department, role) != (None, None, None) else {}
+    known = filter_vocabularies(conn, places, roles=role is not None) if (town, department, role) != (
+        None, None, None) else {}
     if town is not None:
         ids = pick(town, known["town"])[0]
         where.append(in_places)
@@ -909,15 +910,16 @@ def _company_order(
 
 
 def filter_vocabularies(
-    conn: sqlite3.Connection, places: dict[str, tuple[str, str | None, str]] | None = None
+    conn: sqlite3.Connection, places: dict[str, tuple[str, str | None, str]] | None = None, roles: bool = True
 ) -> dict[str, dict[str, tuple[str, ...]]]:
     """The places, départements and roles a fact store knows, each value's spellings by its key
-    (see ``query.rows.filter_vocabularies``); ``places``: :func:`_places`, when already read."""
+    (see ``query.rows.filter_vocabularies``); ``places``: :func:`_places`, when already read;
+    ``roles=False``: no roles (they are read from an index as long as the register)."""
     places = _places(conn) if places is None else places
     departments = sorted({dep for _, dep, _ in places.values() if dep})
-    roles = sorted({r for (r,) in conn.execute("SELECT DISTINCT value FROM organisations_roles")})
+    found = conn.execute("SELECT DISTINCT value FROM organisations_roles") if roles else ()
     return {"town": {pid: (pid, name) for pid, (name, _, _) in places.items()},
-            "department": {d: (d,) for d in departments}, "role": {r: (r,) for r in roles}}
+            "department": {d: (d,) for d in departments}, "role": {r: (r,) for r in sorted({r for (r,) in found})}}
 
 
 def read_meta_value(conn: sqlite3.Connection, key: str) -> str | None:
