@@ -138,6 +138,66 @@ def test_a_known_value_says_nothing(run: Runner) -> None:
     assert run("companies", "--town", "rouen").stderr == ""
 
 
+# One matching rule for a filter and for what it says when it finds nothing ---------------------
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["store", "book"])
+@pytest.mark.parametrize(("option", "value", "found"), [
+    ("--town", "Herouville", "eldim"),  # the beginning of one name
+    ("--town", "HÉROUVILLE-SAINT-CLAIR", "eldim"),  # a whole name, any case and accents
+    ("--town", "saint clair", "eldim"),  # the beginning of a word of one name
+    ("--town", "herouville-saint-clair", "eldim"),  # an id
+    ("--department", "calva", "eldim"),
+    ("--role", "deleg", "eldim"),
+])
+def test_a_filter_takes_an_id_a_name_or_the_beginning_of_one(run: Runner, cache: list[str], option: str,
+                                                               value: str, found: str) -> None:
+    result = run(*cache, "companies", option, value, "--fields", "id", "-f", "tsv")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert found in result.stdout.split()
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["store", "book"])
+def test_a_misspelt_town_suggests_by_the_same_comparison(run: Runner, cache: list[str]) -> None:
+    result = run(*cache, "companies", "--town", "herouvile")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
+    assert "--town 'herouvile' matches no known value (did you mean Hérouville-Saint-Clair?)" in result.stderr
+    assert "Deauville?" not in result.stderr
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["store", "book"])
+def test_a_filter_that_could_mean_several_values_names_them(run: Runner, cache: list[str]) -> None:
+    result = run(*cache, "companies", "--town", "saint")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1  # the header alone
+    assert result.stderr == ("normandie: --town 'saint' could be Saint-Jean-de-Folleville, Saint-Contest: give more "
+                             "of the name, or the id\n")
+
+
+def test_the_rule_step_by_step() -> None:
+    from normandie_cli.text import closest, pick
+
+    spellings = {"caen": ("caen", "Caen"), "saint-contest": ("saint-contest", "Saint-Contest"),
+                 "saint-lo": ("saint-lo", "Saint-Lô"), "lo": ("lo", "Lô")}
+    assert pick("CAEN", spellings) == (["caen"], [])
+    assert pick("lo", spellings) == (["lo"], [])  # whole first, though it begins a word of Saint-Lô
+    assert pick("saint-c", spellings) == (["saint-contest"], [])
+    assert pick("saint", spellings) == ([], ["saint-contest", "saint-lo"])
+    assert pick("contest", spellings) == (["saint-contest"], [])  # a word's beginning
+    assert pick("ontest", spellings) == ([], [])  # not inside a word
+    assert pick(" ", spellings) == ([], [])
+    assert closest("herouvile", ["Deauville", "Hérouville-Saint-Clair"]) == ["Hérouville-Saint-Clair"]
+
+
+def test_jobs_for_an_organisation_are_its_projects_jobs(run: Runner) -> None:
+    owned = rows_of(run("jobs", "--project", "eastman", "-f", "json"))
+    assert owned and owned == rows_of(run("jobs", "--project", "eastman-port-jerome", "-f", "json"))
+    assert rows_of(run("jobs", "--project", "Eastman-Port", "-f", "json")) == owned  # the rule of --town
+    several = run("jobs", "--project", "cryo")
+    assert several.exit_code == ExitCode.USAGE
+    assert "'cryo' could be cryopak, cryopak-second-site" in several.stderr
+    wrong = run("jobs", "--project", "herve-morin")
+    assert wrong.exit_code == ExitCode.USAGE and "herve-morin is a person" in wrong.stderr
+
+
 # Global options before or after the command ---------------------------------------------------
 
 @pytest.mark.parametrize(
@@ -164,6 +224,45 @@ def test_a_global_option_after_the_command_still_applies(run: Runner, tmp_path: 
     assert result.exit_code == ExitCode.DATA_ERROR and "missing.yaml: no such file" in result.stderr
     tiny = run("companies", "--max-size", "10")
     assert tiny.exit_code == ExitCode.DATA_ERROR and "larger than" in tiny.stderr
+
+
+@pytest.mark.parametrize("listing", ["projects", "jobs", "timeline", "companies"])
+def test_as_of_works_before_the_command_as_after_it(run: Runner, listing: str) -> None:
+    after = run(listing, "--as-of", "2024-01", "-f", "json")
+    assert after.exit_code == 0, after.stderr
+    for before in (("--as-of", "2024-01", listing), ("--as-of=2024-01", listing),
+                   ("--no-color", "--as-of", "2024-01", "--no-cache", listing)):
+        result = run(*before, "-f", "json")
+        assert (result.exit_code, result.stdout, result.stderr) == (0, after.stdout, after.stderr)
+    assert rows_of(after) != rows_of(run(listing, "-f", "json")) or listing == "companies"
+
+
+def test_a_bad_as_of_date_is_the_same_error_before_and_after_the_command(run: Runner) -> None:
+    after = run("projects", "--as-of", "2024-13")
+    before = run("--as-of", "2024-13", "projects")
+    assert after.exit_code == before.exit_code == ExitCode.USAGE
+    assert before.stderr == after.stderr == "normandie: error: --as-of: '2024-13': month 13 is not 01 to 12\n"
+
+
+def test_as_of_before_a_command_that_has_none_is_refused(run: Runner) -> None:
+    result = run("--as-of", "2024", "fields")
+    assert result.exit_code == ExitCode.USAGE and "No such option: --as-of" in result.stderr
+
+
+def test_the_installed_command_takes_as_of_before_the_command() -> None:
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("normandie")
+    if not script.exists():
+        pytest.skip("needs the installed normandie script")
+
+    def tsv(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(script), *args, "-f", "tsv"], capture_output=True, text=True, timeout=60)
+
+    before, after = tsv("--as-of", "2024-01", "projects"), tsv("projects", "--as-of", "2024-01")
+    assert before.returncode == 0 and (before.stdout, before.stderr) == (after.stdout, after.stderr)
+    assert tsv("--as-of", "2024-13", "projects").stderr == tsv("projects", "--as-of", "2024-13").stderr != ""
 
 
 def test_an_option_value_that_looks_like_a_global_option_is_left_alone(run: Runner) -> None:

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason="needs the installed
 
 def test_bash_completes_project_ids_for_timeline() -> None:
     assert complete("bash", "normandie timeline ")[:2] == ["eastman-port-jerome", "cryopak-second-site"]
-    assert complete("bash", "normandie timeline cry") == ["cryopak-second-site"]
+    assert complete("bash", "normandie timeline cry") == ["cryopak-second-site", "cryopak"]  # the owner too
 
 
 def test_zsh_candidates_carry_a_help_text() -> None:
@@ -59,11 +59,22 @@ def test_fish_candidates_carry_a_help_text() -> None:
         ("normandie companies --department seine", ["Seine-Maritime"]),
         ("normandie companies --role del", ["delegation"]),
         ("normandie companies --fields id,na", ["id,name"]),
-        ("normandie jobs --sort as", ["as_of"]),
+        ("normandie jobs --sort as", ["as_of", "as_of_precision"]),
         ("normandie companies --where dep", ["department"]),
         ("normandie companies --format js", ["json", "jsonl"]),
         ("normandie figures --measure jobs-d", ["jobs-direct"]),
-        ("normandie show Eld", ["eldim", "eldim-employees-fb1", "Eldim"]),  # ids and names alike
+        ("normandie show Eld", ["eldim"]),  # an entity's id, never its name, no claim's id
+        ("normandie show eldim-", ["eldim-employees-fb1"]),  # only a claim can start so
+        ("normandie show eastman-", ["eastman-circular-solution-france", "eastman-port-jerome",
+                                     "eastman-pre-consultation", "eastman-consultation",
+                                     "eastman-consultation-closing-meeting", "eastman-public-inquiry"]),
+        ("normandie show Hervé", ["herve-morin"]),
+        ("normandie history Eld", ["eldim"]),
+        ("normandie history eldim-", []),  # history takes an entity
+        ("normandie timeline ea", ["eastman-port-jerome", "eastman-pre-consultation", "eastman-consultation",
+                                   "eastman-consultation-closing-meeting", "eastman-public-inquiry", "eastman",
+                                   "eastman-circular-solution-france"]),  # projects, events, organisations
+        ("normandie jobs --project cryo", ["cryopak-second-site", "cryopak"]),
         ("normandie companies --sort -na", ["-name"]),  # descending: field names, not option names
         ("normandie companies --sort id,-to", ["id,-town", "id,-town_id"]),
         ("normandie conflicts --fields ki", ["kind"]),
@@ -123,6 +134,69 @@ def test_a_tsv_run_with_a_warm_cache_imports_neither_rich_nor_yaml() -> None:
     assert result.stderr.strip() == "[]"
 
 
+def test_show_offers_entity_ids_first_and_ids_only() -> None:
+    candidates = complete("bash", "normandie show ea")
+    assert candidates[0] == "eastman" and all(c.startswith("eastman") for c in candidates)
+    assert all(c == c.lower() and " " not in c for c in complete("bash", "normandie show "))
+    assert not any(c.startswith("eastman-jobs") for c in candidates)  # claims wait until only they fit
+    assert "eastman-jobs-direct-gazette" in complete("bash", "normandie show eastman-j")
+
+
+def test_a_name_completes_to_its_id() -> None:
+    """A name is matched as typed; the id is what is offered (and inserted)."""
+    assert complete("bash", "normandie show Hérouville") == ["herouville-saint-clair"]
+    assert complete("bash", "normandie timeline Trade") == ["trade-mission-2023"]
+
+
+def typed_line(keys: str) -> str:
+    """The command line an interactive bash (readline, in a pseudo-terminal) holds after
+    ``keys`` and a Tab, with the completion script sourced."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 200, 0, 0))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("_NORMANDIE", "_TYPER", "COMP_"))}
+    env.update(PATH=f"{SCRIPT.parent}:{env['PATH']}", INPUTRC="/dev/null", PS1="$ ", TERM="dumb",
+               HISTFILE="/dev/null")
+    process = subprocess.Popen(["bash", "--norc", "--noprofile", "-i"], stdin=slave, stdout=slave, stderr=slave,
+                               env=env, close_fds=True, start_new_session=True)
+    os.close(slave)
+    # Tab, then Ctrl-A (start of line) and "echo @@ ": bash prints the line readline holds.
+    os.write(master, b"source <(normandie --show-completion bash)\n" + keys.encode() + b"\t\x01echo @@ \rexit\r")
+    out = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if select.select([master], [], [], 1)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: bash has exited
+                break
+            if not chunk:
+                break
+            out += chunk
+    os.close(master)
+    process.wait(timeout=10)
+    lines = [line for line in out.decode().replace("\r", "").splitlines() if line.startswith("@@ ")]
+    assert lines, out.decode()
+    return lines[-1].removeprefix("@@ ")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.parametrize(("keys", "line"), [
+    ("normandie show ea", "normandie show eastman"),  # the prefix every candidate shares
+    ("normandie show Eld", "normandie show eldim"),  # a name typed, the id inserted
+    ("normandie show eastman-po", "normandie show eastman-port-jerome"),
+    ("normandie companies --town herou", "normandie companies --town herouville-saint-clair"),
+])
+def test_a_tab_in_a_real_bash_inserts_the_shared_prefix(keys: str, line: str) -> None:
+    assert typed_line(keys) == line.strip()
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_real_bash_sources_the_script_and_completes(tmp_path: Path) -> None:
     script = f"""
@@ -149,7 +223,7 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
 def test_completion_follows_an_edited_file(tmp_path: Path) -> None:
     source = (Path(__file__).parent.parent / "data" / "facts.yaml").read_text(encoding="utf-8")
     path = write(tmp_path, source)
-    assert complete("bash", f"normandie --data {path} timeline cry") == ["cryopak-second-site"]
+    assert complete("bash", f"normandie --data {path} timeline cry")[0] == "cryopak-second-site"
     path.write_text(source.replace("id: cryopak-second-site", "id: cryopak-site-two"), encoding="utf-8")
     os.utime(path, ns=(1, 1))  # a new stamp, whatever the clock's resolution
-    assert complete("bash", f"normandie --data {path} timeline cry") == ["cryopak-site-two"]
+    assert complete("bash", f"normandie --data {path} timeline cry")[0] == "cryopak-site-two"

@@ -110,7 +110,8 @@ def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run: Run
     assert find("2023-03-13/2023-03-19", "francebleu-preview")["kind"] == "disagreement+between-sources"
     money = next(r for r in rows if r["field"] == "investment (EUR)")
     veilleco = {"value": 860_000_000, "qualifier": "exact", "unit": "EUR", "scope": None, "as_of": "2022-09/2022-12",
-                "source": "veilleco", "source_kind": "not-stated", "quote": None, "note": "autumn 2022"}
+                "as_of_precision": "range", "source": "veilleco", "source_kind": "not-stated", "quote": None,
+                "note": "autumn 2022"}
     assert money["kind"] == "revision" and veilleco in money["sides"]
     opening = next(r for r in rows if r["field"] == "opening")
     assert opening["kind"] == "revision" and any(side["value"] == "2030" for side in opening["sides"])
@@ -162,7 +163,7 @@ def test_as_of_never_returns_a_claim_that_could_be_later(day, precision, command
 
     from normandie_cli.cli import app
 
-    published = {s["id"]: parse_date(s["published"])
+    published = {s["id"]: parse_date(s["published"] or "unknown")  # null when unknown
                  for s in json.loads(CliRunner().invoke(app, ["sources", "-f", "json"]).stdout)}
     text = {"year": f"{day.year}", "month": f"{day.year}-{day.month:02d}", "day": day.isoformat()}[precision]
     args = [command, *(["eastman-port-jerome"] if command == "history" else []), "--as-of", text, "-f", "json"]
@@ -447,7 +448,8 @@ def test_sides_are_objects_in_json_and_yaml_and_text_elsewhere(run: Runner) -> N
     kingston = next(r for r in json.loads(run("discrepancies", "-f", "json").stdout)
                     if r["id"] == "destination-kingston-kingsport")
     assert kingston["sides"][0] == {"value": "Kingston", "qualifier": None, "unit": None, "scope": None,
-                                    "as_of": None, "source": "gazette", "source_kind": "not-stated",
+                                    "as_of": None, "as_of_precision": None, "source": "gazette",
+                                    "source_kind": "not-stated",
                                     "quote": "New York et Kingston", "note": None}
     table = run("conflicts", "--fields", "sides", "-f", "table", env={"COLUMNS": "2000"}).stdout
     assert "≈ EUR 850 M [cci-normandie, 30 Mar 2022]; ≤ EUR 850 M [afp-moongy, 30 Mar 2022]" in table
@@ -467,7 +469,7 @@ def test_conflicts_strict_still_exits_4_once_merged(run: Runner) -> None:
 
 def test_timeline_lists_a_qualified_date_where_it_means(run: Runner) -> None:
     rows = json.loads(run("timeline", "eastman-port-jerome", "-f", "json").stdout)
-    dated = [(r["date"], r["date_qualifier"]) for r in rows if r["date"] != "unknown"]
+    dated = [(r["date"], r["date_qualifier"]) for r in rows if r["date"] is not None]
     end_2022 = dated.index(("2022", "end-of"))
     # "end of 2022" after September 2022, before anything of 2023
     assert all(date < "2022-10" for date, _ in dated[:end_2022])
@@ -476,7 +478,7 @@ def test_timeline_lists_a_qualified_date_where_it_means(run: Runner) -> None:
                for date, _ in dated[end_2022:])
     assert dated.index(("2027", "early")) < dated.index(("2030", "before")) < dated.index(("2030", None))
     by_date = json.loads(run("timeline", "eastman-port-jerome", "--sort", "date", "-f", "json").stdout)
-    assert [(r["date"], r["date_qualifier"]) for r in by_date if r["date"] != "unknown"] == dated
+    assert [(r["date"], r["date_qualifier"]) for r in by_date if r["date"] is not None] == dated
 
 
 # Who says so ---------------------------------------------------------------------------------

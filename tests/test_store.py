@@ -116,7 +116,8 @@ def _words(book) -> list[str]:  # type: ignore[no-untyped-def]
         values += [p.id, p.name, p.name.upper(), p.name.lower().replace("é", "e"), p.department or ""]
     for o in book.organisations[:200]:
         values += list(o.roles) + [o.name[:5], o.name.upper()[2:9], " ".join((o.description or "").split()[1:3])]
-    values += ["Herouville saint", "é", "sur-", "seine maritime", "del", "DÉLÉGATION", "no-such-thing", "", " "]
+    values += ["Herouville saint", "é", "sur-", "seine maritime", "del", "DÉLÉGATION", "no-such-thing", "", " ",
+               "saint clair", "saint", "herou", "jerome", "seine", "inv", "calv"]  # prefixes, word prefixes
     return values
 
 
@@ -351,12 +352,13 @@ def completion_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
     """What tab completion offers, as (kind, value, help) in the order offered, told in Python
     from the book: the specification ``store.fill_completion`` builds in SQL."""
     lines: list[tuple[str, str, str]] = []
-    for kind, item in book.entities():
+    entities = book.entities()
+    for kind, item in entities:  # each id, under its kind (id:organisation, ...)
         label = getattr(item, "name", None) or getattr(item, "title", None) or item.id
-        lines.append(("id", item.id, f"{kind}: {label}"))
-    lines += [("id", org.name, f"organisation: {org.id}") for org in book.organisations]
-    lines += [("project", project.id, project.name) for project in book.projects]
-    lines += [("project", event.id, event.name) for event in book.events]
+        lines.append((f"id:{kind}", item.id, f"{kind}: {label}"))
+    for kind, item in entities:  # each named record's id again, matched by its name
+        if hasattr(item, "name"):
+            lines.append((f"id:{kind}", item.id, f"{kind}: {item.name or item.id}"))
     for place in book.places:
         if place.kind == "town":
             where = ", ".join(x for x in (place.department, place.region, place.country) if x)
@@ -387,13 +389,27 @@ def completion_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
     return [(kind, " ".join(str(value).split()), " ".join(str(help_text).split())) for kind, value, help_text in lines]
 
 
+def folded_spec(book: m.FactBook) -> list[str]:
+    """What each completion line is matched against, in the order of :func:`completion_lines`:
+    the folded value, or the folded name for an id offered for its name."""
+    texts = [line[1] for line in completion_lines(book)]
+    names = [item.name for _, item in book.entities() if hasattr(item, "name")]
+    start = len(book.entities())
+    texts[start:start + len(names)] = names
+    return [store.fold(" ".join(text.split())) for text in texts]
+
+
+def folded_texts(conn) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(f) for (f,) in conn.execute("SELECT folded FROM completion ORDER BY position")]
+
+
 def test_the_completion_table_holds_every_value_in_the_order_offered(books) -> None:  # type: ignore[no-untyped-def]
     for book, conn in books:
         table = [tuple(row) for row in conn.execute("SELECT kind, value, help FROM completion ORDER BY position")]
         assert table == completion_lines(book)
-        assert {kind for kind, _, _ in table} >= {"id", "town", "department", "role", "measure", "subject"}
-        folded = conn.execute("SELECT folded, value FROM completion").fetchall()
-        assert all(f == store.fold(v) for f, v in folded)
+        assert {kind for kind, _, _ in table} >= {"id:organisation", "id:figure", "town", "department", "role",
+                                                   "measure", "subject"}
+        assert folded_texts(conn) == folded_spec(book)
 
 
 _NAME_CHARACTERS = st.characters(blacklist_categories=("Cs", "Cc", "Cf")) | st.sampled_from(" \t\n\u00a0\u3000-'.")
@@ -417,7 +433,7 @@ def test_organisations_completion_lines_whatever_their_names(tmp_path: Path, nam
     try:
         table = [tuple(row) for row in conn.execute("SELECT kind, value, help FROM completion ORDER BY position")]
         assert table == completion_lines(book)
-        assert all(f == store.fold(v) for f, v in conn.execute("SELECT folded, value FROM completion"))
+        assert folded_texts(conn) == folded_spec(book)
     finally:
         conn.close()
 

@@ -7,12 +7,15 @@ from collections.abc import Iterable
 
 from . import model as m
 from .errors import UsageError
-from .text import fold, suggest
+from .text import closest, fold, pick, suggest
 
 
-def resolve_id(book: m.FactBook, wanted: str, kinds: Iterable[str], command: str) -> str:
+def resolve_id(book: m.FactBook, wanted: str, kinds: Iterable[str], command: str, loose: bool = False) -> str:
     """An id (or an organisation's name) of one of the given kinds, matched case- and
-    accent-insensitively. An id of another kind, or none, is a UsageError that says so."""
+    accent-insensitively. An id of another kind, or none, is a UsageError that says so.
+
+    ``loose``: else, by the filters' rule (``text.pick``), the one id or name of those kinds
+    that begins with it, or has a word that does; several are an error that names them."""
     kinds = tuple(kinds)
     candidates = [item.id for kind, item in book.entities() if kind in kinds]
     for cid in candidates:
@@ -23,8 +26,18 @@ def resolve_id(book: m.FactBook, wanted: str, kinds: Iterable[str], command: str
             if kind in kinds:
                 return item.id
             raise UsageError(f"{item.id} is {_article(kind)} {kind}; {command} takes {_either(kinds)}")
-    raise UsageError(f"unknown id {wanted!r}{suggest(wanted, candidates)}",
-                     f"hint: {command} takes {_either(kinds)}; `normandie search TEXT` finds ids")
+    hint = f"hint: {command} takes {_either(kinds)}; `normandie search TEXT` finds ids"
+    if not loose:
+        raise UsageError(f"unknown id {wanted!r}{suggest(wanted, candidates)}", hint)
+    named, could = pick(wanted, {item.id: (item.id, getattr(item, "name", "") or "")
+                                 for kind, item in book.entities() if kind in kinds})
+    if len(named) == 1:
+        return named[0]
+    if could:
+        raise UsageError(f"{command}: {wanted!r} could be {', '.join(could[:8])}{', ...' if len(could) > 8 else ''}: "
+                         "give more of it", hint)
+    close = closest(wanted, candidates)
+    raise UsageError(f"unknown id {wanted!r}" + (f" (did you mean {' or '.join(close)}?)" if close else ""), hint)
 
 
 def _article(word: str) -> str:

@@ -111,6 +111,17 @@ def as_of_field() -> Field:
     return Field("as_of", "date", "when the claim was made (the source's date unless stated)", date_of("as_of"))
 
 
+#: The name of a date field's precision companion (``as_of`` → ``as_of_precision``).
+PRECISION = "_precision"
+
+
+def precision_field(date: str) -> Field:
+    """The companion of a date field that can be unknown: its precision, so that the date can be
+    null in JSON, YAML, CSV and TSV when unknown (``query.rows.with_precisions`` fills it)."""
+    return Field(f"{date}{PRECISION}", "text", f"{date}'s precision: year, month, day, range, day-no-year, or "
+                 f"unknown ({date} then null in JSON, YAML, CSV, TSV); null with no {date}")
+
+
 # Listings ------------------------------------------------------------------------------
 
 COMPANIES = Listing(
@@ -145,6 +156,7 @@ JOBS = Listing(
         Field("planned", "bool", "true for a forecast or plan, false for jobs that exist"),
         Field("scope", "text", "what part it covers (e.g. first phase)", prose=True),
         as_of_field(),
+        precision_field("as_of"),
         source_field(),
         source_kind_field(),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
@@ -163,7 +175,8 @@ TIMELINE = Listing(
     (
         Field("date", "date", "the date at its own precision (YYYY, YYYY-MM, YYYY-MM-DD, A/B, --MM-DD)",
               lambda r: humanize.qualified_date(r["date_qualifier"], r["date"])),
-        Field("date_precision", "text", "year, month, day, range, day-no-year or unknown"),
+        Field("date_precision", "text", "year, month, day, range, day-no-year, or unknown (date is then null in "
+              "JSON, YAML, CSV and TSV)"),
         Field("date_qualifier", "text", "exact, about, by, before, early, end-of or after; during for a date "
               "derived from the event it is part of"),
         Field("status", "text", "happened or planned"),
@@ -172,6 +185,7 @@ TIMELINE = Listing(
               lambda r: f"{r['what']} ({r['scope']})" if r["scope"] else r["what"], prose=True),
         Field("scope", "text", "what part it covers", prose=True),
         as_of_field(),
+        precision_field("as_of"),
         source_field(),
         source_kind_field(),
         Field("id", "id", "the milestone's or event's id"),
@@ -195,7 +209,9 @@ PROJECTS = Listing(
               "later claim changes it only where the sources support a change (see `history`'s change)",
               lambda r: f"{r['status']} (since {humanize.date(r['status_since'])})" if r["status"] else ""),
         Field("status_as_of", "date", "when that status was last stated"),
+        precision_field("status_as_of"),
         Field("status_since", "date", "when the sources first stated it (the claim that changed it)"),
+        precision_field("status_since"),
         Field("status_source", "id", "who stated it"),
         source_kind_field("status_source_kind", "that source"),
         Field("investment", "number", "latest investment claim (by as-of date)",
@@ -204,19 +220,24 @@ PROJECTS = Listing(
         Field("investment_qualifier", "text", "its qualifier"),
         Field("investment_scope", "text", "what part it covers", prose=True),
         Field("investment_as_of", "date", "when it was stated"),
+        precision_field("investment_as_of"),
         Field("investment_source", "id", "who stated it"),
         source_kind_field("investment_source_kind", "that source"),
         Field("jobs_direct", "number", "latest direct-jobs claim", latest_claim_of("jobs_direct")),
         Field("jobs_direct_qualifier", "text", "its qualifier"),
         Field("jobs_direct_as_of", "date", "when it was stated"),
+        precision_field("jobs_direct_as_of"),
         Field("jobs_indirect", "number", "latest indirect-jobs claim", latest_claim_of("jobs_indirect")),
         Field("jobs_indirect_qualifier", "text", "its qualifier"),
         Field("jobs_indirect_as_of", "date", "when it was stated"),
+        precision_field("jobs_indirect_as_of"),
         Field("opening", "date", "latest claim of when it opens (commissioning, operational, delivery, phase I)",
               lambda r: humanize.qualified_date(r["opening_qualifier"], r["opening"])
               + (f" ({humanize.date(r['opening_as_of'])})" if r["opening"] else "")),
+        precision_field("opening"),
         Field("opening_qualifier", "text", "exact, about, by, before, early, ..."),
         Field("opening_as_of", "date", "when it was stated"),
+        precision_field("opening_as_of"),
         Field("opening_source", "id", "who stated it"),
         source_kind_field("opening_source_kind", "that source"),
         Field("claims", "number", "how many figures and milestones the book holds about it"),
@@ -238,8 +259,9 @@ SOURCES = Listing(
         Field("publisher", "text", "who published it", prose=True),
         Field("title", "text", "its own title, when known", prose=True),
         Field("description", "text", "what it is, in our words", prose=True),
-        Field("published", "date", "publication date at its precision, or unknown",
+        Field("published", "date", "publication date at its precision (unknown: see published_precision)",
               lambda r: humanize.date(r["published"]) + (" (inferred)" if r["published_inferred"] else "")),
+        precision_field("published"),
         Field("published_inferred", "bool", "true when the date is deduced, not printed on the page"),
         Field("published_note", "text", "why, when inferred or unknown", prose=True),
         Field("language", "text", "fr, en"),
@@ -270,8 +292,10 @@ FIGURES = Listing(
         Field("qualifier", "text", "exact, about, more-than, at-least or up-to"),
         Field("planned", "bool", "true for a plan, target or forecast"),
         Field("period", "date", "the time the number refers to", date_of("period")),
+        precision_field("period"),
         Field("scope", "text", "what part it covers", prose=True),
         as_of_field(),
+        precision_field("as_of"),
         source_field(),
         source_kind_field(),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
@@ -294,6 +318,7 @@ STATEMENTS = Listing(
         Field("topic", "text", "support, asset, superlative, ..."),
         Field("text", "text", "the fact, in our words", prose=True),
         as_of_field(),
+        precision_field("as_of"),
         source_field(),
         source_kind_field(),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
@@ -342,7 +367,8 @@ PLACES = Listing(
 
 #: The keys of each side of a conflict or discrepancy, in JSON and YAML (null when not known:
 #: a recorded side has a value, a source, perhaps a quote and a note).
-SIDE_KEYS: tuple[str, ...] = ("value", "qualifier", "unit", "scope", "as_of", "source", "source_kind", "quote",
+SIDE_KEYS: tuple[str, ...] = ("value", "qualifier", "unit", "scope", "as_of", "as_of_precision", "source",
+                               "source_kind", "quote",
                                "note")
 
 SIDES_FLAT = ("in CSV and TSV, each side as 'qualifier value unit (scope) [source, as_of]', "
@@ -432,6 +458,7 @@ SHOW = Listing(
         Field("status", "text", "planned or happened/actual, for claims"),
         Field("scope", "text", "what part a claim covers", prose=True),
         as_of_field(),
+        precision_field("as_of"),
         Field("source", "list", "the source(s)"),
         Field("source_kind", "list", "each of those sources' kind, in the same order (" + KIND_HELP + ")"),
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
@@ -465,7 +492,9 @@ HISTORY = Listing(
         Field("what", "text", "the milestone or measure as the source names it", prose=True),
         Field("planned", "bool", "true for a plan, target or forecast; false for what is or was"),
         Field("period", "date", "the time a figure refers to (capacity by 2028), when stated", date_of("period")),
+        precision_field("period"),
         as_of_field(),
+        precision_field("as_of"),
         Field("dated", "bool", "false when the claim's date is not known (listed last)"),
         Field("change", "text", "a change only where the sources support one: from the latest earlier claim of "
               "the same voice (the same source, or the same outlet) about the same measure, unit, scope, "
@@ -566,6 +595,7 @@ FORMATS: tuple[Format, ...] = (
     Format("json", "a JSON list of objects"),
     Format("jsonl", "one JSON object per line"),
     Format("csv", "comma-separated values (RFC 4180)"),
+    Format("csv-excel", "csv that Excel opens with accents intact: UTF-8 with a byte-order mark"),
     Format("tsv", "tab-separated values (the default when piped)"),
     Format("yaml", "YAML"),
     Format("markdown", "a Markdown table"),

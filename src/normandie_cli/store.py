@@ -30,7 +30,7 @@ from .dates import PartialDate, parse_date
 from .record import Record
 
 #: Bumped whenever the layout changes: a store of another schema is never read.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 HEADER = b"SQLite format 3\x00"
 #: The FTS5 tokenizer of the search index (the text it indexes is already folded).
 TOKENIZE = "unicode61 remove_diacritics 2"
@@ -249,12 +249,11 @@ def search_text(org: m.Organisation, place_names: dict[str, str]) -> str:
 _STAGED = "_organisations_completion"
 
 
-def _staged_lines(org: m.Organisation) -> tuple[str, str, str, str, str, str]:
-    """An organisation's two completion lines, as ``fill_completion`` makes the others."""
-    kind = _KIND["organisations"]
-    ident, name = _squash(org.id), _squash(org.name)
-    return (fold(ident), ident, _squash(f"{kind}: {org.name or org.id}"),
-            fold(name), name, _squash(f"{kind}: {org.id}"))
+def _staged_lines(org: m.Organisation) -> tuple[str, str, str, str]:
+    """An organisation's two completion lines, as ``fill_completion`` makes the others: its id,
+    and its name (matched as typed, offering the id)."""
+    ident = _squash(org.id)
+    return fold(ident), ident, _squash(f"{_KIND['organisations']}: {org.name or org.id}"), fold(_squash(org.name))
 
 
 class Writer:
@@ -279,8 +278,7 @@ class Writer:
         info = {"schema": str(SCHEMA_VERSION), "version": __version__, "shape": shape(), "fts": str(int(self.fts)),
                 **meta}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
-        conn.execute(f"CREATE TABLE {_STAGED} (id_folded TEXT, id_value TEXT, id_help TEXT,"
-                     " name_folded TEXT, name_value TEXT, name_help TEXT)")
+        conn.execute(f"CREATE TABLE {_STAGED} (id_folded TEXT, id_value TEXT, id_help TEXT, name_folded TEXT)")
         #: Each place's name by its id, for organisations' search text.
         self.place_names: dict[str, str] = {}
         self.search_stale = False
@@ -303,7 +301,7 @@ class Writer:
             if extra:
                 names = self.place_names
                 conn.executemany(insert, ([*encode(r), search_text(r, names)] for r in records))
-                conn.executemany(f"INSERT INTO {_STAGED} VALUES (?, ?, ?, ?, ?, ?)", map(_staged_lines, records))
+                conn.executemany(f"INSERT INTO {_STAGED} VALUES (?, ?, ?, ?)", map(_staged_lines, records))
             else:
                 conn.executemany(insert, map(encode, records))
             for statement, name in children:
@@ -417,38 +415,45 @@ def _place_label(name: str, department: str | None, region: str | None, country:
 
 def fill_completion(conn: sqlite3.Connection) -> None:
     """Every value tab completion offers, as (kind, value, help), in the order offered, from
-    the records already stored: ids and organisation names (``id``), projects and events
-    (``project``), towns, départements, roles, measures, topics, each entity's history fields
-    (``field:ID``) and the subjects of claims. Values and help are put on one line (each run of
-    white space one space); ``folded`` is the value as a typed prefix is matched against it."""
+    the records already stored: each record's id under ``id:KIND`` (``id:organisation``,
+    ``id:figure``, ...), then, under the same kind, each named record's id again, matched by its
+    name (``folded`` is the name's: a name is typed, its id inserted); towns, départements, roles,
+    measures, topics, each entity's history fields (``field:ID``) and the subjects of claims.
+    Values and help are put on one line (each run of white space one space); ``folded`` is the
+    text a typed prefix is matched against, folded."""
     conn.create_function("place_label", 4, _place_label, deterministic=True)
     conn.create_function("history_field", 1, m.history_field_of, deterministic=True)
-    # Each select gives (k: kind, v: value, h: help, o1, o2: the order within the kind), folded
-    # and squashed below; the organisations' lines (most of them by far: their ids, then their
-    # names) were worked out as they were written, and are copied as they are.
-    org_ids = f"SELECT 'id', id_folded, id_value, id_help FROM {_STAGED} ORDER BY rowid"
-    org_names = f"SELECT 'id', name_folded, name_value, name_help FROM {_STAGED} ORDER BY rowid"
+    # Each select gives (k: kind, v: value, h: help, f: the text matched, o1, o2: the order
+    # within the kind), folded and squashed below; the organisations' lines (most of them by far:
+    # their ids, then their names) were worked out as they were written, and are copied as they are.
+    org_kind = f"id:{_KIND['organisations']}"
+    org_ids = f"SELECT '{org_kind}', id_folded, id_value, id_help FROM {_STAGED} ORDER BY rowid"
+    org_names = f"SELECT '{org_kind}', name_folded, id_value, id_help FROM {_STAGED} ORDER BY rowid"
     selects: list[str] = []
+    named: list[str] = []
     for table, _, columns in TABLES:
         if table == "organisations":
             selects.append(org_ids)
+            named.append(org_names)
             continue
         names = {name for name, _, _ in columns}
         labels = [f"NULLIF({n}, '')" for n in ("name", "title") if n in names]
         label = f"COALESCE({', '.join(labels)}, id)" if labels else "id"
-        selects.append(f"SELECT 'id' AS k, id AS v, '{_KIND[table]}: ' || {label} AS h, rowid AS o1,"
-                       f" 0 AS o2 FROM {quote(table)}")
+        row = f"SELECT 'id:{_KIND[table]}' AS k, id AS v, '{_KIND[table]}: ' || {label} AS h"
+        selects.append(f"{row}, id AS f, rowid AS o1, 0 AS o2 FROM {quote(table)}")
+        if "name" in names:
+            named.append(f"{row}, name AS f, rowid AS o1, 0 AS o2 FROM {quote(table)}")
+    selects += named
     selects += [
-        org_names,
-        "SELECT 'project' AS k, id AS v, name AS h, rowid AS o1, 0 AS o2 FROM projects",
-        "SELECT 'project' AS k, id AS v, name AS h, rowid AS o1, 0 AS o2 FROM events",
-        "SELECT 'town' AS k, id AS v, place_label(name, department, region, country) AS h, rowid AS o1, 0 AS o2"
-        " FROM places WHERE kind = 'town'",
-        "SELECT DISTINCT 'department' AS k, department AS v, 'département' AS h, department AS o1, 0 AS o2"
-        " FROM places WHERE department IS NOT NULL AND department != ''",
-        "SELECT DISTINCT 'role' AS k, value AS v, 'role' AS h, value AS o1, 0 AS o2 FROM organisations_roles",
-        "SELECT DISTINCT 'measure' AS k, measure AS v, 'measure' AS h, measure AS o1, 0 AS o2 FROM figures",
-        "SELECT DISTINCT 'topic' AS k, topic AS v, 'topic' AS h, topic AS o1, 0 AS o2 FROM statements",
+        "SELECT 'town' AS k, id AS v, place_label(name, department, region, country) AS h, id AS f, rowid AS o1,"
+        " 0 AS o2 FROM places WHERE kind = 'town'",
+        "SELECT DISTINCT 'department' AS k, department AS v, 'département' AS h, department AS f,"
+        " department AS o1, 0 AS o2 FROM places WHERE department IS NOT NULL AND department != ''",
+        "SELECT DISTINCT 'role' AS k, value AS v, 'role' AS h, value AS f, value AS o1, 0 AS o2"
+        " FROM organisations_roles",
+        "SELECT DISTINCT 'measure' AS k, measure AS v, 'measure' AS h, measure AS f, measure AS o1, 0 AS o2"
+        " FROM figures",
+        "SELECT DISTINCT 'topic' AS k, topic AS v, 'topic' AS h, topic AS f, topic AS o1, 0 AS o2 FROM statements",
     ]
     # Each entity's history fields (figures' measures, milestones' fields, events' dates and
     # status, projects' status): the entities in the order first met, each one's fields in the
@@ -463,17 +468,18 @@ def fill_completion(conn: sqlite3.Connection) -> None:
         conn.execute(f"INSERT INTO _fields (subject, name) {select}")
     selects.append(
         "SELECT 'field:' || f.subject AS k, f.name AS v, 'a field of ' || f.subject || '''s history' AS h,"
-        " s.first AS o1, f.first AS o2"
+        " f.name AS f, s.first AS o1, f.first AS o2"
         " FROM (SELECT subject, name, min(seq) AS first FROM _fields GROUP BY subject, name) AS f"
         " JOIN (SELECT subject, min(seq) AS first FROM _fields GROUP BY subject) AS s ON s.subject = f.subject")
     # The subjects of claims, in the order first met, each with its entity's name.
     conn.execute("CREATE TEMP TABLE _subjects (seq INTEGER PRIMARY KEY, subject TEXT)")
     for table in ("figures", "milestones", "statements"):
         conn.execute(f"INSERT INTO _subjects (subject) SELECT subject FROM {table} ORDER BY rowid")
-    named = [table for table, _, columns in TABLES if "name" in {name for name, _, _ in columns}]
-    name_of = ", ".join(f"(SELECT NULLIF(name, '') FROM {quote(t)} WHERE id = s.subject)" for t in named)
-    selects.append(f"SELECT 'subject' AS k, s.subject AS v, COALESCE({name_of}, s.subject) AS h, s.first AS o1,"
-                   " 0 AS o2 FROM (SELECT subject, min(seq) AS first FROM _subjects GROUP BY subject) AS s")
+    with_name = [table for table, _, columns in TABLES if "name" in {name for name, _, _ in columns}]
+    name_of = ", ".join(f"(SELECT NULLIF(name, '') FROM {quote(t)} WHERE id = s.subject)" for t in with_name)
+    selects.append(f"SELECT 'subject' AS k, s.subject AS v, COALESCE({name_of}, s.subject) AS h, s.subject AS f,"
+                   " s.first AS o1, 0 AS o2 FROM (SELECT subject, min(seq) AS first FROM _subjects GROUP BY subject)"
+                   " AS s")
     # Folded and squashed here rather than by SQL functions: a call from SQLite into Python
     # costs more than the fold itself (1.7 s against 1.1 s for 100,000 companies).
     insert = "INSERT INTO completion (kind, folded, value, help) VALUES (?, ?, ?, ?)"
@@ -481,10 +487,10 @@ def fill_completion(conn: sqlite3.Connection) -> None:
         if select in (org_ids, org_names):
             conn.execute(f"INSERT INTO completion (kind, folded, value, help) {select}")
             continue
-        cursor = conn.execute(f"SELECT k, v, h FROM ({select}) ORDER BY o1, o2")
+        cursor = conn.execute(f"SELECT k, v, h, f FROM ({select}) ORDER BY o1, o2")
         while rows := cursor.fetchmany(1000):
-            conn.executemany(insert, [(kind, fold(value), value, _squash(help_))
-                                      for kind, value, help_ in ((k, _squash(v), h) for k, v, h in rows)])
+            conn.executemany(insert, [(kind, fold(_squash(matched)), _squash(value), _squash(help_))
+                                      for kind, value, help_, matched in rows])
     conn.execute("DROP TABLE _fields")
     conn.execute("DROP TABLE _subjects")
     conn.execute(f"DROP TABLE {_STAGED}")
@@ -492,19 +498,25 @@ def fill_completion(conn: sqlite3.Connection) -> None:
 
 
 def complete(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple[str, str]]:
-    """The (value, help) pairs of one kind whose folded value starts with the folded
+    """The (value, help) pairs of one kind whose folded text starts with the folded
     ``incomplete``, in the order offered: a range on the ``completion_prefix`` index. (The
     caller keeps those that match what was typed; this only narrows.)"""
+    return [(value, help_text) for value, help_text, _ in complete_rows(conn, kind, incomplete)]
 
+
+def complete_rows(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple[str, str, str]]:
+    """:func:`complete`'s rows with the folded text each one matched: the value's own or, for
+    an id offered for a name, the name's."""
     prefix = fold(incomplete)
     if not prefix:
-        cursor = conn.execute("SELECT value, help FROM completion WHERE kind = ? ORDER BY position", (kind,))
+        cursor = conn.execute("SELECT value, help, folded FROM completion WHERE kind = ? ORDER BY position", (kind,))
     else:
         cursor = conn.execute(
-            "SELECT value, help FROM completion WHERE kind = ? AND folded >= ? AND folded < ? ORDER BY position",
+            "SELECT value, help, folded FROM completion WHERE kind = ? AND folded >= ? AND folded < ?"
+            " ORDER BY position",
             (kind, prefix, prefix + "\U0010ffff"),
         )
-    return [(str(value), str(help_text)) for value, help_text in cursor]
+    return [(str(value), str(help_text), str(folded)) for value, help_text, folded in cursor]
 
 
 def write_database(path: Path, book: m.FactBook, meta: dict[str, str]) -> None:
@@ -759,19 +771,21 @@ def company_rows(
     in_places = ("(o.town IN (SELECT value FROM json_each(?)) OR (o.sites != '[]' AND EXISTS ("
                  "SELECT 1 FROM json_each(o.sites) AS s WHERE json_extract(s.value, '$[0]') "
                  "IN (SELECT value FROM json_each(?)))))")
+    from .text import pick  # the filters' one rule, as query.rows applies it
+
+    known = filter_vocabularies(conn, places, roles=role is not None) if (town, department, role) != (
+        None, None, None) else {}
     if town is not None:
-        wanted = fold(town)
-        ids = [pid for pid, (name, _, _) in places.items() if wanted in (fold(pid), fold(name))]
+        ids = pick(town, known["town"])[0]
         where.append(in_places)
         params += [id_list(ids), id_list(ids)]
     if department is not None:
-        wanted = fold(department)
-        ids = [pid for pid, (_, dep, _) in places.items() if dep and fold(dep) == wanted]
+        departments = pick(department, known["department"])[0]
+        ids = [pid for pid, (_, dep, _) in places.items() if dep in departments]
         where.append(in_places)
         params += [id_list(ids), id_list(ids)]
     if role is not None:
-        wanted = fold(role)
-        values = [v for (v,) in conn.execute("SELECT DISTINCT value FROM organisations_roles") if fold(v) == wanted]
+        values = pick(role, known["role"])[0]
         where.append("o.id IN (SELECT organisation FROM organisations_roles"
                      " WHERE value IN (SELECT value FROM json_each(?)))")
         params.append(id_list(values))
@@ -895,13 +909,17 @@ def _company_order(
     return ", ".join([*terms, "o.rowid"])
 
 
-def filter_vocabularies(conn: sqlite3.Connection) -> dict[str, list[str]]:
-    """The towns, départements and roles a fact store knows (see ``query.rows.filter_vocabularies``)."""
-    towns = [name for (name,) in conn.execute("SELECT name FROM places WHERE kind = 'town' ORDER BY rowid")]
-    ids = [pid for (pid,) in conn.execute("SELECT id FROM places WHERE kind = 'town' ORDER BY rowid")]
-    departments = sorted({d for (d,) in conn.execute("SELECT DISTINCT department FROM places") if d})
-    roles = sorted({r for (r,) in conn.execute("SELECT DISTINCT value FROM organisations_roles")})
-    return {"town": towns, "town_id": ids, "department": departments, "role": roles}
+def filter_vocabularies(
+    conn: sqlite3.Connection, places: dict[str, tuple[str, str | None, str]] | None = None, roles: bool = True
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The places, départements and roles a fact store knows, each value's spellings by its key
+    (see ``query.rows.filter_vocabularies``); ``places``: :func:`_places`, when already read;
+    ``roles=False``: no roles (they are read from an index as long as the register)."""
+    places = _places(conn) if places is None else places
+    departments = sorted({dep for _, dep, _ in places.values() if dep})
+    found = conn.execute("SELECT DISTINCT value FROM organisations_roles") if roles else ()
+    return {"town": {pid: (pid, name) for pid, (name, _, _) in places.items()},
+            "department": {d: (d,) for d in departments}, "role": {r: (r,) for r in sorted({r for (r,) in found})}}
 
 
 def read_meta_value(conn: sqlite3.Connection, key: str) -> str | None:

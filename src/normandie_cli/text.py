@@ -1,10 +1,11 @@
-"""Text as people type it: folding (case, accents, hyphens), suggestions and match spans.
+"""Text as people type it: folding (case, accents, hyphens), the filters' matching rule,
+suggestions and match spans.
 Standard library only."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 #: What separates words when folding (compiled on first use).
 SEPARATORS = r"[\s\-_'’.]+"
@@ -28,6 +29,54 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     close = [c for c in choices if folded and folded in fold(c)][:3]
     close = close or difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def pick(wanted: str, spellings: Mapping[str, Sequence[str]]) -> tuple[list[str], list[str]]:
+    """The filters' one matching rule (``--town``, ``--department``, ``--role``, ``--project``):
+    which keys ``wanted`` names, given each key's spellings (an id, a name), compared folded
+    (case, accents, hyphens and other separators ignored):
+
+    1. every key with a spelling equal to it;
+    2. else the one key with a spelling that starts with it (``Herouville``);
+    3. else the one key with a spelling in which a word starts with it (``saint clair``).
+
+    Returns (the keys named, the keys it could mean): several keys at step 2 or 3 name none
+    and are returned as what it could mean; nothing found returns two empty lists. An empty
+    ``wanted`` names nothing."""
+    target = fold(wanted)
+    if not target:
+        return [], []
+    folded = {key: [fold(s) for s in spelled if s] for key, spelled in spellings.items()}
+    exact = [key for key, texts in folded.items() if target in texts]
+    if exact:
+        return exact, []
+    for found in ([key for key, texts in folded.items() if any(t.startswith(target) for t in texts)],
+                  [key for key, texts in folded.items() if any(f" {target}" in t for t in texts)]):
+        if len(found) == 1:
+            return found, []
+        if found:
+            return [], found
+    return [], []
+
+
+def closest(wanted: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    """The choices ``wanted`` is most likely a misspelling of, closest first, compared folded as
+    :func:`pick` does: each choice whole, and its beginnings about as long as ``wanted``, so that
+    ``herouvile`` is close to ``Hérouville-Saint-Clair`` (not to ``Deauville``)."""
+    import difflib
+
+    target = fold(wanted)
+    if not target:
+        return []
+    scored = []
+    for index, choice in enumerate(dict.fromkeys(choices)):
+        text = fold(choice)
+        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
+        pieces = [text] + [text[i:i + n] for i in starts for n in (len(target) - 1, len(target), len(target) + 1)]
+        score = max(difflib.SequenceMatcher(None, target, piece).ratio() for piece in pieces if piece)
+        if score >= 0.75:
+            scored.append((-score, index, choice))
+    return [choice for _, _, choice in sorted(scored)[:limit]]
 
 
 def match_spans(text: str, needle: str) -> list[tuple[int, int]]:

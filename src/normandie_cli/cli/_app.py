@@ -40,7 +40,7 @@ def usage_error(message: str, hint: str | None = None) -> None:
 
 class _Group(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, hoist_global_options(args, self.params))
+        return super().parse_args(ctx, hoist_global_options(lower_command_options(args, self.params), self.params))
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
@@ -83,6 +83,40 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("normandie: interrupted", err=True)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+
+
+#: Options of the listing commands that may also come before the command, as a global option
+#: does (``normandie --as-of 2024-01 projects``): they are moved after it. Each takes a value.
+BEFORE_THE_COMMAND = ("--as-of",)
+
+
+def lower_command_options(args: list[str], params: list[Any]) -> list[str]:
+    """``BEFORE_THE_COMMAND`` options given before the command moved after it (``normandie
+    --as-of 2024-01 projects`` as ``normandie projects --as-of 2024-01``), so that they are
+    read, checked and reported by the command as when given there. A command that has no such
+    option says so."""
+    valued = {opt for p in params if not getattr(p, "is_flag", False) and not p.is_eager for opt in p.opts}
+    kept: list[str] = []
+    moved: list[str] = []
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--" or not word.startswith("-"):
+            break
+        if word in BEFORE_THE_COMMAND and index + 1 < len(args):
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        if word.split("=", 1)[0] in BEFORE_THE_COMMAND and "=" in word:
+            moved.append(word)
+        else:
+            taken = 2 if word in valued else 1
+            kept += args[index : index + taken]
+            index += taken - 1
+        index += 1
+    if not moved or index >= len(args) or args[index] == "--":
+        return args
+    return kept + [args[index]] + moved + args[index + 1 :]
 
 
 def hoist_global_options(args: list[str], params: list[Any]) -> list[str]:

@@ -3,23 +3,27 @@ bundled one).
 
 Every callback returns ``(value, help)`` pairs whose value starts with what was typed, matched
 case- and accent-insensitively ("herou" and "HÉROU" both complete to Hérouville-Saint-Clair's
-id, keeping what was typed). A callback never raises and prints nothing: on a file that cannot
-be read it completes nothing.
+id). An id is always offered as an id, never as a name, so that bash can insert the prefix the
+candidates share (``show ea<Tab>`` inserts ``eastman``): the ids of entities first, else the ids
+of entities whose name starts with the word, else (``show``) the ids of claims. A callback never
+raises and prints nothing: on a file that cannot be read it completes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 Candidates = list[tuple[str, str]]
+T = TypeVar("T")
 
 
-def _values(ctx: Any, wanted: str, incomplete: str) -> Iterable[tuple[str, str]]:
-    """The candidates of one kind for the data file in use, by a prefix query on the fact
-    store's indexed ``completion`` table (no YAML, no JSON, no book: every Tab press pays for
-    this). The first press on a new or edited file parses it and leaves the store. Without a
-    store (``--no-cache``), from the book. ``--max-size`` and ``NORMANDIE_MAX_SIZE`` are honoured."""
+def _values(ctx: Any, query: Callable[[Any], T]) -> T:
+    """``query`` (given a connection) run on the fact store of the data file in use: prefix
+    queries on its indexed ``completion`` table (no YAML, no JSON, no book: every Tab press pays
+    for this). The first press on a new or edited file parses it and leaves the store. Without
+    a store (``--no-cache``), on the book's store in memory. ``--max-size`` and
+    ``NORMANDIE_MAX_SIZE`` are honoured."""
     import os
 
     from .. import store
@@ -32,30 +36,35 @@ def _values(ctx: Any, wanted: str, incomplete: str) -> Iterable[tuple[str, str]]
     size = params.get("max_size") or os.environ.get("NORMANDIE_MAX_SIZE") or None
     max_size = parse_size(size) if isinstance(size, str) else DEFAULT_MAX_SIZE
     conn, book = open_store(file, use_cache=use_cache, max_size=max_size)
-    if conn is not None:
-        try:
-            return store.complete(conn, wanted, incomplete)
-        finally:
-            conn.close()
-    if book is None:
-        book = load_facts(file, use_cache=False, max_size=max_size)
-    conn = store.memory_store(book)  # no parse cache: the same completion table, in memory
+    if conn is None:
+        if book is None:
+            book = load_facts(file, use_cache=False, max_size=max_size)
+        conn = store.memory_store(book)  # no parse cache: the same completion table, in memory
     try:
-        return store.complete(conn, wanted, incomplete)
+        return query(conn)
     finally:
         conn.close()
+
+
+def _loose(text: str) -> str:
+    """``text`` folded (case, accents, separators), keeping one trailing space when it ends
+    with a separator: ``eastman-`` is a prefix of ``eastman-port-jerome``, not of ``eastman``."""
+    import re
+
+    from ..text import SEPARATORS, fold
+
+    folded = fold(text)
+    return folded + " " if folded and re.search(f"{SEPARATORS}$", text) else folded
 
 
 def _prefixed(incomplete: str, value: str) -> str | None:
     """``value`` (the data's own spelling) when it starts with what was typed, matched loosely
     (case, accents, hyphens); else ``None``."""
-    from ..text import fold
-
     if value.startswith(incomplete):
         return value
-    target = fold(incomplete)
+    target = _loose(incomplete)
     for end in range(len(value) + 1):
-        folded = fold(value[:end])
+        folded = _loose(value[:end])
         if folded == target:
             return value
         if len(folded) > len(target) + 1:
@@ -76,6 +85,7 @@ class Candidate:
 
 
 def _offer(incomplete: str, pairs: Iterable[tuple[str, str]]) -> Candidates:
+    """The pairs whose value starts with what was typed (see :func:`_prefixed`), each value once."""
     out: Candidates = []
     seen: set[str] = set()
     for value, help_text in pairs:
@@ -86,8 +96,11 @@ def _offer(incomplete: str, pairs: Iterable[tuple[str, str]]) -> Candidates:
     return out
 
 
-def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[[Any, Any, str], list[Any]]:
-    """A ``shell_complete`` hook (ctx, param, incomplete) from a builder of (value, help) pairs."""
+def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]],
+            matched: bool = False) -> Callable[[Any, Any, str], list[Any]]:
+    """A ``shell_complete`` hook (ctx, param, incomplete) from a builder of (value, help) pairs;
+    ``matched``: the builder keeps only what matches (else the values that start with what
+    was typed are kept)."""
 
     def complete(ctx: Any, param: Any, incomplete: str) -> list[Any]:  # Candidate, read as Click's CompletionItem
         import os
@@ -95,7 +108,9 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]]) -> Callable[
         if os.environ.get("_NORMANDIE_COMPLETE_DESCENDING"):  # --sort -FIELD: see run.unhide_descending_sort
             incomplete = "-" + incomplete
         try:
-            return [Candidate(value, help_text) for value, help_text in _offer(incomplete, build(ctx, incomplete))]
+            pairs = build(ctx, incomplete)
+            kept = pairs if matched else _offer(incomplete, pairs)
+            return [Candidate(value, help_text) for value, help_text in kept]
         except Exception:  # a completion must never break the user's shell
             return []
 
@@ -107,14 +122,57 @@ def from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
     """A callback offering the data file's values of one kind (see ``store.fill_completion``)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-        return _values(ctx, kind, incomplete)
+        from .. import store
+
+        return _values(ctx, lambda conn: store.complete(conn, kind, incomplete))
 
     build.__name__ = f"complete_{kind}"
     return _safely(build)
 
 
-entity_ids = from_data("id")  # every id in the book, and organisation names (show, history)
-project_ids = from_data("project")  # projects and events (timeline, --project)
+def matching_ids(rows: Sequence[tuple[str, str, str]], incomplete: str,
+                 claims: Callable[[], Iterable[tuple[str, str]]] = tuple) -> Candidates:
+    """The ids to offer for a word, in id form only, so that bash can insert what they share:
+    the ids of ``rows`` (an entity's id, or its id again with its folded name) that start with
+    the word; else those whose name does; else the ids ``claims`` gives that start with it (a
+    claim's id is offered only when the word can be nothing else)."""
+    by_id = _offer(incomplete, [(value, help_text) for value, help_text, _ in rows])
+    if by_id:
+        return by_id
+    typed = _loose(incomplete)
+    by_name = dict((value, help_text) for value, help_text, folded in rows if folded.startswith(typed))
+    if by_name:
+        return list(by_name.items())
+    return _offer(incomplete, claims())
+
+
+def ids_of(*kinds: str, claims: tuple[str, ...] = ()) -> Callable[[Any, Any, str], list[Any]]:
+    """A callback offering the ids of records of these kinds (``organisation``, ``project``,
+    ...), in this order; the ids of ``claims`` kinds only when no id of ``kinds`` (nor name)
+    starts with the word (see :func:`matching_ids`)."""
+
+    def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
+        from .. import store
+
+        def query(conn: Any) -> Candidates:
+            rows = [row for kind in kinds for row in store.complete_rows(conn, f"id:{kind}", incomplete)]
+            return matching_ids(rows, incomplete, lambda: [
+                pair for kind in claims for pair in store.complete(conn, f"id:{kind}", incomplete)])
+
+        return _values(ctx, query)
+
+    build.__name__ = f"complete_{'_'.join(kinds)}"
+    return _safely(build, matched=True)
+
+
+#: The kinds of records that are entities, in the order offered; claims are about them.
+ENTITY_KINDS = ("organisation", "project", "event", "person", "place", "source")
+CLAIM_KINDS = ("figure", "milestone", "statement", "discrepancy")
+
+entity_ids = ids_of(*ENTITY_KINDS, claims=CLAIM_KINDS)  # show: an entity, else a claim
+history_ids = ids_of(*ENTITY_KINDS)  # history: an entity's claims over time
+timeline_ids = ids_of("project", "event", "organisation")  # what timeline takes
+project_ids = ids_of("project", "organisation")  # jobs --project
 towns = from_data("town")
 departments = from_data("department")
 roles = from_data("role")
@@ -127,7 +185,11 @@ subjects = from_data("subject")
 def history_fields(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
     """``history ID <Tab>``: the fields of that entity's history."""
     entity = (ctx.params or {}).get("entity")
-    return _values(ctx, f"field:{entity}", incomplete) if entity else ()
+    if not entity:
+        return ()
+    from .. import store
+
+    return _values(ctx, lambda conn: store.complete(conn, f"field:{entity}", incomplete))
 
 
 @_safely

@@ -18,7 +18,7 @@ import typer
 
 from .. import model as m
 from ..errors import UsageError
-from ..query.shape import parse_field_list, shape_rows
+from ..query.shape import parse_field_list, shape_rows, with_precisions
 from ..registry import Listing, Row, formats_for
 from . import _complete
 from ._state import State
@@ -106,7 +106,7 @@ _COMMON: dict[str, Any] = {
         Annotated[bool | None, typer.Option(
             "--excel-safe/--no-excel-safe", show_default=False,
             help="Prefix ' to cells starting with = + - @ tab or CR, which a spreadsheet would run as formulas. "
-            "Default: on for csv, off for tsv; --no-excel-safe keeps csv exact.")],
+            "Default: on for csv and csv-excel, off for tsv; --no-excel-safe keeps csv exact.")],
         None,
     ),
 }
@@ -339,6 +339,7 @@ def emit(
     if query is not None and requested not in (None, "json"):
         raise UsageError(f"--query prints JSON; it cannot be combined with --format {requested}")
     fmt = "json" if query is not None else choose_format(requested, out)
+    rows = with_precisions(rows, listing)
     if facet is not None:
         from ..query.facets import facet_listing, facet_rows, parse_facet
         from ..query.where import filter_rows
@@ -353,6 +354,7 @@ def emit(
     if footer is not None:
         shaped = list(shaped)
         extra, footer_notes = footer(shaped)
+        extra = list(with_precisions(extra, listing))
         notes = [*notes, *footer_notes]
         if totals:
             shaped = [*shaped, *extra]
@@ -371,7 +373,7 @@ def emit(
 
     with paged(state.no_pager):
         if query is not None:
-            render_query(list(shaped), columns, query)
+            render_query(list(shaped), columns, query, listing)
         else:
             render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
                         notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide,

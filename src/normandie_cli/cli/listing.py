@@ -54,14 +54,17 @@ def companies(
 ) -> Output:
     """Companies in the fact book, with town, département, country, sites, roles and sources.
 
-    Matching is case- and accent-insensitive. A --town, --department or --role that no company
-    has is said on stderr, with the closest known values; the answer is then empty (exit 0).
+    --town, --department and --role ignore case, accents and hyphens, and take a value's id or
+    name whole, else the beginning of one value only (Herouville), else the beginning of a word
+    of one value only (saint-clair). A value that names none, or several, is said on stderr with
+    the closest known values, or those it could mean; the answer is then empty (exit 0).
     """
     from ..query import rows as query
 
     rows = query.company_rows(book, town=town, department=department, role=role, search=search)
-    known = query.filter_vocabularies(book)
-    return Output(rows, messages=[] if rows else query.unknown_filter_values(known, town, department, role))
+    if rows:
+        return Output(rows)
+    return Output(rows, messages=query.unknown_filter_values(query.filter_vocabularies(book), town, department, role))
 
 
 def _job_footer(book: m.FactBook) -> Callable[[list[Row]], tuple[list[Row], list[str]]]:
@@ -110,7 +113,8 @@ def _total_lines(total: "query.Total", construction: "list[m.Figure]") -> list[s
 def jobs(
     book: m.FactBook,
     project: Annotated[str | None, typer.Option(
-        help="Only the figures about this project (or organisation) id.", shell_complete=complete.project_ids)] = None,
+        help="Only the figures about this project, or about this organisation and its projects (id or name, "
+        "matched as --town is).", shell_complete=complete.project_ids)] = None,
     totals: Annotated[bool, typer.Option(
         "--totals", help="Add each project's computed total as a row (kind total; parts: the claims it adds; "
         "computed: how), in every format."
@@ -127,7 +131,7 @@ def jobs(
     from ..query import rows as query
 
     if project is not None:
-        project = resolve_id(book, project, ("project", "organisation"), "jobs --project")
+        project = resolve_id(book, project, ("project", "organisation"), "jobs --project", loose=True)
     return Output(query.job_rows(book, project), footer=_job_footer(book), totals=totals)
 
 
@@ -136,7 +140,7 @@ def timeline(
     book: m.FactBook,
     project: Annotated[str | None, typer.Argument(
         metavar="[ID]", help="Only the dates of this project, event or organisation.", show_default=False,
-        shell_complete=complete.project_ids)] = None,
+        shell_complete=complete.timeline_ids)] = None,
     chart: Annotated[bool, typer.Option("--chart", help="At a terminal: one line per subject on a time axis, "
                                         "● happened, ○ planned, today marked (NORMANDIE_TODAY=YYYY-MM-DD sets "
                                         "another day); the dates claimed for one milestone as one sliding mark, "
@@ -225,7 +229,7 @@ def show(
 def history_(
     book: m.FactBook,
     entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
-                                          shell_complete=complete.entity_ids)],
+                                          shell_complete=complete.history_ids)],
     field: Annotated[str | None, typer.Argument(help="Only this field (investment, opening, status, ...).",
                                                 show_default=False, shell_complete=complete.history_fields)] = None,
     chart: Annotated[bool, typer.Option("--chart", help="At a terminal instead of the table: per field, a line "

@@ -25,7 +25,7 @@ def register_commands(name: str | None = None) -> None:
         importlib.import_module(f"{__package__}.{module}")
 
 
-_GLOBAL_WITH_VALUE = ("--data", "--max-size")
+_GLOBAL_WITH_VALUE = ("--data", "--max-size", "--as-of")  # --as-of: a listing's, allowed before it too
 _FULL_APP_OPTIONS = ("-h", "--help", "--version", "--install-completion", "--show-completion")
 
 

@@ -12,7 +12,7 @@ from ..dates import PartialDate
 from ..errors import UsageError
 from ..record import Record
 from ..registry import LISTINGS, Row
-from ..text import fold, suggest
+from ..text import closest, fold, pick, suggest
 from ..validate import facts_per_source
 
 
@@ -129,18 +129,17 @@ def company_rows(
     role: str | None = None,
     search: str | None = None,
 ) -> list[Row]:
-    """Companies, filtered case- and accent-insensitively. What a filter compares against is
-    folded once per place or role, not once per company: a register has few towns and many
-    companies."""
+    """Companies, filtered by the filters' one matching rule (``text.pick``: the value's id or
+    name ignoring case, accents and hyphens; else the one it begins; else the one with a word it
+    begins). What a filter compares against is folded once per place or role, not once per
+    company: a register has few towns and many companies."""
     places = {p.id: p for p in book.places}
-    towns = None if town is None else {
-        p.id for p in book.places if fold(town) in (fold(p.id), fold(p.name))
-    }
+    known = filter_vocabularies(book) if (town, department, role) != (None, None, None) else {}
+    towns = None if town is None else set(pick(town, known["town"])[0])
     departments = None if department is None else {
-        p.id for p in book.places if p.department and fold(p.department) == fold(department)
+        p.id for p in book.places if p.department in pick(department, known["department"])[0]
     }
-    wanted_role = None if role is None else fold(role)
-    folded_roles: dict[str, str] = {}
+    roles = None if role is None else set(pick(role, known["role"])[0])
     needle = None if search is None else fold(search)
     rows = []
     for org in book.organisations:
@@ -152,9 +151,7 @@ def company_rows(
             s.place in departments for s in org.sites
         ):
             continue
-        if wanted_role is not None and not any(
-            folded_roles.setdefault(r, fold(r)) == wanted_role for r in org.roles
-        ):
+        if roles is not None and not any(r in roles for r in org.roles):
             continue
         place = places.get(org.town) if org.town else None
         sites = list(dict.fromkeys(places[s.place].name if s.place in places else s.place for s in org.sites))
@@ -178,28 +175,48 @@ def company_rows(
     return rows
 
 
-def filter_vocabularies(book: m.FactBook) -> dict[str, list[str]]:
-    """The towns (names and ids), départements and roles the book knows, for telling why a
-    filter on them found nothing (a fact store gives the same from ``store.filter_vocabularies``)."""
-    towns = [p for p in book.places if p.kind == "town"]
+#: What ``--town``, ``--department`` and ``--role`` match against: each value's spellings (a
+#: place's id and name; a département's or role's name), by its key; the last is the one shown.
+Vocabularies = dict[str, dict[str, tuple[str, ...]]]
+
+
+def filter_vocabularies(book: m.FactBook) -> Vocabularies:
+    """The places (any kind: a site may be an area), départements and roles the book knows, for
+    the filters and for telling why one found nothing (a fact store gives the same from
+    ``store.filter_vocabularies``)."""
     return {
-        "town": [p.name for p in towns],
-        "town_id": [p.id for p in towns],
-        "department": sorted({p.department for p in book.places if p.department}),
-        "role": sorted({r for o in book.organisations for r in o.roles}),
+        "town": {p.id: (p.id, p.name) for p in book.places},
+        "department": {d: (d,) for d in sorted({p.department for p in book.places if p.department})},
+        "role": {r: (r,) for r in sorted({r for o in book.organisations for r in o.roles})},
     }
 
 
 def unknown_filter_values(
-    known: dict[str, list[str]], town: str | None = None, department: str | None = None, role: str | None = None
+    known: Vocabularies, town: str | None = None, department: str | None = None, role: str | None = None
 ) -> list[str]:
-    """For a filter on a known vocabulary that no record holds: why the answer is empty, with
-    the closest known values (the data's own spelling). ``known``: :func:`filter_vocabularies`."""
-    return _unmatched({
-        "--town": (town, {*known["town"], *known["town_id"]}, known["town"]),
-        "--department": (department, set(known["department"]), known["department"]),
-        "--role": (role, set(known["role"]), known["role"]),
-    })
+    """For a filter that names no known value, or several: why the answer is empty, with the
+    closest known values or those it could mean (the data's own spelling). ``known``:
+    :func:`filter_vocabularies`."""
+    out = []
+    for option, wanted, spellings in (("--town", town, known["town"]), ("--department", department,
+                                                                        known["department"]),
+                                      ("--role", role, known["role"])):
+        if wanted is None:
+            continue
+        named, could = pick(wanted, spellings)
+        if named:
+            continue
+        shown = [spelled[-1] for spelled in spellings.values()]
+        if could:
+            some = [spellings[key][-1] for key in could]
+            out.append(f"{option} {wanted!r} could be {', '.join(some[:8])}{', ...' if len(some) > 8 else ''}: "
+                       "give more of the name, or the id")
+            continue
+        close = closest(wanted, shown)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        out.append(f"{option} {wanted!r} matches no known value{hint}; "
+                   f"known: {', '.join(shown[:12])}{', ...' if len(shown) > 12 else ''}")
+    return out
 
 
 def unknown_ids(book: m.FactBook, filters: dict[str, str | None]) -> list[str]:
@@ -212,34 +229,24 @@ def unknown_ids(book: m.FactBook, filters: dict[str, str | None]) -> list[str]:
         "topic": sorted({s.topic for s in book.statements}),
     }
     return _unmatched({f"--{name}": (value, set(known[name]), known[name])
-                       for name, value in filters.items() if name in known}, exact=True)
+                       for name, value in filters.items() if name in known})
 
 
-def _unmatched(vocabularies: dict[str, tuple[str | None, set[str], list[str]]], exact: bool = False) -> list[str]:
+def _unmatched(vocabularies: dict[str, tuple[str | None, set[str], list[str]]]) -> list[str]:
     out = []
     for option, (wanted, known, shown) in vocabularies.items():
-        if wanted is None:
-            continue
-        if exact:
-            if wanted not in known:
-                out.append(f"{option} {wanted!r} matches nothing{suggest(wanted, shown) or ''}")
-            continue
-        folded = fold(wanted)
-        if option == "--town":
-            found = any(folded in fold(value) for value in known)  # company_rows matches towns loosely
-        else:
-            found = any(folded == fold(value) for value in known)
-        if not found:
-            out.append(f"{option} {wanted!r} matches no known value{suggest(wanted, shown) or ''}; "
-                       f"known: {', '.join(shown[:12])}{', ...' if len(shown) > 12 else ''}")
+        if wanted is not None and wanted not in known:
+            out.append(f"{option} {wanted!r} matches nothing{suggest(wanted, shown) or ''}")
     return out
-
 
 
 _JOB_KINDS = {"jobs-direct": "direct", "jobs-indirect": "indirect", "jobs-construction": "construction"}
 
 
 def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
+    """Every job figure; with ``project``, those about it, and for an organisation those about
+    it and about the projects it carries (``owner``)."""
+    subjects = None if project is None else {project, *(p.id for p in book.projects if p.owner == project)}
     kinds = source_kinds(book)
     return [
         {
@@ -258,7 +265,7 @@ def job_rows(book: m.FactBook, project: str | None = None) -> list[Row]:
             "computed": None,
         }
         for f in book.figures
-        if f.measure in _JOB_KINDS and (project is None or f.subject == project)
+        if f.measure in _JOB_KINDS and (subjects is None or f.subject in subjects)
     ]
 
 

@@ -64,6 +64,45 @@ def sort_rows(rows: list[Row], keys: Sequence[str], listing: Listing) -> list[Ro
     return out
 
 
+def with_precisions(rows: Iterable[Row], listing: Listing) -> Iterable[Row]:
+    """The rows with each date field's precision companion (``as_of_precision``: see
+    ``registry.precision_field``) and each side of a disagreement's (``sides``: every key of
+    ``SIDE_KEYS``, in that order), where the row builder did not give them (a precision is null
+    when its date is); one row at a time
+    (a stream stays a stream). The rows as they are when the listing has neither."""
+    from ..registry import PRECISION, SIDE_KEYS
+
+    names = set(listing.field_names())
+    pairs = [(f.name[: -len(PRECISION)], f.name) for f in listing.fields
+             if f.name.endswith(PRECISION) and f.name[: -len(PRECISION)] in names]
+    sided = "sides" in names
+    if not pairs and not sided:
+        return rows
+    known: dict[str, str] = {}
+
+    def precision(text: Any) -> str | None:
+        if not isinstance(text, str):
+            return None
+        if text not in known:
+            known[text] = parse_date(text).precision
+        return known[text]
+
+    def side(value: Any) -> Any:
+        if not isinstance(value, dict) or "as_of" not in value:
+            return value
+        return {key: precision(value["as_of"]) if key == "as_of_precision" else value.get(key) for key in SIDE_KEYS}
+
+    def fill(row: Row) -> Row:
+        missing = [(date, name) for date, name in pairs if row.get(name) is None and row.get(date) is not None]
+        if missing:
+            row = {**row, **{name: precision(row.get(date)) for date, name in missing}}
+        if sided and isinstance(row.get("sides"), list):
+            row = {**row, "sides": [side(item) for item in row["sides"]]}
+        return row
+
+    return map(fill, rows)
+
+
 def shape_rows(
     rows: Iterable[Row],
     listing: Listing,
