@@ -98,7 +98,8 @@ _COMMON: dict[str, Any] = {
         None,
     ),
     "wide": (
-        Annotated[bool, typer.Option("--wide", help="In a table, every column, however wide (kubectl -o wide).")],
+        Annotated[bool, typer.Option("--wide", help="In a table, every column at its natural width, nothing cut "
+                                     "(kubectl -o wide); less scrolls sideways.")],
         False,
     ),
     "excel_safe": (
