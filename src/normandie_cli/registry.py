@@ -29,6 +29,8 @@ class Field(Record):
     #: and be cut with "…" when nothing else fits. Every other cell (ids, dates, numbers, enums,
     #: source ids, towns) stays whole on one line; a list wraps only between its items.
     prose: bool = False
+    #: At a terminal, align to the right (``None``: numbers are, the rest is not).
+    right: bool | None = None
 
 
 class Filter(Record):
@@ -57,6 +59,18 @@ class Listing(Record):
     #: width are shown, in this order of priority; the others here appear with ``--wide``.
     #: Empty: ``table_fields`` (or every field) in order.
     priority: tuple[str, ...] = ()
+    #: The rows' order when ``--sort`` is not given, in every format, as ``--sort`` keys (the
+    #: claims: by the date they were made, undated last). Empty: the row builder's order.
+    order: tuple[str, ...] = ()
+    #: A terminal table writes this column as a heading line above each run of rows that share
+    #: its value, instead of as a column (unless ``--fields`` asks for it).
+    group: str | None = None
+    #: A field holding a list of objects (a conflict's sides) that a terminal table draws one
+    #: per line under its row, laid out by the listing :data:`SIDES`, instead of as a column.
+    subrows: str | None = None
+    #: Free text folds at spaces at a terminal (``show``), instead of being cut with "…" to
+    #: keep one line per row.
+    fold: bool = False
 
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
@@ -141,7 +155,7 @@ COMPANIES = Listing(
         Field("source", "list", "the ids of the sources that state it"),
     ),
     ("id", "name", "town", "department", "country", "sites", "roles", "source"),
-    priority=("id", "town", "department", "name", "roles", "source", "country", "description", "town_id"),
+    priority=("id", "town", "source", "department", "roles", "name", "country", "sites", "description", "town_id"),
 )
 
 JOBS = Listing(
@@ -166,7 +180,8 @@ JOBS = Listing(
               prose=True),
     ),
     ("project", "kind", "value", "planned", "scope", "as_of", "source"),
-    priority=("project", "kind", "value", "as_of", "source", "planned", "scope", "id", "quote"),
+    priority=("project", "kind", "value", "source", "as_of", "planned", "scope", "id", "quote"),
+    order=("as_of",),
 )
 
 TIMELINE = Listing(
@@ -194,7 +209,7 @@ TIMELINE = Listing(
               "(date_qualifier during); null otherwise"),
     ),
     ("date", "status", "subject", "what", "as_of", "source"),
-    priority=("date", "subject", "status", "what", "as_of", "source", "id", "quote"),
+    priority=("date", "subject", "status", "what", "source", "as_of", "id", "quote"),
 )
 
 PROJECTS = Listing(
@@ -306,7 +321,8 @@ FIGURES = Listing(
     filters=(Filter("subject", "Only figures about this id.", "subject"),
              Filter("measure", "Only this measure (investment, jobs-direct, capacity, ...).", "measure")),
     example="normandie figures --subject eastman-port-jerome --measure investment",
-    priority=("subject", "measure", "value", "as_of", "source", "planned", "period", "scope", "id", "quote", "note"),
+    priority=("subject", "measure", "value", "source", "as_of", "planned", "period", "scope", "id", "quote", "note"),
+    order=("as_of",),
 )
 
 STATEMENTS = Listing(
@@ -329,6 +345,7 @@ STATEMENTS = Listing(
              Filter("topic", "Only this topic (support, asset, ...).", "topic")),
     example="normandie statements --topic asset",
     priority=("subject", "topic", "text", "source", "as_of", "id", "quote"),
+    order=("as_of",),
 )
 
 PEOPLE = Listing(
@@ -345,7 +362,7 @@ PEOPLE = Listing(
     ("id", "name", "role", "organisation", "source"),
     builder="people_rows",
     example="normandie people",
-    priority=("id", "name", "organisation", "role", "source", "also_known_as"),
+    priority=("id", "name", "source", "organisation", "role", "also_known_as"),
 )
 
 PLACES = Listing(
@@ -362,7 +379,7 @@ PLACES = Listing(
     ),
     builder="place_rows",
     example="normandie places --format csv",
-    priority=("id", "name", "kind", "department", "region", "country", "source"),
+    priority=("id", "name", "source", "kind", "department", "region", "country"),
 )
 
 #: The keys of each side of a conflict or discrepancy, in JSON and YAML (null when not known:
@@ -376,17 +393,21 @@ SIDES_FLAT = ("in CSV and TSV, each side as 'qualifier value unit (scope) [sourc
 SIDES_TERMINAL = "at a terminal 'value [source · source_kind, as-of]' (the kind when the file states one)"
 
 
+def side_value(side: Row) -> str:
+    """``≈ EUR 850 M``, ``by 2026``: a side's value with its qualifier and unit, as a person reads it."""
+    value, qualifier = side.get("value"), side.get("qualifier")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return humanize.quantity(value, qualifier, side.get("unit"))
+    if isinstance(value, str) and side.get("as_of") is not None:
+        # A computed side's text value is a date (a recorded side has no as_of).
+        return humanize.qualified_date(qualifier, value)
+    return "" if value is None else str(value)
+
+
 def side_text(side: dict[str, Any]) -> str:
     """``≈ EUR 850 M [cci-normandie · press, 30 Mar 2022]``: a side as a person reads it, with its
     source's kind when the file states one."""
-    value, qualifier = side.get("value"), side.get("qualifier")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown = humanize.quantity(value, qualifier, side.get("unit"))
-    elif isinstance(value, str) and side.get("as_of") is not None:
-        # A computed side's text value is a date (a recorded side has no as_of).
-        shown = humanize.qualified_date(qualifier, value)
-    else:
-        shown = "" if value is None else str(value)
+    shown = side_value(side)
     source, kind = side.get("source"), side.get("source_kind")
     if source and kind and kind != "not-stated":
         source = f"{source} · {kind}"
@@ -396,6 +417,26 @@ def side_text(side: dict[str, Any]) -> str:
 
 def sides_text(row: Row) -> str:
     return "; ".join(side_text(side) for side in row.get("sides") or ())
+
+
+#: One side of a disagreement, as a terminal table draws it on a line of its own under its
+#: conflict or discrepancy (``Listing.subrows``): the value with its qualifier (and scope), who
+#: said it, of what kind, and when.
+SIDES = Listing(
+    "sides",
+    "Each side of a disagreement.",
+    (
+        Field("value", "text", "the value with its qualifier and unit (and scope)",
+              lambda s: side_value(s) + (f" ({s['scope']})" if s.get("scope") else ""), prose=True),
+        Field("source", "id", "who says so"),
+        Field("source_kind", "text", "the kind of source (press, government, company, ...); blank when the file "
+              "does not state it", lambda s: "" if s.get("source_kind") in (None, "not-stated") else s["source_kind"]),
+        as_of_field(),
+        Field("note", "text", "a remark", prose=True),
+    ),
+    ("value", "source", "source_kind", "as_of", "note"),
+    priority=("value", "source", "as_of", "source_kind", "note"),
+)
 
 
 DISCREPANCIES = Listing(
@@ -414,6 +455,7 @@ DISCREPANCIES = Listing(
     builder="discrepancy_rows",
     example="normandie discrepancies",
     priority=("id", "subject", "about", "kind", "sides", "note"),
+    subrows="sides",
 )
 
 FIELDS = Listing(
@@ -440,7 +482,7 @@ SEARCH = Listing(
         Field("source", "list", "the source(s) behind that text"),
         Field("source_kind", "list", "each of those sources' kind, in the same order (" + KIND_HELP + ")"),
     ),
-    priority=("id", "text", "kind", "field", "source"),
+    priority=("id", "text", "source", "kind", "field"),
 )
 
 SHOW = Listing(
@@ -465,6 +507,7 @@ SHOW = Listing(
         Field("note", "text", "a remark", prose=True),
     ),
     ("section", "field", "value", "status", "as_of", "source", "quote"),
+    fold=True,
 )
 
 
@@ -517,8 +560,9 @@ HISTORY = Listing(
         Field("shown", "text", "the value as a person reads it"),
     ),
     ("field", "value", "scope", "as_of", "change", "source"),
-    # The change is what a history is read for: before the source, and it may fold.
-    priority=("field", "value", "as_of", "change", "source", "scope", "what", "id", "quote"),
+    # Each field's claims under its name; who said it before what changed.
+    priority=("field", "value", "source", "as_of", "change", "scope", "what", "id", "quote"),
+    group="field",
 )
 
 
@@ -546,6 +590,7 @@ CONFLICTS = Listing(
     ),
     ("subject", "field", "kind", "origin", "sides"),
     priority=("subject", "field", "kind", "sides", "origin", "undated", "note"),
+    subrows="sides",
 )
 
 

@@ -99,7 +99,8 @@ _COMMON: dict[str, Any] = {
         None,
     ),
     "wide": (
-        Annotated[bool, typer.Option("--wide", help="In a table, every column, however wide (kubectl -o wide).")],
+        Annotated[bool, typer.Option("--wide", help="In a table, every column at its natural width, nothing cut "
+                                     "(kubectl -o wide); less scrolls sideways.")],
         False,
     ),
     "excel_safe": (
@@ -222,6 +223,9 @@ def listing_command(
                 emit(state, listing, result, book=book, warnings=warnings, **options)
 
         doc = inspect.cleandoc(func.__doc__ or listing.summary)
+        if listing.order:
+            doc += (f"\n\nRows come in date order ({', '.join(listing.order)}: the date each claim was made; "
+                    "undated last), in every format; --sort overrides.")
         lazy = LazyCommand(command, signature, func.__name__, doc)
         app.command(name or listing.name, help=f"{doc}\n\nExample: {example}")(lazy)
         return lazy
@@ -371,7 +375,7 @@ def emit(
         notes += cite_notes
     from ..render.pager import paged
 
-    with paged(state.no_pager):
+    with paged(state.no_pager, wide=wide and fmt == "table"):
         if query is not None:
             render_query(list(shaped), columns, query, listing)
         else:

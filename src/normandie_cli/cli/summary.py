@@ -13,7 +13,10 @@ from ._state import State
 
 
 def summary_lines(state: State, width: int = 80) -> list[str]:
-    """The summary, wrapped to ``width``: ids, figures and the fact file's path are never broken."""
+    """The summary, wrapped to ``width``: ids and figures are never broken, the fact file's path
+    folds only after a slash."""
+    from ..render.layout import fold_path  # only when the summary is printed
+
     book = state.book()
     delegation = query.company_rows(book, role="delegation")
     head = [
@@ -24,7 +27,7 @@ def summary_lines(state: State, width: int = 80) -> list[str]:
         f"{len(book.discrepancies)} recorded discrepancies.",
     ]
     lines = _wrap(head[0], width)
-    lines.append(f"Fact file: {book.path}")  # a path is copied whole, never wrapped
+    lines += fold_path(f"Fact file: {book.path}", width)
     projects = query.project_rows(book)
     if projects:
         lines.append("")
@@ -50,7 +53,7 @@ def summary_lines(state: State, width: int = 80) -> list[str]:
     for command, what in _TRY:
         if not what:
             lines += _wrap(f"  {command}", width, "      ")
-        elif width >= 60:
+        elif width >= _TWO_COLUMNS:
             lines += textwrap.wrap(what, width, initial_indent=f"  {command:<40}", subsequent_indent=" " * 42,
                                    break_long_words=False, break_on_hyphens=False)
         else:
@@ -76,8 +79,10 @@ _TRY = [
     ('normandie search "pres de 1500"', "any fact, case- and accent-insensitive"),
     ("normandie show eastman-port-jerome", "everything about one entity"),
     ("normandie figures / statements / people / places / discrepancies / sources", ""),
-    ("normandie COMMAND --help", "options; add --format json|csv|tsv|yaml|markdown, --wide"),
+    ("normandie COMMAND --help", "options; --format json, csv, tsv, yaml, markdown; --wide"),
 ]
+#: The width from which each command and what it shows share a line.
+_TWO_COLUMNS = 60
 
 
 

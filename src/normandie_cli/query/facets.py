@@ -21,7 +21,8 @@ def facet_listing(listing: Listing, names: Sequence[str]) -> Listing:
             *(Field(name, "text", f"a value of {listing.name}'s {name} (null: not stated)", _value_of(name))
               for name in names),
             Field("count", "number", "how many rows hold it (a row with a list counts once per distinct value)"),
-            Field("share", "number", "count / the number of rows, from 0 to 1", _share),
+            # Left-aligned at a terminal: the percentages line up, the bars grow to the right.
+            Field("share", "number", "count / the number of rows, from 0 to 1", _share, right=False),
         ),
     )
 

@@ -112,16 +112,17 @@ def shape_rows(
     table: bool,
     where: Sequence[str] | None = None,
 ) -> tuple[Iterable[Row], list[str]]:
-    """Apply ``--where``, ``--sort``, ``--limit`` and ``--fields``; return the rows and the column names.
+    """Apply ``--where``, ``--sort`` (else the listing's own order: the claims by the date they
+    were made), ``--limit`` and ``--fields``; return the rows and the column names.
 
     Rows that are not a list (a fact store's, streaming out) stay a stream unless ``--where``
-    or ``--sort`` needs them all."""
-    if where or sort:
+    or a sort needs them all."""
+    keys = parse_field_list(sort, listing, "--sort") or list(listing.order)
+    if where or keys:
         rows = filter_rows(list(rows), where, listing)
     columns = parse_field_list(fields, listing)
     if columns is None:
         columns = list(listing.table_fields) if table and listing.table_fields else listing.field_names()
-    keys = parse_field_list(sort, listing, "--sort")
     if keys:
         rows = sort_rows(list(rows), keys, listing)
     if limit is not None:

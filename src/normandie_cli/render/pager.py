@@ -3,8 +3,10 @@
 Output is held back until it is taller than the terminal; then a pager starts
 (``$NORMANDIE_PAGER``, else ``$PAGER``, else ``less -FRX``), gets what was held back, and the
 rest streams into it as it is drawn, so the first screen shows at once. Output that fits is
-written as it is. Never when standard output is not a terminal, never during tab completion;
-``--no-pager``, an empty ``NORMANDIE_PAGER`` or ``PAGER``, and ``PAGER=cat`` turn it off.
+written as it is. A ``--wide`` table also starts the pager once a line is wider than the
+terminal, and ``less`` is then asked to scroll sideways (``-S``) rather than fold the lines.
+Never when standard output is not a terminal, never during tab completion; ``--no-pager``, an
+empty ``NORMANDIE_PAGER`` or ``PAGER``, and ``PAGER=cat`` turn it off.
 When the reader quits the pager early, what is left is dropped: a drawing loop asks
 :attr:`Pager.closed` and stops.
 """
@@ -37,10 +39,11 @@ class Pager(io.TextIOBase):
     """A text stream that writes to ``out`` while the output fits ``height`` lines, and
     through a pager process once it does not."""
 
-    def __init__(self, out: TextIO, height: int, command: str) -> None:
+    def __init__(self, out: TextIO, height: int, command: str, width: int | None = None) -> None:
         super().__init__()
         self.out = out
         self.height = height
+        self.width = width  # with a width: a line wider than it starts the pager too
         self.command = command
         self.held: list[str] = []
         self.lines = 0
@@ -72,7 +75,7 @@ class Pager(io.TextIOBase):
         if self.stream is None:
             self.held.append(text)
             self.lines += text.count("\n")
-            if self.lines >= self.height:
+            if self.lines >= self.height or (self.width is not None and too_wide(text, self.width)):
                 self.start()
             return len(text)
         try:
@@ -125,6 +128,31 @@ class Pager(io.TextIOBase):
                 continue
 
 
+_ESCAPES = r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
+
+
+def too_wide(text: str, width: int) -> bool:
+    """Whether a line of ``text`` takes more than ``width`` cells on screen (escape codes take
+    none; an East Asian wide character two)."""
+    if len(text) <= width:
+        return False
+    import re
+    import unicodedata
+
+    for line in re.sub(_ESCAPES, "", text).split("\n"):
+        if len(line) > width and sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c)
+                                     else 1 for c in line) > width:
+            return True
+    return False
+
+
+def sideways(command: str) -> str:
+    """``less`` asked to scroll sideways (``-S``: long lines are cut at the screen's edge, and the
+    arrow keys move along them); any other pager as it is."""
+    program = command.split(" ", 1)[0].rsplit("/", 1)[-1]
+    return f"{command} -S" if program == "less" else command
+
+
 def wanted(no_pager: bool, out: Any) -> str | None:
     """The pager command, if output to ``out`` should be paged at all."""
     if no_pager or os.environ.get("_NORMANDIE_COMPLETE") or os.environ.get("COMP_WORDS"):
@@ -138,16 +166,17 @@ def wanted(no_pager: bool, out: Any) -> str | None:
 
 
 @contextlib.contextmanager
-def paged(no_pager: bool = False) -> Iterator[None]:
+def paged(no_pager: bool = False, wide: bool = False) -> Iterator[None]:
     """Inside the block, ``sys.stdout`` goes through a pager when the output turns out taller
-    than the terminal (see the module's doc)."""
+    than the terminal, or, ``wide``, wider (see the module's doc)."""
     command = wanted(no_pager, sys.stdout)
     if command is None:
         yield
         return
     from .table import terminal_size
 
-    pager = Pager(sys.stdout, terminal_size()[1] - 1, command)
+    columns, lines = terminal_size()
+    pager = Pager(sys.stdout, lines - 1, sideways(command) if wide else command, columns if wide else None)
     try:
         with contextlib.redirect_stdout(pager):
             yield
