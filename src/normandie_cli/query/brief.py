@@ -138,7 +138,7 @@ def _what(book: m.FactBook, kind: str, item: Any) -> list[Item]:
             out.append(Item("where", ", ".join(place for place, _ in backing.most_common()), section="locations"))
     elif isinstance(item, m.Organisation):
         parts += [item.kind.replace("not-stated", "kind not stated"),
-                  f"seat {_with_name(book, item.town)}" if item.town else "seat not stated"]
+                  f"town {_with_name(book, item.town)}" if item.town else "town not stated"]
         if item.roles:
             parts.append("roles " + ", ".join(item.roles))
         if item.parent:
