@@ -426,3 +426,25 @@ def test_show_fits_the_width_and_never_breaks_an_id_or_a_url(run: Runner, column
     for row in rows:
         if row["section"] in ("related", "citations", "locations") and "--full" in args:
             assert row["value"] in words, (row, columns)
+
+
+def test_the_brief_asks_history_and_conflicts_on_the_part_of_the_book_about_its_subject() -> None:
+    """The brief computes history and conflicts on the part of the book about one subject (fast
+    on a large book): for every subject that part answers exactly as the whole book does."""
+    from normandie_cli import model as m
+    from normandie_cli.book import load_facts
+    from normandie_cli.history import conflict_rows, history_rows
+    from normandie_cli.loader import bundled_path
+    from normandie_cli.query.brief import part_about
+
+    book = load_facts(bundled_path())
+    everything = conflict_rows(book)
+    checked = 0
+    for kind, item in book.entities():
+        if kind not in m.SUBJECT_KINDS:
+            continue
+        part = part_about(book, item)
+        assert conflict_rows(part) == [r for r in everything if r["subject"] == item.id], item.id
+        assert history_rows(part, item.id) == history_rows(book, item.id), item.id
+        checked += 1
+    assert checked > 50

@@ -83,6 +83,36 @@ def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Ro
     return rows
 
 
+def _find(book: m.FactBook, entity_id: str) -> tuple[str, Any] | None:
+    for section in m.SECTIONS:
+        for item in getattr(book, section.name):
+            if item.id == entity_id:
+                return section.kind, item
+    return None
+
+
+def locate(book: m.FactBook, wanted: str) -> tuple[str, Any]:
+    """The kind and the record of an id, or of what :func:`lookup.resolve_any` matches loosely
+    (a name, another case; else its error): found by one pass over the records, without indexing
+    them all (on a large book, an index of every record costs more than the rest of ``show``)."""
+    found = _find(book, wanted) or _find(book, resolve_any(book, wanted))
+    assert found is not None  # resolve_any returns the id of a record of the book
+    return found
+
+
+def names_of(book: m.FactBook, ids: Iterable[str | None]) -> dict[str, str]:
+    """The names (or titles) of these ids, by one pass over the records."""
+    wanted = {i for i in ids if i}
+    out: dict[str, str] = {}
+    for section in m.SECTIONS:
+        for item in getattr(book, section.name):
+            if item.id in wanted and item.id not in out:
+                name = getattr(item, "name", None) or getattr(item, "title", None)
+                if name:
+                    out[item.id] = name
+    return out
+
+
 def pick_sections(names: Iterable[str]) -> list[str]:
     """``show --section``'s names as sections, in show's order: each a section's name or the
     start of only one (case-insensitive); anything else is a usage error naming them."""
@@ -113,10 +143,10 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     Claims come in the order they were made (their as-of dates; undated last), and so do
     locations, sites, sides and citations, by their source's date, which is their ``as_of``.
     """
-    entity_id = resolve_any(book, wanted)
-    item = book.index()[entity_id]
-    kind = next(k for k, i in book.entities() if i is item)
-    names = {i.id: getattr(i, "name", None) or getattr(i, "title", None) for _, i in book.entities()}
+    kind, item = locate(book, wanted)
+    entity_id = item.id
+    related = list(relations(book, item, entity_id))
+    names = names_of(book, (target for _, target in related))
     published = {s.id: s.published for s in book.sources}
 
     def made(records: Iterable[Any]) -> list[Any]:
@@ -176,7 +206,7 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     for statement in made(s for s in book.statements if s.subject == entity_id):
         rows.append(_row("statements", statement.topic, statement.text, as_of=statement.as_of.text,
                          source=statement.source, quote=statement.quote, note=statement.note))
-    for relation, target in relations(book, item, entity_id):
+    for relation, target in related:
         rows.append(_row("related", relation, target, note=names.get(target)))
     for discrepancy in book.discrepancies:
         if discrepancy.subject == entity_id:

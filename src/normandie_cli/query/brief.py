@@ -21,9 +21,8 @@ from typing import Any
 from .. import humanize
 from .. import model as m
 from ..dates import PartialDate
-from ..explore import relations
+from ..explore import locate, names_of, relations
 from ..history import Claim, claims_of, conflict_rows, history_rows, like
-from ..lookup import resolve_any
 from ..record import Record
 from .rows import latest, status_rank
 
@@ -78,11 +77,9 @@ class Dossier:
 
 def dossier_of(book: m.FactBook, wanted: str, *, full: bool = False, brief: bool = True) -> Dossier:
     """The dossier of one entity (an id or an organisation's name); its brief is made when drawn."""
-    entity_id = resolve_any(book, wanted)
-    item = book.index()[entity_id]
-    kind = next(k for k, i in book.entities() if i is item)
-    name = _name(book, entity_id) or getattr(item, "about", None)
-    return Dossier(kind, entity_id, name, (lambda: brief_of(book, entity_id)) if brief else None, full)
+    kind, item = locate(book, wanted)
+    name = _name(item) or getattr(item, "about", None)
+    return Dossier(kind, item.id, name, (lambda: brief_of(book, item.id)) if brief else None, full)
 
 
 def keep(text: str) -> str:
@@ -99,7 +96,7 @@ _PLURALS = {"discrepancy": "discrepancies", "person": "people"}
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word if count == 1 else _PLURALS.get(word, word + 's')}"
+    return f"{humanize.number(count)} {word if count == 1 else _PLURALS.get(word, word + 's')}"
 
 
 def _source_kind(source: m.Source | None) -> str:
@@ -115,34 +112,34 @@ def _by(claims: Sequence[Any], sources: dict[str, m.Source] | None = None) -> st
     return ", ".join(keep(name) for name in names) + ", " + _date(claims[0].as_of.text)
 
 
-def _name(book: m.FactBook, entity_id: str | None) -> str | None:
-    item = book.index().get(entity_id or "")
-    return (getattr(item, "name", None) or getattr(item, "title", None)) if item is not None else None
+def _name(item: Any) -> str | None:
+    return getattr(item, "name", None) or getattr(item, "title", None)
 
 
-def _with_name(book: m.FactBook, entity_id: str) -> str:
-    name = _name(book, entity_id)
+def _with_name(names: dict[str, str], entity_id: str) -> str:
+    """``eastman (Eastman)``: an id and its name (from :func:`explore.names_of`)."""
+    name = names.get(entity_id)
     return f"{entity_id} ({name})" if name and name != entity_id else entity_id
 
 
 # what it is -----------------------------------------------------------------------------
 
-def _what(book: m.FactBook, kind: str, item: Any) -> list[Item]:
+def _what(names: dict[str, str], kind: str, item: Any) -> list[Item]:
     """What the entity is, from its own fields (each as the file records it)."""
     parts: list[str] = []
     out: list[Item] = []
     if isinstance(item, m.Project):
-        parts += [item.kind or "kind not stated", f"owner {_with_name(book, item.owner)}"]
+        parts += [item.kind or "kind not stated", f"owner {_with_name(names, item.owner)}"]
         backing = Counter(place for place, _ in dict.fromkeys((loc.place, loc.source) for loc in item.locations))
         if backing:  # as the sources name it, the place most sources name first
             out.append(Item("where", ", ".join(place for place, _ in backing.most_common()), section="locations"))
     elif isinstance(item, m.Organisation):
         parts += [item.kind.replace("not-stated", "kind not stated"),
-                  f"town {_with_name(book, item.town)}" if item.town else "town not stated"]
+                  f"town {_with_name(names, item.town)}" if item.town else "town not stated"]
         if item.roles:
             parts.append("roles " + ", ".join(item.roles))
         if item.parent:
-            parts.append(f"part of {_with_name(book, item.parent)}")
+            parts.append(f"part of {_with_name(names, item.parent)}")
         if item.sites:
             out.append(Item("sites", ", ".join(dict.fromkeys(site.place for site in item.sites)), section="sites"))
         if item.description:
@@ -150,7 +147,7 @@ def _what(book: m.FactBook, kind: str, item: Any) -> list[Item]:
     elif isinstance(item, m.Person):
         parts += [item.role or "role not stated"]
         if item.organisation:
-            parts.append(_with_name(book, item.organisation))
+            parts.append(_with_name(names, item.organisation))
         if item.also_known_as:
             parts.append("also written " + ", ".join(alias.name for alias in item.also_known_as))
     elif isinstance(item, m.Event):
@@ -402,18 +399,26 @@ def _related(pairs: Iterable[tuple[str, str]], said: set[str]) -> Item | None:
                                      for relation, targets in grouped.items()), optional=True, section="related")
 
 
-def _conflicts_of_subject(book: m.FactBook, entity_id: str) -> list[dict[str, Any]]:
-    """``conflict_rows`` of one subject, computed on the part of the book about it (the same rows
-    as the whole book's whose subject it is: conflicts are computed per subject)."""
-    item = book.index()[entity_id]
-    own = {section.name: (item,) for section in m.SECTIONS if isinstance(item, section.record)}
-    part = m.FactBook(
-        path=book.path, sources=book.sources, **own,  # type: ignore[arg-type]  # the entity in its own section
-        figures=tuple(f for f in book.figures if f.subject == entity_id),
-        milestones=tuple(s for s in book.milestones if s.subject == entity_id),
-        discrepancies=tuple(d for d in book.discrepancies if d.subject == entity_id),
+def part_about(book: m.FactBook, item: Any, claims: dict[str, list[Any]] | None = None) -> m.FactBook:
+    """The part of the book about one subject: the sources, the subject in its own section, and
+    the figures, milestones and discrepancies about it (``claims``: these, by subject, when known).
+    ``history_rows``, ``claims_of`` and ``conflict_rows`` answer on it as on the whole book for
+    that subject (each works subject by subject), without a pass over every record each time."""
+    own = {section.name: (item,) for section in m.SECTIONS
+           if isinstance(item, section.record) and section.name != "sources"}
+    about = claims.get(item.id, []) if claims is not None else [
+        r for group in (book.figures, book.milestones, book.discrepancies) for r in group if r.subject == item.id]
+    return m.FactBook(
+        path=book.path, sources=book.sources, **own,  # type: ignore[arg-type]  # the subject in its own section
+        figures=tuple(r for r in about if isinstance(r, m.Figure)),
+        milestones=tuple(r for r in about if isinstance(r, m.Milestone)),
+        discrepancies=tuple(r for r in about if isinstance(r, m.Discrepancy)),
     )
-    return [r for r in conflict_rows(part) if r["subject"] == entity_id]
+
+
+def _conflicts(part: m.FactBook, subject: str) -> list[dict[str, Any]]:
+    """The rows ``conflicts`` lists about one subject, from the part of the book about it."""
+    return [r for r in conflict_rows(part) if r["subject"] == subject]
 
 
 def _disagreements(rows: Sequence[dict[str, Any]], what: str = "") -> Item:
@@ -448,14 +453,13 @@ def _sources(ids: Iterable[str], sources: dict[str, m.Source]) -> Item:
     return Item("sources", text, section="citations")
 
 
-def sources_of(book: m.FactBook, entity_id: str) -> list[str]:
-    """Every source behind the entity: its own citations, claims and sides, and the claims and
+def sources_of(book: m.FactBook, item: Any) -> list[str]:
+    """Every source behind an entity: its own citations, claims and sides, and the claims and
     discrepancies about it, in that order."""
-    item = book.index()[entity_id]
     out = [source for source, _, _ in item.cited()]
     for group in (book.figures, book.milestones, book.statements, book.discrepancies):
         for record in group:
-            if record.subject == entity_id:
+            if record.subject == item.id:
                 out += [source for source, _, _ in record.cited()]
     return list(dict.fromkeys(out))
 
@@ -464,21 +468,22 @@ def sources_of(book: m.FactBook, entity_id: str) -> list[str]:
 
 def brief_of(book: m.FactBook, wanted: str) -> Brief:
     """The brief of one entity, claim, discrepancy or source (an id or an organisation's name)."""
-    entity_id = resolve_any(book, wanted)
-    item = book.index()[entity_id]
-    kind = next(k for k, i in book.entities() if i is item)
+    kind, item = locate(book, wanted)
+    entity_id = item.id
     sources = {s.id: s for s in book.sources}
-    name = _name(book, entity_id)
+    linked = [getattr(item, key, None) for key in ("owner", "town", "parent", "organisation", "subject")]
+    names = names_of(book, linked)
     if isinstance(item, (m.Figure, m.Milestone, m.Statement)):
-        return Brief(kind, entity_id, name, tuple(_claim(book, item, sources)))
+        return Brief(kind, entity_id, _name(item), tuple(_claim(book, item, sources, names)))
     if isinstance(item, m.Discrepancy):
-        return Brief(kind, entity_id, name or item.about, tuple(_discrepancy(book, item, sources)))
-    items = _what(book, kind, item)
+        return Brief(kind, entity_id, item.about, tuple(_discrepancy(book, item, sources, names)))
+    items = _what(names, kind, item)
     status = _status(item, sources)
     if status is not None:
         items.append(status)
-    claims = claims_of(book, entity_id)
-    history = history_rows(book, entity_id) if claims else []
+    part = part_about(book, item)
+    claims = claims_of(part, entity_id)
+    history = history_rows(part, entity_id) if claims else []
     items += _figures(claims, f"whole {kind}")
     items += _dates(claims, history)
     said = {"owner", "town", "parent", "organisation", "places", "part_of", "participants"}
@@ -487,13 +492,33 @@ def brief_of(book: m.FactBook, wanted: str) -> Brief:
         items.append(related)
     if isinstance(item, m.Source):
         items += _source_backs(book, item)
-        rows = [r for r in conflict_rows(book) if any(s.get("source") == item.id for s in r["sides"])]
-        items.append(_disagreements(rows, " with a side from this source"))
+        items.append(_disagreements(_source_conflicts(book, item.id), " with a side from this source"))
     else:
         if kind in m.SUBJECT_KINDS:
-            items.append(_disagreements(_conflicts_of_subject(book, entity_id)))
-        items.append(_sources(sources_of(book, entity_id), sources))
-    return Brief(kind, entity_id, name, tuple(items))
+            items.append(_disagreements(_conflicts(part, entity_id)))
+        items.append(_sources(sources_of(book, item), sources))
+    return Brief(kind, entity_id, _name(item), tuple(items))
+
+
+def _source_conflicts(book: m.FactBook, source: str) -> list[dict[str, Any]]:
+    """The rows ``conflicts`` lists with a side from this source: those of every subject the
+    source makes a claim about."""
+    subjects: set[str] = set()
+    claims: dict[str, list[Any]] = {}
+    for group in (book.figures, book.milestones, book.discrepancies):
+        for record in group:
+            claims.setdefault(record.subject, []).append(record)
+            if any(cited == source for cited, _, _ in record.cited()):
+                subjects.add(record.subject)
+    rows = []
+    for section in m.SECTIONS:
+        if section.kind in m.SUBJECT_KINDS:
+            for item in getattr(book, section.name):
+                if item.id in subjects or any(claim.source == source for claim in (
+                        *getattr(item, "status", ()), *getattr(item, "dates", ()))):
+                    rows += [r for r in _conflicts(part_about(book, item, claims), item.id)
+                             if any(side.get("source") == source for side in r["sides"])]
+    return rows
 
 
 def _source_backs(book: m.FactBook, source: m.Source) -> list[Item]:
@@ -509,14 +534,16 @@ def _source_backs(book: m.FactBook, source: m.Source) -> list[Item]:
     text = ", ".join(_plural(count, kind) for kind, count in kinds.most_common())
     about = ", ".join(f"{subject} ({count})" for subject, count in subjects.most_common(6))
     more = len(subjects) - 6
-    return [Item("backs", f"{sum(kinds.values())} records: {text}"),
-            Item("subjects", f"{len(subjects)} ids: {about}" + (f", {more} more" if more > 0 else ""), optional=True)]
+    return [Item("backs", f"{_plural(sum(kinds.values()), 'record')}: {text}"),
+            Item("subjects", f"{_plural(len(subjects), 'id')}: {about}"
+                 + (f", {humanize.number(more)} more" if more > 0 else ""), optional=True)]
 
 
-def _claim(book: m.FactBook, item: m.Figure | m.Milestone | m.Statement, sources: dict[str, m.Source]) -> list[Item]:
+def _claim(book: m.FactBook, item: m.Figure | m.Milestone | m.Statement, sources: dict[str, m.Source],
+           names: dict[str, str]) -> list[Item]:
     """A figure, milestone or statement: the claim itself, who made it and when, the source's
     words, then where it stands among the claims of its field (history's word, the range)."""
-    subject = _with_name(book, item.subject)
+    subject = _with_name(names, item.subject)
     src = sources.get(item.source)
     said = f"{keep(item.source)} ({_source_kind(src)}), {_date(item.as_of.text)}"
     items: list[Item] = []
@@ -540,29 +567,31 @@ def _claim(book: m.FactBook, item: m.Figure | m.Milestone | m.Statement, sources
         if item.revises:
             items.append(Item("revises", f"{item.revises} (the source says it changes that claim)"))
         field = item.measure if isinstance(item, m.Figure) else item.history_field()
-        claims = [c for c in claims_of(book, item.subject) if c.field == field]
+        kind, subject_item = locate(book, item.subject)
+        part = part_about(book, subject_item)
+        claims = [c for c in claims_of(part, item.subject) if c.field == field]
         mine = next(c for c in claims if c.id == item.id)
-        change = _change(history_rows(book, item.subject, field), mine)
+        history = history_rows(part, item.subject, field)
+        change = _change(history, mine)
         if change:
             items.append(Item("history", change[len("history: "):]))
-        kind = next((k for k, i in book.entities() if i.id == item.subject), "subject")
         if isinstance(item, m.Figure):
             items.append(_figure("all claims", claims, f"whole {kind}", optional=False)._replace(section=None))
         else:
-            items.append(_date_story("all claims", claims, history_rows(book, item.subject, field),
-                                     optional=False)._replace(section=None))
+            items.append(_date_story("all claims", claims, history, optional=False)._replace(section=None))
         stated: Any = item.value if isinstance(item, m.Figure) else item.date.text
-        mine_rows = [r for r in _conflicts_of_subject(book, item.subject) if any(
+        mine_rows = [r for r in _conflicts(part, item.subject) if any(
             s.get("source") == item.source and s.get("as_of") == item.as_of.text and s.get("value") == stated
             for s in r["sides"])]
         items.append(_disagreements(mine_rows, " with this claim as a side"))
     return items
 
 
-def _discrepancy(book: m.FactBook, item: m.Discrepancy, sources: dict[str, m.Source]) -> list[Item]:
+def _discrepancy(book: m.FactBook, item: m.Discrepancy, sources: dict[str, m.Source],
+                 names: dict[str, str]) -> list[Item]:
     """A recorded discrepancy: what and whom it is about, each side with its source, and how
     ``conflicts`` lists it."""
-    items = [Item("what", f"{item.kind} · about {_with_name(book, item.subject)}")]
+    items = [Item("what", f"{item.kind} · about {_with_name(names, item.subject)}")]
     for side in item.sides:
         src = sources.get(side.source)
         date = humanize.date(src.published.text) if src is not None and src.published.known else "date unknown"
@@ -570,7 +599,8 @@ def _discrepancy(book: m.FactBook, item: m.Discrepancy, sources: dict[str, m.Sou
                           + (f" · {side.note}" if side.note else "")))
     if item.note:
         items.append(Item("note", item.note))
-    listed = next((r for r in _conflicts_of_subject(book, item.subject) if r.get("recorded") == item.id), None)
+    listed = next((r for r in _conflicts(part_about(book, locate(book, item.subject)[1]), item.subject)
+                   if r.get("recorded") == item.id), None)
     if listed is not None:
         merged = " (merged with the conflict computed from the claims)" if listed["origin"] != "recorded" else ""
         items.append(Item("conflicts", f"listed as {keep(str(listed['field']))}: {listed['kind']}{merged}"))
