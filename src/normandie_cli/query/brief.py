@@ -174,11 +174,11 @@ def _what(names: dict[str, str], kind: str, item: Any) -> list[Item]:
         if item.title:
             out.append(Item("title", item.title))
         if item.description:
-            out.append(Item("about", item.description, optional=True))
+            out.append(Item("about", item.description, optional=True, section="fields"))
         if item.url:
             out.append(Item("url", keep(item.url)))
         if item.published_note:
-            out.append(Item("date", item.published_note, optional=True))
+            out.append(Item("date note", item.published_note, optional=True, section="fields"))
     return [Item("what", " · ".join(parts), section="fields"), *out]
 
 
@@ -532,11 +532,11 @@ def _source_backs(book: m.FactBook, source: m.Source) -> list[Item]:
     if not kinds:
         return [Item("backs", "nothing in the fact file cites it")]
     text = ", ".join(_plural(count, kind) for kind, count in kinds.most_common())
-    about = ", ".join(f"{subject} ({count})" for subject, count in subjects.most_common(6))
-    more = len(subjects) - 6
+    about = ", ".join(f"{subject} ({count})" for subject, count in subjects.most_common(4))
+    more = len(subjects) - 4
     return [Item("backs", f"{_plural(sum(kinds.values()), 'record')}: {text}"),
             Item("subjects", f"{_plural(len(subjects), 'id')}: {about}"
-                 + (f", {humanize.number(more)} more" if more > 0 else ""), optional=True)]
+                 + (f", {humanize.number(more)} more" if more > 0 else ""))]
 
 
 def _claim(book: m.FactBook, item: m.Figure | m.Milestone | m.Statement, sources: dict[str, m.Source],
@@ -562,7 +562,7 @@ def _claim(book: m.FactBook, item: m.Figure | m.Milestone | m.Statement, sources
     if item.quote:
         items.append(Item("quote", f"“{item.quote}”"))
     if item.note:
-        items.append(Item("note", item.note, optional=True))
+        items.append(Item("note", item.note, optional=True, section="fields"))
     if not isinstance(item, m.Statement):
         if item.revises:
             items.append(Item("revises", f"{item.revises} (the source says it changes that claim)"))

@@ -177,6 +177,7 @@ def print_brief(brief: Brief, out: TextIO, width: int, color: bool) -> None:
     column = label_width(shown)
     for label, text in lines:
         pad = " " * (column - len(label)) if text else ""
+        label = neutralise(label)
         writer.text((paint(label, STYLES["header"]) if color else label) + pad + text)
     writer.flush()
 
@@ -221,9 +222,16 @@ def _groups(rows: Sequence[Row], section: str) -> list[tuple[str | None, list[Ro
 
 
 def _fields_section(rows: Sequence[Row], writer: TableWriter, width: int) -> None:
-    """The record's own fields, one ``field  value`` line each, the value folded beside it."""
-    items = [Item(str(row["field"]), human_cell(row, "value", SHOW)) for row in rows
-             if row["field"] not in ("record", "id")]
+    """The record's own fields, one ``field  value`` line each, the value folded beside it (and a
+    claim's quote and note)."""
+    items = []
+    for row in rows:
+        if row["field"] not in ("record", "id"):
+            items.append(Item(neutralise(str(row["field"])), human_cell(row, "value", SHOW)))
+        if row.get("quote"):  # a claim's own words and remark, with its last field
+            items.append(Item("quote", f"“{row['quote']}”"))
+        if row.get("note"):
+            items.append(Item("note", str(row["note"])))
     if not items:
         return
     column = min(max(len(i.label) for i in items), 18) + 2
@@ -331,7 +339,7 @@ def print_index(sections: dict[str, list[Row]], out: TextIO, width: int, color: 
     count = sum(len(items) for items in sections.values())
     names = ", ".join(f"{name}{NBSP}{len(items)}" for name, items in sections.items() if name in SHOW_SECTIONS)
     writer.text("")
-    for line in fold(f"Sections ({count} rows): {names}", width):
+    for line in fold(f"Sections ({count} rows): {names}" if count else "Sections: no row is left", width):
         writer.text(line, STYLES["note"])
     for line in fold(f"All: normandie show {entity} --full; one: --section NAME", width):
         writer.text(line, STYLES["note"])
