@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -170,3 +171,286 @@ def test_bad_query_is_a_usage_error_with_the_library_message(run: Runner) -> Non
     assert result.exit_code == ExitCode.USAGE
     assert result.stderr.startswith("normandie: error: --query: ") and "jmespath" in result.stderr.lower()
     assert run("companies", "--query", "[]", "-f", "csv").exit_code == ExitCode.USAGE
+
+
+# show: the brief first -----------------------------------------------------------------------
+
+def brief_items(lines: list[str]) -> dict[str, str]:
+    """The brief's items as a person reads them: a label at the start of a line, the text beside
+    it and on the indented lines under it, joined by spaces (the title line is left out)."""
+    items: dict[str, str] = {}
+    label = None
+    for line in lines[1:]:
+        if not line.strip():
+            break
+        if not line.startswith(" "):
+            label, _, text = line.partition(" ")
+            items[label] = text.strip()
+        elif label is not None:
+            items[label] = f"{items[label]} {line.strip()}".strip()
+    return items
+
+
+def test_the_first_screen_of_show_answers_the_question() -> None:
+    """In an 80x24 terminal, the first screen of ``show eastman-port-jerome`` holds the status with
+    its date and source, the investment and job figures with their ranges, the opening dates as
+    they moved, and the number of disagreements."""
+    import sys
+
+    from normandie_cli.book import load_facts
+    from normandie_cli.history import conflict_rows, history_rows
+    from normandie_cli.loader import bundled_path
+
+    from .test_terminal import run_in_terminal, screen
+
+    raw = run_in_terminal([sys.executable, "-m", "normandie_cli", "--no-pager", "show", "eastman-port-jerome"], 80,
+                          lines=24)
+    first = screen(raw, 80)[:24]
+    assert first[0] == "project eastman-port-jerome · Eastman plastic-recycling plant at Port-Jérôme"
+    items = brief_items(first)
+    book = load_facts(bundled_path())
+    kind = next(s.kind for s in book.sources if s.id == "ouest-france-2025").replace("not-stated", "kind not stated")
+    assert items["status"].startswith(f"planned: ouest-france-2025 ({kind}), 17 May 2025")
+    assert "the claim before: on-hold (tendance-ouest, Dec 2024)" in items["status"]
+    assert items["investment"].startswith("> EUR 1 bn (phase I); > EUR 1 bn (phase II) [ouest-france-2025, "
+                                          "17 May 2025], latest of 21 claims")
+    assert "range of 11 (whole project, EUR): EUR 850 M – EUR 2 bn" in items["investment"]
+    assert "all 4 (whole project, USD) at USD 1 bn (about, exact, up-to)" in items["investment"]
+    assert items["jobs-direct"] == ("> 350 [ouest-france-2025, 17 May 2025], latest of 12 claims; range of 11 "
+                                    "(whole project): 350 – 357; 1 (first planned): 330")
+    assert items["jobs-indirect"].endswith("latest of 9 claims; all 9 at 1,500 (about, exact, at-least)")
+    opening = items["opening"]
+    assert opening.startswith("11 claims as made: 2025, about 2025 (5 claims, Jan 2022 – Dec 2022) → ")
+    assert "→ 2030 (ouest-france-2025, 17 May 2025)" in opening
+    latest = [r for r in history_rows(book, "eastman-port-jerome", "opening") if r["dated"]][-1]
+    assert f"history: {latest['change']}" in opening  # history's word for the move, not one of the brief's own
+    count = sum(1 for r in conflict_rows(book) if r["subject"] == "eastman-port-jerome")
+    assert items["disagreements"].startswith(f"{count} (")
+    assert items["sources"].split(",")[0] == "17"
+
+
+SMALL_BOOK = """\
+format: normandie-facts/1
+sources:
+  - {id: paper-1, title: "One", publisher: "Paper", published: "2022-01", language: en, kind: press}
+  - {id: paper-2, title: "Two", publisher: "Paper", published: "2023-06", language: en, kind: press}
+  - {id: firm, title: "Release", publisher: "Acme", published: "2024-02-10", language: en, kind: company}
+  - {id: blog, title: "Post", publisher: "B", published: unknown, language: en}
+organisations:
+  - {id: acme, name: "Acme", kind: company, town: not-stated, cite: [{source: paper-1}]}
+projects:
+  - id: plant
+    name: "Acme plant"
+    owner: acme
+    kind: factory
+    cite: [{source: paper-1}]
+    status:
+      - {value: planned, source: paper-1}
+      - {value: planned, source: paper-2}
+      - {value: under-way, source: firm}
+figures:
+  - {id: i1, subject: plant, measure: investment, value: 100000000, unit: EUR, qualifier: exact, planned: true,
+     source: paper-1}
+  - {id: i2, subject: plant, measure: investment, value: 150000000, unit: EUR, qualifier: more-than, planned: true,
+     source: paper-2}
+  - {id: i3, subject: plant, measure: investment, value: 120000000, unit: USD, qualifier: about, planned: true,
+     source: paper-2}
+  - {id: i4, subject: plant, measure: investment, value: 80000000, unit: EUR, qualifier: exact, planned: true,
+     scope: phase I, source: firm}
+  - {id: j1, subject: plant, measure: jobs-direct, value: 50, unit: jobs, qualifier: about, planned: true,
+     source: paper-1}
+  - {id: j2, subject: plant, measure: jobs-direct, value: 50, unit: jobs, qualifier: exact, planned: true,
+     source: blog}
+milestones:
+  - {id: o1, subject: plant, what: commissioning, date: "2024", planned: true, source: paper-1}
+  - {id: o2, subject: plant, what: commissioning, date: "2025", planned: true, source: paper-2}
+  - {id: o3, subject: plant, what: operational, date: "2026", date_qualifier: by, planned: true, source: firm}
+"""
+
+
+def test_the_brief_says_latest_claim_range_count_and_sources(tmp_path: Path) -> None:
+    """The brief's words on a small fact file: each computed sentence says what it counts, the
+    ranges keep like with like (no EUR in a USD range, no phase I in a whole-project range), each
+    value keeps its qualifier, and a date's move is history's word."""
+    from normandie_cli.book import load_facts
+    from normandie_cli.history import conflict_rows, history_rows
+    from normandie_cli.query.brief import brief_of
+
+    from .conftest import write
+
+    book = load_facts(write(tmp_path, SMALL_BOOK))
+    brief = brief_of(book, "plant")
+    assert (brief.kind, brief.id, brief.name) == ("project", "plant", "Acme plant")
+    said = {item.label: item.plain() for item in brief.items}
+    assert list(said) == ["what", "status", "investment", "jobs-direct", "opening", "disagreements", "sources"]
+    assert said["what"] == "factory · owner acme (Acme)"
+    assert said["status"] == "under-way: firm (company), 10 Feb 2024; the claim before: planned (paper-2, Jun 2023)"
+    assert said["investment"] == (
+        "EUR 80 M (phase I) [firm, 10 Feb 2024], latest of 4 claims; range of 2 (whole project, EUR): "
+        "EUR 100 M – > EUR 150 M; 1 (whole project, USD): ≈ USD 120 M; 1 claim in 1 other group")
+    # The undated claim counts in the range, never as the latest.
+    assert said["jobs-direct"] == "≈ 50 [paper-1, Jan 2022], latest of 2 claims; all 2 at 50 (about, exact)"
+    change = history_rows(book, "plant", "opening")[-1]["change"]
+    assert said["opening"] == ("3 claims as made: 2024 (paper-1, Jan 2022) → 2025 (paper-2, Jun 2023) → "
+                               f"by 2026 (firm, 10 Feb 2024); history: {change}")
+    count = len([r for r in conflict_rows(book) if r["subject"] == "plant"])
+    assert said["disagreements"] == f"{count} ({count} computed from the claims) · normandie conflicts"
+    assert said["sources"] == "4: 2 press, 1 company, 1 kind not stated; published Jan 2022 – 10 Feb 2024; 1 undated"
+
+
+def test_the_brief_says_since_when_a_status_holds(tmp_path: Path) -> None:
+    from normandie_cli.book import load_facts
+    from normandie_cli.query.brief import brief_of
+
+    from .conftest import write
+
+    text = SMALL_BOOK.replace("{value: under-way, source: firm}", "{value: planned, source: firm}")
+    text = text.replace("{value: planned, source: paper-1}", "{value: prospective, source: paper-1}")
+    status = brief_of(load_facts(write(tmp_path, text)), "plant").item("status")
+    assert status is not None
+    assert status.plain() == ("planned: firm (company), 10 Feb 2024; the 2 claims since Jun 2023 (paper-2) all say "
+                              "planned; the claim before: prospective (paper-1, Jan 2022)")
+
+
+@pytest.mark.parametrize(
+    ("entity", "kind", "labels"),
+    [
+        ("eastman-port-jerome", "project", ["what", "where", "status", "investment", "jobs-direct", "opening",
+                                            "disagreements", "sources"]),
+        ("eldim", "organisation", ["what", "employees", "disagreements", "sources"]),
+        ("herve-morin", "person", ["what", "disagreements", "sources"]),
+        ("trade-mission-2023", "event", ["what", "status", "dates", "disagreements", "sources"]),
+        ("rouen", "place", ["what", "disagreements", "sources"]),
+        ("gazette", "source", ["what", "title", "url", "backs", "disagreements"]),
+        ("eastman-jobs-direct-gazette", "figure", ["what", "value", "source", "quote", "history", "all",
+                                                   "disagreements"]),
+        ("eastman-commissioning-gazette", "milestone", ["what", "value", "source", "quote", "all", "disagreements"]),
+        ("region-asset-energy-gazette", "statement", ["what", "says", "source", "quote"]),
+        ("eastman-site-area", "discrepancy", ["what", "side", "note", "conflicts", "sources"]),
+    ],
+)
+def test_show_opens_with_a_brief_for_every_kind_of_entity(run: Runner, entity: str, kind: str,
+                                                          labels: list[str]) -> None:
+    result = run("show", entity, "-f", "table", env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{kind} {entity}")
+    brief = lines[:lines.index("")]
+    assert len(brief) <= 22  # with the prompt and the next line, one 80x24 screen
+    shown = [line.split(" ")[0] for line in brief[1:] if line[:1] not in ("", " ")]
+    assert [label for label in dict.fromkeys(shown) if label in labels] == labels
+    assert any(line.startswith("Sections (") for line in lines)
+    assert f"normandie show {entity} --full" in result.stdout
+
+
+def test_show_full_draws_every_section_after_the_brief(run: Runner) -> None:
+    rows = json.loads(run("show", "eastman-port-jerome", "-f", "json").stdout)
+    out = run("show", "eastman-port-jerome", "--full", "-f", "table").stdout
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["section"]] = counts.get(row["section"], 0) + 1
+    titles = [line for line in out.splitlines() if line.split(" (")[0] in (
+        "Fields", "Status claimed", "Locations", "Figures", "Milestones", "Statements", "Related", "Discrepancies",
+        "Citations")]
+    assert [int(t.rsplit("(", 1)[1].rstrip(")")) for t in titles] == list(counts.values())
+    assert out.index("status ") < out.index("Status claimed (13)")  # the brief first
+    # The claims of a section in the order they were made (in every format); free text on lines
+    # of its own.
+    from normandie_cli.dates import parse_date
+
+    for section in ("status", "locations", "figures", "milestones", "statements", "citations"):
+        made = [parse_date(r["as_of"] or "unknown").sort_key() for r in rows if r["section"] == section]
+        assert made == sorted(made), section
+    status = out[out.index("Status claimed"):out.index("Locations")].splitlines()
+    firsts = [line.split("  ")[0] for line in status[3:] if line[:1] not in (" ", "")]
+    assert firsts == [r["value"] for r in rows if r["section"] == "status"]
+    assert "    note: Project kept despite delays; opening now aimed at 2030." in out
+
+
+def test_show_section_keeps_one_section_in_every_format(run: Runner) -> None:
+    every = json.loads(run("show", "eastman-port-jerome", "-f", "json").stdout)
+    figures = json.loads(run("show", "eastman-port-jerome", "--section", "figures", "-f", "json").stdout)
+    assert figures == [r for r in every if r["section"] == "figures"]
+    both = json.loads(run("show", "eastman-port-jerome", "--section", "rel", "--section", "FIG", "-f", "json").stdout)
+    assert [r["section"] for r in both] == ["figures"] * len(figures) + ["related"]
+    table = run("show", "eastman-port-jerome", "--section", "milestones", "-f", "table").stdout.splitlines()
+    assert table[0] == "project eastman-port-jerome · Eastman plastic-recycling plant at Port-Jérôme"
+    assert table[2] == "Milestones (24)" and not any(line.startswith("status ") for line in table)
+    tsv = run("show", "eastman-port-jerome", "--section", "status").stdout.splitlines()
+    assert len(tsv) == 14 and all(line.startswith("status\t") for line in tsv[1:])
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [("stat", "'stat' is the start of status, statements"), ("figurs", "is not a section; sections: fields, "),
+     ("figurs", "(did you mean figures?)")],
+)
+def test_show_section_names_the_sections_when_it_cannot_tell(run: Runner, section: str, message: str) -> None:
+    result = run("show", "eldim", "--section", section)
+    assert result.exit_code == ExitCode.USAGE
+    assert message in result.stderr
+
+
+def test_show_section_that_the_entity_lacks_is_empty_and_says_so(run: Runner) -> None:
+    result = run("show", "eldim", "--section", "status", "-f", "json")
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+    assert "eldim has no status; its sections: fields, figures, related, citations" in result.stderr
+
+
+def test_show_section_names_complete() -> None:
+    from normandie_cli.cli import _complete
+
+    offered = [c.value for c in _complete.show_sections(None, None, "st")]
+    assert offered == ["status", "statements"]
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize("args", [("eastman-port-jerome",), ("eastman-port-jerome", "--full"),
+                                  ("trade-mission-2023", "--full"), ("gazette", "--full"), ("eastman", "--full"),
+                                  ("eastman-opening-2023", "--full"), ("eastman-jobs-direct-gazette", "--full")])
+def test_show_fits_the_width_and_never_breaks_an_id_or_a_url(run: Runner, columns: int, args: tuple[str, ...]) -> None:
+    from wcwidth import wcswidth
+
+    from normandie_cli.book import load_facts
+    from normandie_cli.loader import bundled_path
+
+    book = load_facts(bundled_path())
+    whole = {item.id for _, item in book.entities()} | {s.url for s in book.sources if s.url}
+    out = run("show", *args, "-f", "table", env={"COLUMNS": str(columns)}).stdout
+    lines = out.splitlines()
+    assert all(wcswidth(line) <= columns for line in lines), [line for line in lines if wcswidth(line) > columns]
+    for line, after in zip(lines, lines[1:], strict=False):
+        if not line.strip() or not after.strip():
+            continue
+        end, start = line.split()[-1].lstrip("(["), after.split()[0].rstrip(",;)]")
+        joined = end + start  # an id or URL cut at the end of a line reads whole again when joined
+        assert not any(end != token and (token.startswith(joined) or joined.startswith(token))
+                       for token in whole if token.startswith(end)), (line, after)
+    # The entity's own sources and related ids, when shown, are whole words.
+    words = {word.strip(",;()[]") for line in lines for word in line.split()}
+    rows = json.loads(run("show", *args[:1], "-f", "json").stdout)
+    for row in rows:
+        if row["section"] in ("related", "citations", "locations") and "--full" in args:
+            assert row["value"] in words, (row, columns)
+
+
+def test_the_brief_asks_history_and_conflicts_on_the_part_of_the_book_about_its_subject() -> None:
+    """The brief computes history and conflicts on the part of the book about one subject (fast
+    on a large book): for every subject that part answers exactly as the whole book does."""
+    from normandie_cli import model as m
+    from normandie_cli.book import load_facts
+    from normandie_cli.history import conflict_rows, history_rows
+    from normandie_cli.loader import bundled_path
+    from normandie_cli.query.brief import part_about
+
+    book = load_facts(bundled_path())
+    everything = conflict_rows(book)
+    checked = 0
+    for kind, item in book.entities():
+        if kind not in m.SUBJECT_KINDS:
+            continue
+        part = part_about(book, item)
+        assert conflict_rows(part) == [r for r in everything if r["subject"] == item.id], item.id
+        assert history_rows(part, item.id) == history_rows(book, item.id), item.id
+        checked += 1
+    assert checked > 50

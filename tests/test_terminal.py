@@ -33,7 +33,8 @@ from normandie_cli.registry import FACT_LISTINGS, LISTINGS
 
 WIDTHS = (60, 80, 120, 200)
 COMMANDS = [(name,) for name in (*FACT_LISTINGS, "conflicts")] + [
-    ("show", "eastman-port-jerome"), ("history", "eastman-port-jerome"), ("timeline", "--chart"),
+    ("show", "eastman-port-jerome"), ("show", "eastman-port-jerome", "--full"),
+    ("history", "eastman-port-jerome"), ("timeline", "--chart"),
     ("history", "eastman-port-jerome", "--chart"), ("companies", "--role", "delegation"), ("jobs", "--cite"),
     ("sources", "--cite"), ("search", "eastman"), ("timeline", "eastman-port-jerome"),
 ]
@@ -113,8 +114,9 @@ def shown_ids(command: tuple[str, ...], lines: list[str]) -> set[str]:
         return {r["subject"] for r in rows}
     if "--chart" in command:
         return set()
-    if command[0] == "show":
-        return {r["value"] for r in rows if r["section"] in ("related", "citations", "locations")}
+    if command[0] == "show":  # the brief names its places and owner; --full every related id and source
+        sections = ("related", "citations", "locations") if "--full" in command else ("related", "locations")
+        return {r["value"] for r in rows if r["section"] in sections}
     listing = LISTINGS[command[0]]
     headers = set(header_line(lines).split())
     # A column the same on every row is said once in the title: "· project eastman-port-jerome".

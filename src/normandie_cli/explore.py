@@ -8,10 +8,11 @@ from typing import Any
 
 from . import humanize
 from . import model as m
+from .dates import UNKNOWN_DATE
 from .errors import UsageError
 from .lookup import resolve_any
 from .query.rows import cited_sources, source_kinds
-from .registry import SHOW, Row
+from .registry import SHOW, SHOW_SECTIONS, Row
 from .text import fold, suggest
 
 
@@ -83,6 +84,51 @@ def search_rows(book: m.FactBook, text: str, kind: str | None = None) -> list[Ro
     return rows
 
 
+def _find(book: m.FactBook, entity_id: str) -> tuple[str, Any] | None:
+    for section in m.SECTIONS:
+        for item in getattr(book, section.name):
+            if item.id == entity_id:
+                return section.kind, item
+    return None
+
+
+def locate(book: m.FactBook, wanted: str) -> tuple[str, Any]:
+    """The kind and the record of an id, or of what :func:`lookup.resolve_any` matches loosely
+    (a name, another case; else its error): found by one pass over the records, without indexing
+    them all (on a large book, an index of every record costs more than the rest of ``show``)."""
+    found = _find(book, wanted) or _find(book, resolve_any(book, wanted))
+    assert found is not None  # resolve_any returns the id of a record of the book
+    return found
+
+
+def names_of(book: m.FactBook, ids: Iterable[str | None]) -> dict[str, str]:
+    """The names (or titles) of these ids, by one pass over the records."""
+    wanted = {i for i in ids if i}
+    out: dict[str, str] = {}
+    for section in m.SECTIONS:
+        for item in getattr(book, section.name):
+            if item.id in wanted and item.id not in out:
+                name = getattr(item, "name", None) or getattr(item, "title", None)
+                if name:
+                    out[item.id] = name
+    return out
+
+
+def pick_sections(names: Iterable[str]) -> list[str]:
+    """``show --section``'s names as sections, in show's order: each a section's name or the
+    start of only one (case-insensitive); anything else is a usage error naming them."""
+    picked: set[str] = set()
+    for name in names:
+        key = name.strip().lower()
+        found = [s for s in SHOW_SECTIONS if s == key] or [s for s in SHOW_SECTIONS if key and s.startswith(key)]
+        if len(found) != 1:
+            what = f"is the start of {', '.join(found)}" if found else "is not a section"
+            raise UsageError(f"--section: {name!r} {what}; sections: {', '.join(SHOW_SECTIONS)}"
+                             + ("" if found else suggest(name, SHOW_SECTIONS)))
+        picked.add(found[0])
+    return [s for s in SHOW_SECTIONS if s in picked]
+
+
 def _row(section: str, field: str, value: Any, **extra: Any) -> Row:
     row: Row = {name: None for name in SHOW.field_names()}
     row.update(section=section, field=field, value=value)
@@ -93,11 +139,27 @@ def _row(section: str, field: str, value: Any, **extra: Any) -> Row:
 
 
 def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
-    """Everything about one entity, as rows: its fields, its claims, what relates to it."""
-    entity_id = resolve_any(book, wanted)
-    item = book.index()[entity_id]
-    kind = next(k for k, i in book.entities() if i is item)
-    names = {i.id: getattr(i, "name", None) or getattr(i, "title", None) for _, i in book.entities()}
+    """Everything about one entity, as rows: its fields, its claims, what relates to it.
+
+    Claims come in the order they were made (their as-of dates; undated last), and so do
+    locations, sites, sides and citations, by their source's date, which is their ``as_of``.
+    """
+    kind, item = locate(book, wanted)
+    entity_id = item.id
+    related = list(relations(book, item, entity_id))
+    names = names_of(book, (target for _, target in related))
+    published = {s.id: s.published for s in book.sources}
+
+    def made(records: Iterable[Any]) -> list[Any]:
+        """Records in the order their claims were made (stable)."""
+        return sorted(records, key=lambda r: r.as_of.sort_key())
+
+    def by_source_date(records: Iterable[Any]) -> list[Any]:
+        return sorted(records, key=lambda r: published.get(r.source, UNKNOWN_DATE).sort_key())
+
+    def source_date(source: str) -> str:
+        return published.get(source, UNKNOWN_DATE).text
+
     rows: list[Row] = [_row("fields", "record", kind)]
     skip = {"cite", "dates", "status", "locations", "sites", "sides", "also_known_as", "line", "quote", "source",
             "note"}
@@ -119,41 +181,42 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
         rows.append(_row("fields", "town", "not stated"))
     for alias in getattr(item, "also_known_as", ()):
         rows.append(_row("fields", "also_known_as", alias.name, source=alias.source))
-    for claim in getattr(item, "dates", ()):
+    for claim in made(getattr(item, "dates", ())):
         rows.append(_row("dates", "date", claim.date.text, as_of=claim.as_of.text, source=claim.source,
                          quote=claim.quote, note=claim.note))
-    for claim in getattr(item, "status", ()):
+    for claim in made(getattr(item, "status", ())):
         rows.append(_row("status", "status", claim.value, as_of=claim.as_of.text, source=claim.source,
                          quote=claim.quote, note=claim.note))
-    for loc in getattr(item, "locations", ()):
-        rows.append(_row("locations", "place", loc.place, source=loc.source, quote=loc.quote, note=loc.note))
-    for site in getattr(item, "sites", ()):
-        rows.append(_row("sites", "place", site.place, source=site.source, quote=site.quote, note=site.note))
-    for side in getattr(item, "sides", ()):
-        rows.append(_row("sides", "value", side.value, source=side.source, quote=side.quote, note=side.note))
-    for figure in book.figures:
-        if figure.subject == entity_id:
-            rows.append(_row("figures", figure.measure, figure.value, qualifier=figure.qualifier, unit=figure.unit,
-                             status="planned" if figure.planned else "actual", scope=figure.scope,
-                             as_of=figure.as_of.text, source=figure.source, quote=figure.quote, note=figure.note))
-    for stone in book.milestones:
-        if stone.subject == entity_id:
-            rows.append(_row("milestones", stone.what, stone.date.text, qualifier=stone.date_qualifier,
-                             status="planned" if stone.planned else "happened", scope=stone.scope,
-                             as_of=stone.as_of.text, source=stone.source, quote=stone.quote, note=stone.note))
-    for statement in book.statements:
-        if statement.subject == entity_id:
-            rows.append(_row("statements", statement.topic, statement.text, as_of=statement.as_of.text,
-                             source=statement.source, quote=statement.quote, note=statement.note))
-    for relation, target in _relations(book, item, entity_id):
+    for loc in by_source_date(getattr(item, "locations", ())):
+        rows.append(_row("locations", "place", loc.place, as_of=source_date(loc.source), source=loc.source,
+                         quote=loc.quote, note=loc.note))
+    for site in by_source_date(getattr(item, "sites", ())):
+        rows.append(_row("sites", "place", site.place, as_of=source_date(site.source), source=site.source,
+                         quote=site.quote, note=site.note))
+    for side in by_source_date(getattr(item, "sides", ())):
+        rows.append(_row("sides", "value", side.value, as_of=source_date(side.source), source=side.source,
+                         quote=side.quote, note=side.note))
+    for figure in made(f for f in book.figures if f.subject == entity_id):
+        rows.append(_row("figures", figure.measure, figure.value, qualifier=figure.qualifier, unit=figure.unit,
+                         status="planned" if figure.planned else "actual", scope=figure.scope,
+                         as_of=figure.as_of.text, source=figure.source, quote=figure.quote, note=figure.note))
+    for stone in made(s for s in book.milestones if s.subject == entity_id):
+        rows.append(_row("milestones", stone.what, stone.date.text, qualifier=stone.date_qualifier,
+                         status="planned" if stone.planned else "happened", scope=stone.scope,
+                         as_of=stone.as_of.text, source=stone.source, quote=stone.quote, note=stone.note))
+    for statement in made(s for s in book.statements if s.subject == entity_id):
+        rows.append(_row("statements", statement.topic, statement.text, as_of=statement.as_of.text,
+                         source=statement.source, quote=statement.quote, note=statement.note))
+    for relation, target in related:
         rows.append(_row("related", relation, target, note=names.get(target)))
     for discrepancy in book.discrepancies:
         if discrepancy.subject == entity_id:
             rows.append(_row("discrepancies", discrepancy.kind, discrepancy.about,
                              source=[s.source for s in discrepancy.sides],
                              note="; ".join(f"{s.value} [{s.source}]" for s in discrepancy.sides)))
-    for cite in getattr(item, "cite", ()):
-        rows.append(_row("citations", "source", cite.source, source=cite.source, quote=cite.quote, note=cite.note))
+    for cite in by_source_date(getattr(item, "cite", ())):
+        rows.append(_row("citations", "source", cite.source, as_of=source_date(cite.source), source=cite.source,
+                         quote=cite.quote, note=cite.note))
     kinds = source_kinds(book)
     for row in rows:
         if row["source"]:
@@ -161,7 +224,7 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     return rows
 
 
-def _relations(book: m.FactBook, item: Any, entity_id: str) -> Iterable[tuple[str, str]]:
+def relations(book: m.FactBook, item: Any, entity_id: str) -> Iterable[tuple[str, str]]:
     """(relation, other id) for what the entity points at and what points at it."""
     for name in ("town", "parent", "organisation", "owner", "part_of", "subject"):
         target = getattr(item, name, None)

@@ -485,12 +485,27 @@ SEARCH = Listing(
     priority=("id", "text", "source", "kind", "field"),
 )
 
+#: The sections of ``show``'s rows, in the order they come, and what each holds (``show --section``).
+SHOW_SECTIONS: dict[str, str] = {
+    "fields": "the record's own fields (name, kind, owner, ...)",
+    "dates": "an event's dates, as each source claims them",
+    "status": "status claims (prospective, planned, done, ...)",
+    "locations": "a project's places, as each source names them",
+    "sites": "an organisation's sites, as each source names them",
+    "sides": "a recorded discrepancy's sides",
+    "figures": "the figures about it (investment, jobs, capacity, ...)",
+    "milestones": "the milestones about it (opening, permits, ...)",
+    "statements": "the statements about it, in our words",
+    "related": "what it points at, and what points at it",
+    "discrepancies": "the recorded discrepancies about it",
+    "citations": "the sources that back it, with their words",
+}
+
 SHOW = Listing(
     "show",
     "Everything known about one entity: fields, claims, related entities and quotes.",
     (
-        Field("section", "text", "fields, claims (figures, dates, status, statements), related, citations, "
-              "discrepancies"),
+        Field("section", "text", ", ".join(SHOW_SECTIONS) + " (show --section NAME)"),
         Field("field", "text", "the field, measure, milestone or relation"),
         Field("value", "text", "the value as stated (numbers stay numbers in JSON)",
               lambda r: humanize.quantity(r["value"], r["qualifier"], r["unit"]) if isinstance(r["value"], (int, float))

@@ -201,6 +201,14 @@ def kinds(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
 
 
 @_safely
+def show_sections(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
+    """``show ID --section <Tab>``: the sections of show's rows."""
+    from ..registry import SHOW_SECTIONS
+
+    return SHOW_SECTIONS.items()
+
+
+@_safely
 def commands(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
     from ..registry import LISTINGS
 

@@ -141,8 +141,10 @@ class Output:
         totals: bool = False,
         chart: str | None = None,
         presorted: bool = False,
+        dossier: Any = None,
     ) -> None:
         self.rows = rows
+        self.dossier = dossier  # show at a terminal: its brief and sections (query.brief.Dossier)
         self.presorted = presorted
         self.chart = chart  # at a terminal, a picture instead of the table (render.chart)
         self.notes = notes
@@ -216,7 +218,7 @@ def listing_command(
                     typer.echo(f"normandie: {message}", err=True)
                 emit(state, listing, result.rows, book=book, notes=result.notes, warnings=warnings,
                      highlight=result.highlight, footer=result.footer, totals=result.totals, chart=result.chart,
-                     **options)
+                     dossier=result.dossier, **options)
                 if result.exit_code:
                     raise typer.Exit(result.exit_code)
             else:
@@ -322,6 +324,7 @@ def emit(
     footer: Footer | None = None,
     totals: bool = False,
     chart: str | None = None,
+    dossier: Any = None,
 ) -> None:
     """Shape the rows by the shared options and render them in the chosen format.
 
@@ -381,7 +384,7 @@ def emit(
         else:
             render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
                         notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide,
-                        exact=fields is not None, chart=chart)
+                        exact=fields is not None, chart=chart, dossier=dossier)
     if fmt != "table":
         for warning in warnings:
             typer.echo(f"normandie: {warning}", err=True)

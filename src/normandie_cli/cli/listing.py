@@ -209,20 +209,40 @@ def search(
     return Output(explore.search_rows(book, text, kind), highlight=text)
 
 
-@listing_command(app, registry.SHOW, "normandie show eastman-port-jerome")
+@listing_command(app, registry.SHOW, "normandie show eastman-port-jerome --section figures")
 def show(
     book: m.FactBook,
     entity: Annotated[str, typer.Argument(metavar="ID", help="An id (or an organisation's name).",
                                           shell_complete=complete.entity_ids)],
-) -> list[Row]:
-    """Everything known about one entity: its fields, every claim (value, qualifier, as-of,
-    source), related entities, discrepancies and quotes.
+    full: Annotated[bool, typer.Option(
+        "--full", help="At a terminal: every section after the brief, not only their index.")] = False,
+    section: Annotated[list[str] | None, typer.Option(
+        "--section", metavar="NAME", shell_complete=complete.show_sections,
+        help="Only this section (fields, status, figures, milestones, statements, related, citations, ...; "
+        "a prefix will do). Repeatable. In every format.")] = None,
+) -> Output:
+    """Everything known about one entity: first a brief, then every claim (value, qualifier,
+    as-of, source), related entities, discrepancies and quotes.
 
-    An unknown id is an error that suggests the closest ones.
+    At a terminal the brief fits one screen: what it is; its status, who says so and since when;
+    each figure's latest claim and the range of all its claims (like with like); each date as
+    it was claimed over time; how many disagreements; its sources. Then an index of the
+    sections: --full shows them all, --section NAME one. Machine formats (--format json, tsv,
+    ...) give the rows of every section (or of --section's). An unknown id is an error that
+    suggests the closest ones.
     """
     from .. import explore
+    from ..query.brief import dossier_of
 
-    return explore.show_rows(book, entity)
+    rows = explore.show_rows(book, entity)
+    if not section:
+        return Output(rows, dossier=dossier_of(book, entity, full=full))
+    wanted = explore.pick_sections(section)
+    kept = [row for row in rows if row["section"] in wanted]
+    dossier = dossier_of(book, entity, brief=False)
+    messages = [] if kept else [f"{dossier.id} has no {' or '.join(wanted)}; its sections: "
+                                + ", ".join(dict.fromkeys(row["section"] for row in rows))]
+    return Output(kept, messages=messages, dossier=dossier)
 
 
 @listing_command(app, registry.HISTORY, "normandie history eastman-port-jerome investment")

@@ -127,13 +127,15 @@ def render_rows(
     wide: bool = False,
     exact: bool = False,
     chart: str | None = None,
+    dossier: Any = None,
 ) -> None:
     """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
 
     A table shows the columns that fit the terminal, in the listing's priority order; ``wide``
     (``--wide``) shows every column, ``exact`` (``--fields``) exactly ``columns``. Machine
     formats ignore both. ``chart`` (``timeline`` or ``history``): a picture instead of the
-    table (machine formats: the same rows as without it).
+    table (machine formats: the same rows as without it). ``dossier``: what ``show`` draws at a
+    terminal around its rows, its brief and sections (:class:`..query.brief.Dossier`).
 
     ``notes`` are lines a person should read under a table (what a total means); machine
     formats leave them out. ``highlight``: text whose matches a coloured table emphasises.
@@ -200,7 +202,7 @@ def render_rows(
     elif listing.name == "show" and not exact:
         from .show import print_show
 
-        print_show(shown, out, color=color, notes=notes, wide=wide)
+        print_show(shown, out, color=color, notes=notes, wide=wide, dossier=dossier)
     else:
         from .table import print_table
 
