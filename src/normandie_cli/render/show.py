@@ -15,7 +15,10 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
     "fields": ("Fields", "field", "value"),
     "dates": ("Dates claimed", "field", "date"),
     "status": ("Status claimed", "field", "status"),
+    "titles": ("Titles claimed", "field", "title"),
+    "follows": ("Follows (takes up an earlier project)", "field", "project"),
     "locations": ("Locations", "field", "place"),
+    "seats": ("Seats claimed (where it is based)", "field", "place"),
     "sides": ("Sides", "field", "value"),
     "figures": ("Figures, by measure", "measure", "value"),
     "milestones": ("Milestones, by kind", "milestone", "date"),
@@ -28,7 +31,7 @@ SECTIONS: dict[str, tuple[str, str, str]] = {
 #: and ``unit`` are part of the value as shown).
 PRIORITY = ("field", "value", "status", "scope", "as_of", "source", "note", "quote")
 #: Sections whose values are ids or dates, never broken.
-WHOLE_VALUES = {"dates", "status", "locations", "figures", "milestones", "related", "citations"}
+WHOLE_VALUES = {"dates", "status", "follows", "locations", "seats", "figures", "milestones", "related", "citations"}
 
 
 def section_listing(section: str, columns: Sequence[str]) -> Listing:
@@ -43,7 +46,8 @@ def used_columns(rows: Sequence[Row], section: str) -> list[str]:
     """The columns with a value in some row of the section (``field`` only when it says more
     than the section's name)."""
     names = [n for n in PRIORITY if any(row.get(n) not in (None, "", []) for row in rows)]
-    if (section in GROUPED or section in ("citations", "dates", "status", "locations", "sides")) and "field" in names:
+    if (section in GROUPED or section in ("citations", "dates", "status", "titles", "follows", "locations", "seats",
+                                          "sides")) and "field" in names:
         names.remove("field")
     if section == "citations" and "source" in names:
         names.remove("source")  # the value is the source
