@@ -155,8 +155,9 @@ TIMELINE = Listing(
               "derived from the event it is part of"),
         Field("status", "text", "happened or planned"),
         Field("subject", "id", "the event, project or organisation"),
-        Field("what", "text", "the event's name or the milestone (commissioning, founded, ...)",
-              lambda r: f"{r['what']} ({r['scope']})" if r["scope"] else r["what"], prose=True),
+        Field("what", "text", "the event's name or the milestone (commissioning, founded, ...), with its "
+              "scope and outcome", lambda r: (f"{r['what']} ({r['scope']})" if r["scope"] else r["what"])
+              + (f": {r['outcome']}" if r.get("outcome") else ""), prose=True),
         Field("scope", "text", "what part it covers", prose=True),
         as_of_field(),
         source_field(),
@@ -164,6 +165,8 @@ TIMELINE = Listing(
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("derived_from", "id", "for an event no source dates: the event it is part of, whose dates contain it "
               "(date_qualifier during); null otherwise"),
+        Field("outcome", "text", "what a step decided or gave, as its source says (a court's ruling, a label "
+              "granted); null when not stated", prose=True),
     ),
     ("date", "status", "subject", "what", "as_of", "source"),
     priority=("date", "subject", "status", "what", "as_of", "source", "id", "quote"),
@@ -177,9 +180,12 @@ PROJECTS = Listing(
         Field("name", "text", "the project's name", prose=True),
         Field("owner", "id", "the organisation that carries it"),
         Field("place", "list", "where, as the sources name it"),
-        Field("status", "text", "latest status claim: prospective, planned, under-way, done, abandoned",
-              lambda r: f"{r['status']} ({humanize.date(r['status_as_of'])})" if r["status"] else ""),
-        Field("status_as_of", "date", "when that status was stated"),
+        Field("status", "text", "latest status claim: prospective, planned, on-hold, under-way, done, abandoned",
+              lambda r: f"{r['status']} since {humanize.date(r['status_since'])}" if r["status"] else ""),
+        Field("status_as_of", "date", "when that status was last stated"),
+        Field("status_since", "date", "when it was first stated without a later claim saying otherwise: the "
+              "earliest of the latest status claims that agree"),
+        Field("status_sources", "list", "the sources of those claims, oldest first"),
         Field("investment", "number", "latest investment claim (by as-of date)",
               latest_claim_of("investment", "investment_unit")),
         Field("investment_unit", "text", "its currency"),
@@ -193,7 +199,8 @@ PROJECTS = Listing(
         Field("jobs_indirect", "number", "latest indirect-jobs claim", latest_claim_of("jobs_indirect")),
         Field("jobs_indirect_qualifier", "text", "its qualifier"),
         Field("jobs_indirect_as_of", "date", "when it was stated"),
-        Field("opening", "date", "latest claim of when it opens (commissioning, operational, delivery, phase I)",
+        Field("opening", "date", "latest claim of when it opens (commissioning, operational, delivery, phase I); "
+              "a claim with a scope only when none is about the whole",
               lambda r: humanize.qualified_date(r["opening_qualifier"], r["opening"])
               + (f" ({humanize.date(r['opening_as_of'])})" if r["opening"] else "")),
         Field("opening_qualifier", "text", "exact, about, by, before, early, ..."),

@@ -50,6 +50,42 @@ def status_rank(claim: m.StatusClaim) -> int:
     return m.STATUSES.index(claim.value)
 
 
+def status_run(claims: Sequence[m.StatusClaim]) -> list[m.StatusClaim]:
+    """The latest status claim and the claims before it that say the same, back to the last
+    one that said otherwise (in as-of order, as :func:`latest` orders them): the sources that
+    have given the current status since the first of them. Claims whose as-of date has no year
+    count only when no claim is dated."""
+    dated = [c for c in claims if c.as_of.has_year]
+    pool = dated or list(claims)
+    if not pool:
+        return []
+    ordered = sorted(pool, key=lambda c: (c.as_of.sort_key()[:4], status_rank(c)))
+    run = [ordered[-1]]
+    for claim in reversed(ordered[:-1]):
+        if claim.value != run[0].value:
+            break
+        run.insert(0, claim)
+    return run
+
+
+def linked_projects(book: m.FactBook, project: str) -> list[str]:
+    """The project and every project linked to it by ``follows``, either way and step by step
+    (a plant that moved twice is one story), in file order."""
+    links: dict[str, set[str]] = {}
+    for item in book.projects:
+        for link in item.follows:
+            links.setdefault(item.id, set()).add(link.project)
+            links.setdefault(link.project, set()).add(item.id)
+    found = {project}
+    todo = [project]
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return [p.id for p in book.projects if p.id in found] or [project]
+
+
 def company_rows(
     book: m.FactBook,
     town: str | None = None,
@@ -271,9 +307,13 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
     An event no source dates is still listed: within the dates of the event it is part of
     (``date_qualifier`` ``during``, ``derived_from`` naming that event) when that one is dated,
     else as ``unknown``. With ``subject``: a project's or event's own dates (an event's parts
-    included), or an organisation's, its projects' and the events it took part in.
+    included; a project's with those of the projects it is linked to by ``follows``, so that a
+    plant that moved reads as one story), or an organisation's, its projects' and the events it
+    took part in.
     """
     owned = {p.id for p in book.projects if p.owner == subject}
+    if subject is not None and any(p.id == subject for p in book.projects):
+        owned.update(linked_projects(book, subject))
     events = {e.id: e for e in book.events}
 
     def about(event: m.Event) -> bool:
@@ -290,7 +330,7 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
                 "date": claim.date.text, "date_precision": claim.date.precision, "date_qualifier": None,
                 "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
                 "as_of": claim.as_of.text, "source": claim.source, "id": event.id, "quote": claim.quote,
-                "derived_from": None,
+                "derived_from": None, "outcome": None,
             }))
         if not event.dates:
             keyed.append(_undated_event(book, event, events.get(event.part_of or "")))
@@ -301,7 +341,7 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
             "date": stone.date.text, "date_precision": stone.date.precision, "date_qualifier": stone.date_qualifier,
             "status": "planned" if stone.planned else "happened", "subject": stone.subject, "what": stone.what,
             "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source, "id": stone.id,
-            "quote": stone.quote, "derived_from": None,
+            "quote": stone.quote, "derived_from": None, "outcome": stone.outcome,
         }))
     keyed.sort(key=lambda pair: pair[0])
     return [row for _, row in keyed]
@@ -322,7 +362,7 @@ def _undated_event(book: m.FactBook, event: m.Event, parent: m.Event | None) -> 
         "date": date.text, "date_precision": date.precision, "date_qualifier": "during" if span else None,
         "status": _event_status(event), "subject": event.id, "what": event.name, "scope": None,
         "as_of": as_of.text, "source": source, "id": event.id, "quote": quote,
-        "derived_from": parent.id if span is not None and parent is not None else None,
+        "derived_from": parent.id if span is not None and parent is not None else None, "outcome": None,
     }
 
 
@@ -331,7 +371,8 @@ def project_rows(book: m.FactBook) -> list[Row]:
     rows = []
     for project in book.projects:
         figures = [f for f in book.figures if f.subject == project.id]
-        status = latest(project.status, status_rank)
+        run = status_run(project.status)
+        status = run[-1] if run else None
         row: Row = {
             "id": project.id,
             "name": project.name,
@@ -339,6 +380,8 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "place": list(dict.fromkeys(places.get(loc.place, loc.place) for loc in project.locations)),
             "status": status.value if status else None,
             "status_as_of": status.as_of.text if status else None,
+            "status_since": run[0].as_of.text if run else None,
+            "status_sources": list(dict.fromkeys(c.source for c in run)),
         }
         money = latest([f for f in figures if f.measure == "investment" and f.unit == "EUR"]) or latest(
             [f for f in figures if f.measure == "investment"]
@@ -356,7 +399,10 @@ def project_rows(book: m.FactBook) -> list[Row]:
             row[prefix] = claim.value if claim else None
             row[f"{prefix}_qualifier"] = claim.qualifier if claim else None
             row[f"{prefix}_as_of"] = claim.as_of.text if claim else None
-        opening = latest([s for s in book.milestones if s.subject == project.id and s.history_field() == "opening"])
+        # A claim about one part (phase I) or one moment (as planned in 2022) answers only when
+        # no claim is about the whole.
+        openings = [s for s in book.milestones if s.subject == project.id and s.history_field() == "opening"]
+        opening = latest([s for s in openings if s.scope is None]) or latest(openings)
         row.update({
             "opening": opening.date.text if opening else None,
             "opening_qualifier": opening.date_qualifier if opening else None,
