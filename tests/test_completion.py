@@ -63,7 +63,8 @@ def test_fish_candidates_carry_a_help_text() -> None:
         ("normandie companies --where dep", ["department"]),
         ("normandie companies --format js", ["json", "jsonl"]),
         ("normandie figures --measure jobs-d", ["jobs-direct"]),
-        ("normandie show Eld", ["eldim", "eldim-employees-fb1", "Eldim"]),  # ids and names alike
+        ("normandie show Eld", ["eldim", "eldim-employees-fb1", "eldim-clients-eld", "eldim-visit-eld", "Eldim"]),
+        # ids and names alike
         ("normandie companies --sort -na", ["-name"]),  # descending: field names, not option names
         ("normandie companies --sort id,-to", ["id,-town", "id,-town_id"]),
         ("normandie conflicts --fields ki", ["kind"]),
