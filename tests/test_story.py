@@ -237,7 +237,7 @@ def test_the_legal_steps_read_in_date_order_in_the_projects_timeline(run: Runner
     assert timeline["eastman-conseil-etat-decision-ce"]["outcome"] == "decree held legal"
     assert timeline["eastman-conseil-etat-decision-ga"]["outcome"] == "request rejected"
     assert timeline["eastman-pinm-decree-ce"]["date"] == "2024-07-05"
-    assert timeline["eastman-permits-jde24"]["outcome"].startswith("obtained")
+    assert timeline["eastman-permits-jde24"]["outcome"].startswith("all obtained")
     # the request to the Rouen court has no outcome: no source gives one
     rouen = timeline["eastman-rouen-court-request-zwf1"]
     assert rouen["outcome"] is None and "Rouen" in rouen["scope"]
