@@ -168,8 +168,8 @@ def test_a_misspelt_town_suggests_by_the_same_comparison(run: Runner, cache: lis
 def test_a_filter_that_could_mean_several_values_names_them(run: Runner, cache: list[str]) -> None:
     result = run(*cache, "companies", "--town", "saint")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1  # the header alone
-    assert result.stderr == ("normandie: --town 'saint' could be Saint-Jean-de-Folleville, Saint-Contest: give more "
-                             "of the name, or the id\n")
+    assert result.stderr == ("normandie: --town 'saint' could be Saint-Jean-de-Folleville, Saint-Contest, Saint-Avold: "
+                             "give more of the name, or the id\n")
 
 
 def test_the_rule_step_by_step() -> None:

@@ -64,10 +64,11 @@ def test_fish_candidates_carry_a_help_text() -> None:
         ("normandie companies --format js", ["json", "jsonl"]),
         ("normandie figures --measure jobs-d", ["jobs-direct"]),
         ("normandie show Eld", ["eldim"]),  # an entity's id, never its name, no claim's id
-        ("normandie show eldim-", ["eldim-employees-fb1"]),  # only a claim can start so
+        ("normandie show eldim-", ["eldim-employees-fb1", "eldim-clients-eld", "eldim-visit-eld"]),  # only claims
         ("normandie show eastman-", ["eastman-circular-solution-france", "eastman-port-jerome",
                                      "eastman-pre-consultation", "eastman-consultation",
-                                     "eastman-consultation-closing-meeting", "eastman-public-inquiry"]),
+                                     "eastman-consultation-closing-meeting", "eastman-public-inquiry",
+                                     "eastman-site-en", "eastman-site-fr"]),  # entities (sources last)
         ("normandie show Hervé", ["herve-morin"]),
         ("normandie history Eld", ["eldim"]),
         ("normandie history eldim-", []),  # history takes an entity

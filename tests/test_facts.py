@@ -53,7 +53,7 @@ def test_every_source_of_sources_md_is_listed_with_its_url(book: FactBook) -> No
     urls = {s.id: s.url for s in book.sources}
     assert urls["gazette"] == "https://lagazettefrance.fr/article/la-normandie-fait-sa-promotion-aux-etats-unis"
     assert (urls["cci-normandie"] or "").startswith("https://www.normandinamik.cci.fr/")
-    assert len([s for s in book.sources if s.url]) == 21
+    assert len([s for s in book.sources if s.url]) == 54
     gazette = next(s for s in book.sources if s.id == "gazette")
     assert (gazette.published.text, gazette.published_inferred) == ("2023-03", True)
 
@@ -129,22 +129,23 @@ def test_towns_carry_their_departments(book: FactBook) -> None:
 
 # --- issue 13: the second batch (2022-2025) and the fact-check's corrections ---------------
 
-def test_the_project_is_on_hold_as_of_january_2025_and_not_in_the_latest_claims(book: FactBook) -> None:
+def test_the_project_is_on_hold_from_december_2024_and_in_the_latest_claims(book: FactBook) -> None:
     from normandie_cli.dates import parse_date
     from normandie_cli.snapshot import book_as_of
 
     def status(b: FactBook) -> str:
         return str(next(r for r in query.project_rows(b) if r["id"] == "eastman-port-jerome")["status"])
 
+    then, _ = book_as_of(book, parse_date("2024-11"))
+    assert status(then) == "planned"
     then, _ = book_as_of(book, parse_date("2025-01"))
     assert status(then) == "on-hold"
-    # Ouest-France, 17 May 2025: "planned" (maintained, aiming at 2030) from another voice than the one that
-    # said it was paused: a disagreement, not the end of the pause (issue 18).
+    # Ouest-France, 17 May 2025: maintained, aiming at 2030; it does not say the pause ended
     assert status(book) == "on-hold"
     eastman = next(p for p in book.projects if p.id == "eastman-port-jerome")
     claims = [(s.value, s.source, s.as_of.text) for s in eastman.status]
     assert ("on-hold", "tendance-ouest", "2024-12") in claims
-    assert ("planned", "ouest-france-2025", "2025-05-17") in claims
+    assert ("on-hold", "ouest-france-2025", "2025-05-17") in claims
 
 
 def test_cryopak_has_no_stated_town_and_its_site_is_maromme(book: FactBook) -> None:
@@ -197,7 +198,8 @@ def test_job_figures_keep_about_at_least_and_more_than(book: FactBook) -> None:
 
 def test_the_public_aid_is_planned_not_granted(book: FactBook) -> None:
     aid = [f for f in book.figures if f.measure == "public-aid"]
-    assert {(f.value, f.source) for f in aid} == {(62_000_000, "afp-moongy"), (35_000_000, "afp-moongy")}
+    assert {(f.value, f.source) for f in aid} == {(62_000_000, "afp-moongy"), (35_000_000, "afp-moongy"),
+                                                  (100_000_000, "zero-waste-france-2025")}
     assert all(f.planned and not (f.note or "").startswith("Granted") for f in aid)
 
 
@@ -217,7 +219,7 @@ def test_the_second_batch_events_and_people_are_there(book: FactBook) -> None:
     assert [c.date.text for c in events["eastman-consultation-closing-meeting"].dates] == ["2024-05-28"]
     assert events["eastman-consultation-closing-meeting"].places == ("lillebonne",)
     assert "2022-09-27/2022-11-24" in {c.date.text for c in events["eastman-pre-consultation"].dates}
-    assert any(s.subject == "eastman-public-inquiry" and s.date.text == "2024-06-10" for s in book.milestones)
+    assert [c.date.text for c in events["eastman-public-inquiry"].dates] == ["2024-06-10"]  # to open, said L4M
     people = {p.id: p for p in book.people}
     assert {"sophie-gaugain", "brad-lich", "mark-costa", "isabelle-jarry", "jean-louis-laure"} <= set(people)
     assert {c.source for c in people["eric-dehouck"].cite} >= {"ouest-france-2025", "l4m", "tendance-ouest"}

@@ -380,6 +380,9 @@ def completion_lines(book: m.FactBook) -> list[tuple[str, str, str]]:
     for project in book.projects:
         if project.status:
             fields.setdefault(project.id, {})["status"] = None
+    for person in book.people:
+        if person.titles:
+            fields.setdefault(person.id, {})["title"] = None
     lines += [(f"field:{subject}", name, f"a field of {subject}'s history")
               for subject, names in fields.items() for name in names]
     index = book.index()

@@ -29,7 +29,7 @@ def _searchable(item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, l
         own = list(dict.fromkeys(side.source for side in item.sides))
     for name in ("id", "name", "title", "description", "publisher", "url", "published_note", "role", "about",
                  "text", "topic", "what", "measure", "scope", "unit", "kind", "note", "quote", "department",
-                 "region", "country", "subject", "owner", "organisation"):
+                 "region", "country", "subject", "owner", "organisation", "outcome"):
         value = getattr(item, name, None)
         if isinstance(value, str) and value:
             yield name, value, own
@@ -44,6 +44,8 @@ def _searchable(item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, l
             yield "roles", role, own
         for site in item.sites:
             yield "sites", places.get(site.place, site.place), [site.source]
+        for seat in item.seats:
+            yield "seats", places.get(seat.place, seat.place), [seat.source]
     for alias in getattr(item, "also_known_as", ()):
         yield "also_known_as", alias.name, [alias.source]
     for cite in getattr(item, "cite", ()):
@@ -51,7 +53,7 @@ def _searchable(item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, l
             value = getattr(cite, name)
             if value:
                 yield f"cite.{name}", value, [cite.source]
-    for group in ("dates", "status", "locations", "sites", "sides"):
+    for group in ("dates", "status", "locations", "sites", "seats", "sides", "titles", "follows"):
         for claim in getattr(item, group, ()):
             for name in ("quote", "note", "value"):
                 value = getattr(claim, name, None)
@@ -161,8 +163,8 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
         return published.get(source, UNKNOWN_DATE).text
 
     rows: list[Row] = [_row("fields", "record", kind)]
-    skip = {"cite", "dates", "status", "locations", "sites", "sides", "also_known_as", "line", "quote", "source",
-            "note"}
+    skip = {"cite", "dates", "status", "locations", "sites", "seats", "sides", "also_known_as", "titles", "follows",
+            "line", "quote", "source", "note"}
     for name in item._fields:
         value = getattr(item, name)
         if name in skip or value in (None, (), ""):
@@ -187,12 +189,21 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     for claim in made(getattr(item, "status", ())):
         rows.append(_row("status", "status", claim.value, as_of=claim.as_of.text, source=claim.source,
                          quote=claim.quote, note=claim.note))
+    for title in made(getattr(item, "titles", ())):
+        rows.append(_row("titles", "title", title.value, as_of=title.as_of.text, source=title.source,
+                         quote=title.quote, note=title.note))
+    for link in by_source_date(getattr(item, "follows", ())):
+        rows.append(_row("follows", "project", link.project, as_of=source_date(link.source), source=link.source,
+                         quote=link.quote, note=link.note))
     for loc in by_source_date(getattr(item, "locations", ())):
         rows.append(_row("locations", "place", loc.place, as_of=source_date(loc.source), source=loc.source,
                          quote=loc.quote, note=loc.note))
     for site in by_source_date(getattr(item, "sites", ())):
         rows.append(_row("sites", "place", site.place, as_of=source_date(site.source), source=site.source,
                          quote=site.quote, note=site.note))
+    for seat in by_source_date(getattr(item, "seats", ())):
+        rows.append(_row("seats", "place", seat.place, as_of=source_date(seat.source), source=seat.source,
+                         quote=seat.quote, note=seat.note))
     for side in by_source_date(getattr(item, "sides", ())):
         rows.append(_row("sides", "value", side.value, as_of=source_date(side.source), source=side.source,
                          quote=side.quote, note=side.note))
@@ -201,9 +212,10 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
                          status="planned" if figure.planned else "actual", scope=figure.scope,
                          as_of=figure.as_of.text, source=figure.source, quote=figure.quote, note=figure.note))
     for stone in made(s for s in book.milestones if s.subject == entity_id):
+        note = "; ".join(x for x in (f"outcome: {stone.outcome}" if stone.outcome else None, stone.note) if x)
         rows.append(_row("milestones", stone.what, stone.date.text, qualifier=stone.date_qualifier,
                          status="planned" if stone.planned else "happened", scope=stone.scope,
-                         as_of=stone.as_of.text, source=stone.source, quote=stone.quote, note=stone.note))
+                         as_of=stone.as_of.text, source=stone.source, quote=stone.quote, note=note or None))
     for statement in made(s for s in book.statements if s.subject == entity_id):
         rows.append(_row("statements", statement.topic, statement.text, as_of=statement.as_of.text,
                          source=statement.source, quote=statement.quote, note=statement.note))
@@ -238,6 +250,8 @@ def relations(book: m.FactBook, item: Any, entity_id: str) -> Iterable[tuple[str
             yield "organisation here", org.id
         if any(site.place == entity_id for site in org.sites):
             yield "site of", org.id
+        if any(seat.place == entity_id for seat in org.seats) and org.town != entity_id:
+            yield "seat of", org.id
         if org.parent == entity_id:
             yield "subsidiary", org.id
     for person in book.people:
@@ -248,6 +262,8 @@ def relations(book: m.FactBook, item: Any, entity_id: str) -> Iterable[tuple[str
             yield "project", project.id
         if any(loc.place == entity_id for loc in project.locations):
             yield "project here", project.id
+        if any(link.project == entity_id for link in project.follows):
+            yield "followed by", project.id
     for event in book.events:
         if entity_id in event.participants:
             yield "took part in", event.id

@@ -36,13 +36,15 @@ class Claim(Record):
 
 
 def claims_of(book: m.FactBook, entity_id: str) -> list[Claim]:
-    """Every figure, milestone, status and date claim about the entity, in file order."""
+    """Every figure, milestone, status, title and date claim about the entity, in file order."""
     out: list[Claim] = []
     item = book.index().get(entity_id)
     for claim in getattr(item, "dates", ()):
         out.append(Claim("dates", claim.date, claim.source, claim.as_of, quote=claim.quote, what="dates"))
     for claim in getattr(item, "status", ()):
         out.append(Claim("status", claim.value, claim.source, claim.as_of, quote=claim.quote, what="status"))
+    for title in getattr(item, "titles", ()):
+        out.append(Claim("title", title.value, title.source, title.as_of, quote=title.quote, what="title"))
     for f in book.figures:
         if f.subject == entity_id:
             out.append(Claim(f.measure, f.value, f.source, f.as_of, f.qualifier, f.unit, f.scope, f.measure, f.id,
@@ -329,9 +331,9 @@ def _groups(book: m.FactBook) -> Iterable[tuple[str, str, list[Claim]]]:
     subjects = [item.id for kind, item in book.entities() if kind in ("event", "project", "organisation", "person",
                                                                     "place")]
     for subject in subjects:
-        # Status changes are a project's progress, not a disagreement; a date nobody knows
-        # disagrees with nothing.
-        claims = [c for c in claims_of(book, subject) if c.field != "status"
+        # Status changes are a project's progress and a person's titles a career, not a
+        # disagreement; a date nobody knows disagrees with nothing.
+        claims = [c for c in claims_of(book, subject) if c.field not in ("status", "title")
                   and not (isinstance(c.value, PartialDate) and not c.value.known)]
         keyed: dict[tuple[Any, ...], list[Claim]] = {}
         for claim in claims:

@@ -1027,7 +1027,7 @@ class _Reader:
         spec = self._spec("organisation", lambda: {
             "id": self.ident, "name": self.text, "kind": self.enum_of(m.ORGANISATION_KINDS),
             "town": self.town, "roles": self.list_of(self.ident), "parent": self.ident,
-            "description": self.text, "sites": self.locations, "cite": self.citations,
+            "description": self.text, "sites": self.locations, "seats": self.locations, "cite": self.citations,
         })
         fields = self.record(node, "an organisation", spec, {"id", "name", "kind", "town", "cite"})
         return m.Organisation(**fields, line=self.line(node))
@@ -1040,9 +1040,20 @@ class _Reader:
                 for item in self.sequence(value, key)
             )
 
+        def titles(value: Any, key: str) -> tuple[m.TitleClaim, ...]:
+            spec = self._spec("title_claim", lambda: {
+                "value": self.text, "source": self.ident, "as_of": self.date, "organisation": self.ident,
+                "quote": self.text, "note": self.text,
+            })
+            out = []
+            for item in self.sequence(value, key):
+                fields = self.record(item, "a title claim", spec, {"value", "source"})
+                out.append(m.TitleClaim(as_of=self.as_of(fields), **fields))
+            return tuple(out)
+
         spec = self._spec("person", lambda: {
             "id": self.ident, "name": self.text, "role": self.text, "organisation": self.ident,
-            "also_known_as": aliases, "cite": self.citations,
+            "also_known_as": aliases, "titles": titles, "cite": self.citations,
         })
         fields = self.record(node, "a person", spec, {"id", "name", "cite"})
         return m.Person(**fields, line=self.line(node))
@@ -1088,9 +1099,18 @@ class _Reader:
         )
 
     def project(self, node: Any) -> m.Project:
+        def follows(value: Any, key: str) -> tuple[m.Follows, ...]:
+            spec = self._spec("follows", lambda: {
+                "project": self.ident, "source": self.ident, "quote": self.text, "note": self.text,
+            })
+            return tuple(
+                m.Follows(**self.record(item, "a follows claim", spec, {"project", "source"}))
+                for item in self.sequence(value, key)
+            )
+
         spec = self._spec("project", lambda: {
             "id": self.ident, "name": self.text, "owner": self.ident, "kind": self.text,
-            "locations": self.locations, "status": self.statuses, "cite": self.citations,
+            "locations": self.locations, "status": self.statuses, "follows": follows, "cite": self.citations,
         })
         fields = self.record(node, "a project", spec, {"id", "name", "owner", "cite"})
         return m.Project(**fields, line=self.line(node))
@@ -1115,7 +1135,7 @@ class _Reader:
             "id": self.ident, "subject": self.ident, "what": self.ident, "date": self.date,
             "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "planned": self.boolean, "scope": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
-            "revises": self.ident,
+            "revises": self.ident, "outcome": self.text,
         })
         fields = self.record(node, "a milestone", spec, {"id", "subject", "what", "date", "source"})
         return m.Milestone(as_of=self.as_of(fields), **fields, line=self.line(node))

@@ -108,18 +108,25 @@ class Organisation(Record):
     description: str | None = None
     #: Places where a source says it is present (a site is not its seat, ``town``).
     sites: tuple[Location, ...] = ()
+    #: Where each source says it is based, one claim per source: sources may differ, and
+    #: ``town`` is only the seat the book files it under.
+    seats: tuple[Location, ...] = ()
     line: int = 0
 
     def cited(self) -> Iterator[Cited]:
         yield from _citations(self.cite)
         for site in self.sites:
             yield site.source, site.quote, "site"
+        for seat in self.seats:
+            yield seat.source, seat.quote, "seat"
 
     def refers(self) -> Iterator[Reference]:
         yield "town", self.town, ("place",)
         yield "parent", self.parent, ("organisation",)
         for site in self.sites:
             yield "site", site.place, ("place",)
+        for seat in self.seats:
+            yield "seat", seat.place, ("place",)
 
 
 class AlsoKnownAs(Record):
@@ -127,22 +134,41 @@ class AlsoKnownAs(Record):
     source: str
 
 
+class TitleClaim(Record):
+    """One source's title for a person at a date (a title that changes is a list of these)."""
+
+    value: str
+    source: str
+    as_of: PartialDate
+    #: The organisation the title is held at, when the source says.
+    organisation: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+
 class Person(Record):
     id: str
     name: str
     cite: tuple[Citation, ...]
+    #: In our words, what the person is (a summary; ``titles`` holds the dated claims).
     role: str | None = None
     organisation: str | None = None
     also_known_as: tuple[AlsoKnownAs, ...] = ()
+    #: The person's title as each source gives it, at that source's date.
+    titles: tuple[TitleClaim, ...] = ()
     line: int = 0
 
     def cited(self) -> Iterator[Cited]:
         yield from _citations(self.cite)
         for alias in self.also_known_as:
             yield alias.source, None, "also_known_as"
+        for title in self.titles:
+            yield title.source, title.quote, "title claim"
 
     def refers(self) -> Iterator[Reference]:
         yield "organisation", self.organisation, ("organisation",)
+        for title in self.titles:
+            yield "title organisation", title.organisation, ("organisation",)
 
 
 class DateClaim(Record):
@@ -197,6 +223,16 @@ class Location(Record):
     note: str | None = None
 
 
+class Follows(Record):
+    """A source saying that a project takes up an earlier one: the plant moved, or was
+    abandoned and planned again elsewhere."""
+
+    project: str
+    source: str
+    quote: str | None = None
+    note: str | None = None
+
+
 class Project(Record):
     id: str
     name: str
@@ -205,6 +241,8 @@ class Project(Record):
     kind: str | None = None
     locations: tuple[Location, ...] = ()
     status: tuple[StatusClaim, ...] = ()
+    #: The earlier projects this one takes up, each as a source says (one story across sites).
+    follows: tuple[Follows, ...] = ()
     line: int = 0
 
     def cited(self) -> Iterator[Cited]:
@@ -213,11 +251,15 @@ class Project(Record):
             yield loc.source, loc.quote, "location"
         for status in self.status:
             yield status.source, status.quote, "status claim"
+        for link in self.follows:
+            yield link.source, link.quote, "follows"
 
     def refers(self) -> Iterator[Reference]:
         yield "owner", self.owner, ("organisation",)
         for loc in self.locations:
             yield "location", loc.place, ("place",)
+        for link in self.follows:
+            yield "follows", link.project, ("project",)
 
 
 class Figure(Record):
@@ -274,6 +316,9 @@ class Milestone(Record):
     #: The id of an earlier milestone that this claim itself says it moves ("opening now aimed
     #: at 2030"): the source states a change, not only a date.
     revises: str | None = None
+    #: What the step decided or gave, as its source says (a court's ruling, a label granted),
+    #: in our words; ``None`` when the source does not say (a case whose outcome is not known).
+    outcome: str | None = None
     line: int = 0
 
     def history_field(self) -> str:

@@ -196,8 +196,9 @@ TIMELINE = Listing(
               "derived from the event it is part of"),
         Field("status", "text", "happened or planned"),
         Field("subject", "id", "the event, project or organisation"),
-        Field("what", "text", "the event's name or the milestone (commissioning, founded, ...)",
-              lambda r: f"{r['what']} ({r['scope']})" if r["scope"] else r["what"], prose=True),
+        Field("what", "text", "the event's name or the milestone (commissioning, founded, ...), with its "
+              "scope and outcome", lambda r: (f"{r['what']} ({r['scope']})" if r["scope"] else r["what"])
+              + (f": {r['outcome']}" if r.get("outcome") else ""), prose=True),
         Field("scope", "text", "what part it covers", prose=True),
         as_of_field(),
         precision_field("as_of"),
@@ -207,6 +208,8 @@ TIMELINE = Listing(
         Field("quote", "text", "the source's exact words, for the primary article", prose=True),
         Field("derived_from", "id", "for an event no source dates: the event it is part of, whose dates contain it "
               "(date_qualifier during); null otherwise"),
+        Field("outcome", "text", "what a step decided or gave, as its source says (a court's ruling, a label "
+              "granted); null when not stated", prose=True),
     ),
     ("date", "status", "subject", "what", "as_of", "source"),
     priority=("date", "subject", "status", "what", "source", "as_of", "id", "quote"),
@@ -229,6 +232,8 @@ PROJECTS = Listing(
         precision_field("status_since"),
         Field("status_source", "id", "who stated it"),
         source_kind_field("status_source_kind", "that source"),
+        Field("status_sources", "list", "the sources of the claims that state the current status, from the one "
+              "that began it on, oldest first"),
         Field("investment", "number", "latest investment claim (by as-of date)",
               latest_claim_of("investment", "investment_unit")),
         Field("investment_unit", "text", "its currency"),
@@ -246,7 +251,8 @@ PROJECTS = Listing(
         Field("jobs_indirect_qualifier", "text", "its qualifier"),
         Field("jobs_indirect_as_of", "date", "when it was stated"),
         precision_field("jobs_indirect_as_of"),
-        Field("opening", "date", "latest claim of when it opens (commissioning, operational, delivery, phase I)",
+        Field("opening", "date", "latest claim of when it opens (commissioning, operational, delivery, phase I); "
+              "a claim with a scope only when none is about the whole",
               lambda r: humanize.qualified_date(r["opening_qualifier"], r["opening"])
               + (f" ({humanize.date(r['opening_as_of'])})" if r["opening"] else "")),
         precision_field("opening"),
@@ -490,8 +496,11 @@ SHOW_SECTIONS: dict[str, str] = {
     "fields": "the record's own fields (name, kind, owner, ...)",
     "dates": "an event's dates, as each source claims them",
     "status": "status claims (prospective, planned, done, ...)",
+    "titles": "a person's titles, as each source gives them over time",
+    "follows": "the earlier project a project takes up (a plant that moved), as each source says",
     "locations": "a project's places, as each source names them",
     "sites": "an organisation's sites, as each source names them",
+    "seats": "where an organisation is based, as each source says (when sources differ)",
     "sides": "a recorded discrepancy's sides",
     "figures": "the figures about it (investment, jobs, capacity, ...)",
     "milestones": "the milestones about it (opening, permits, ...)",

@@ -456,7 +456,7 @@ def fill_completion(conn: sqlite3.Connection) -> None:
         "SELECT DISTINCT 'topic' AS k, topic AS v, 'topic' AS h, topic AS f, topic AS o1, 0 AS o2 FROM statements",
     ]
     # Each entity's history fields (figures' measures, milestones' fields, events' dates and
-    # status, projects' status): the entities in the order first met, each one's fields in the
+    # status, projects' status, people's titles): the entities in the order first met, each one's fields in the
     # order first met.
     conn.execute("CREATE TEMP TABLE _fields (seq INTEGER PRIMARY KEY, subject TEXT, name TEXT)")
     for select in ("SELECT subject, measure FROM figures ORDER BY rowid",
@@ -464,7 +464,8 @@ def fill_completion(conn: sqlite3.Connection) -> None:
                    "SELECT id, name FROM (SELECT id, 'dates' AS name, rowid AS r, 0 AS n FROM events"
                    " WHERE dates != '[]' UNION ALL SELECT id, 'status', rowid, 1 FROM events WHERE status != '[]')"
                    " ORDER BY r, n",
-                   "SELECT id, 'status' FROM projects WHERE status != '[]' ORDER BY rowid"):
+                   "SELECT id, 'status' FROM projects WHERE status != '[]' ORDER BY rowid",
+                   "SELECT id, 'title' FROM people WHERE titles != '[]' ORDER BY rowid"):
         conn.execute(f"INSERT INTO _fields (subject, name) {select}")
     selects.append(
         "SELECT 'field:' || f.subject AS k, f.name AS v, 'a field of ' || f.subject || '''s history' AS h,"

@@ -24,14 +24,14 @@ from ..dates import PartialDate
 from ..explore import locate, names_of, relations
 from ..history import Claim, claims_of, conflict_rows, history_rows, like
 from ..record import Record
-from .rows import latest, status_rank
+from .rows import latest, status_course, voices
 
 NBSP = "\u00a0"
 #: Figures and dates named first, in this order (the rest by how many claims they have).
 KEY_FIGURES = ("investment", "jobs-direct", "jobs-indirect", "employees", "revenue")
 KEY_DATES = ("dates", "opening")
 #: How many like-with-like groups a figure's line names (the others are counted).
-GROUPS_SHOWN = 2
+GROUPS_SHOWN = 1
 
 
 class Item(Record):
@@ -184,35 +184,26 @@ def _what(names: dict[str, str], kind: str, item: Any) -> list[Item]:
 
 # status ---------------------------------------------------------------------------------
 
-def _status(item: Any, sources: dict[str, m.Source]) -> Item | None:
-    """The latest status claim (of one date, the furthest along), who says it, since when the
-    claims say it, and the claim before."""
+def _status(item: Any, sources: dict[str, m.Source], voice_of: dict[str, str]) -> Item | None:
+    """The status now as ``projects`` reads it (:func:`query.rows.status_course`): since when and
+    who said so first, how many claims since and the latest, the claims since that differ, and
+    the status before."""
     claims: tuple[m.StatusClaim, ...] = getattr(item, "status", ())
     if not claims:
         return None
-    now: m.StatusClaim | None = latest(claims, status_rank)
-    assert now is not None
-    same_day = [c for c in claims if c.as_of.text == now.as_of.text]
-    text = f"{now.value}: " + _by([c for c in same_day if c.value == now.value], sources)
-    rivals = [c for c in same_day if c.value != now.value]
-    if rivals:
-        text += f"; also {_date(now.as_of.text)}: " + "; ".join(f"{c.value} ({keep(c.source)})" for c in rivals)
-    if not now.as_of.has_year:
-        return Item("status", text + f" (every status claim is undated: {len(claims)})", section="status")
-    ordered = sorted((c for c in claims if c.as_of.has_year), key=lambda c: (c.as_of.sort_key(), status_rank(c)))
-    run: list[m.StatusClaim] = []
-    before: m.StatusClaim | None = None
-    for claim in reversed(ordered):
-        if claim.value == now.value:
-            run.append(claim)
-        elif claim.as_of.text != now.as_of.text:
-            before = claim
-            break
-    first = run[-1]
-    if len(run) > 1 and first.as_of.text != now.as_of.text:
-        text += (f"; the {len(run)} claims since {_date(first.as_of.text)} ({first.source}) all say {now.value}")
-    if before is not None:
-        text += f"; the claim before: {before.value} ({_by([before])})"
+    steps, began, last = status_course(claims, voice_of)
+    assert began is not None and last is not None
+    if not began.as_of.has_year:
+        return Item("status", f"{last.value}: {_by([last], sources)} (every status claim is undated: "
+                              f"{len(claims)})", section="status")
+    text = f"{began.value} since {_date(began.as_of.text)}: {_by([began], sources).rsplit(', ', 1)[0]}"
+    since = steps[[s.claim for s in steps].index(began) + 1:]
+    if since:
+        text += f"; {_plural(len(since), 'claim')} since, latest {_by([since[-1].claim], sources)}"
+        differ = [s.claim for s in since if s.step == "differs"]
+        if differ:
+            text += f"; {len(differ)} of them differ" if len(differ) > 1 else "; 1 differs"
+            text += ": " + "; ".join(f"{c.value} ({_by([c])})" for c in differ[-TIES_SHOWN:])
     return Item("status", text, section="status")
 
 
@@ -271,6 +262,8 @@ def _group_text(claims: Sequence[Claim], label: str) -> str:
     return f"range of {len(claims)}{label}: {_shown(lo)} – {_shown(hi)}"
 
 
+#: How many kinds of source the sources line names (the others are counted).
+KINDS_SHOWN = 3
 #: Of the claims made on the latest date, how many are named (the others are counted).
 TIES_SHOWN = 2
 
@@ -294,7 +287,9 @@ def _figure(name: str, claims: Sequence[Claim], whole: str, optional: bool) -> I
     ranked = sorted(keys, key=lambda k: -len(groups[k]))
     parts = [_group_text(groups[k], _group_label(k, keys, whole)) for k in ranked[:GROUPS_SHOWN]]
     rest = ranked[GROUPS_SHOWN:]
-    if rest:
+    if len(rest) == 1:
+        parts.append(_group_text(groups[rest[0]], _group_label(rest[0], keys, whole)))
+    elif rest:
         parts.append(f"{_plural(sum(len(groups[k]) for k in rest), 'claim')} in "
                      f"{_plural(len(rest), 'other group')}")
     text += f", latest of {_plural(len(claims), 'claim')}; " + "; ".join(parts)
@@ -315,18 +310,21 @@ def _figures(claims: Sequence[Claim], whole: str) -> list[Item]:
 
 def _change(rows: Sequence[dict[str, Any]], claim: Claim, before: Claim | None = None) -> str | None:
     """History's own word for how the claim differs from the earlier one it compares it with
-    (whose source is named, unless it is ``before``, the claim told just before it)."""
+    (whose source is named, unless it is ``before``, the claim told just before it: then the
+    bracket naming it is left out). ``None`` when history does not compare the two."""
     row = next((r for r in rows if r["field"] == claim.field and r["source"] == claim.source
                 and r["as_of"] == claim.as_of.text and r["id"] == claim.id), None)
-    if row is None or not row.get("change"):
+    if row is None or not row.get("change") or str(row["change"]).startswith("not compared"):
         return None
     change = str(row["change"])
     against = row.get("compared_with")
     if against:
         earlier = next((r for r in rows if r["field"] == claim.field and (
             r["id"] == against or f"{r['source']} {r['as_of']}" == against)), None)
-        if earlier is not None and not (before is not None and (earlier["source"], earlier["as_of"]) == (
-                before.source, before.as_of.text)):
+        if earlier is not None and before is not None and (earlier["source"], earlier["as_of"]) == (
+                before.source, before.as_of.text):
+            change = change.split(" [", 1)[0]
+        elif earlier is not None and " [" not in change:
             change += f" from {keep(earlier['source'])}"
             if sum(1 for r in rows if r["field"] == claim.field and r["source"] == earlier["source"]) > 1:
                 change += f" ({_date(earlier['as_of'])})"
@@ -342,30 +340,43 @@ def _entry(run: Sequence[Claim]) -> str:
     first, last = run[0].as_of, run[-1].as_of
     end = last.end or last.start
     assert first.start is not None and end is not None
-    when = keep(first.start.human()) + (f" – {keep(end.human())}" if first.text != last.text else "")
+    start, stop = first.start.human(), end.human()
+    if first.text == last.text or start == stop:
+        when = keep(start)
+    elif start.endswith(stop[-5:]) and stop[-5:-4] == " ":  # one year: "Jan – Dec 2022"
+        when = keep(start[:-5]) + " – " + keep(stop)
+    else:
+        when = keep(start) + " – " + keep(stop)
     return f"{values} ({scope}{len(run)} claims, {when})"
 
 
 def _date_story(name: str, claims: Sequence[Claim], rows: Sequence[dict[str, Any]], optional: bool) -> Item:
-    """The claims of a date in the order they were made, a run of the same date told once,
-    history's word for the latest, then the undated claims."""
+    """The claims of a date about the whole entity in the order they were made, a run of the
+    same date told once, history's word for the latest; then how many claims are about a part
+    (a scope) and how many are undated (the section tells them)."""
     dated = sorted((c for c in claims if c.as_of.has_year), key=lambda c: c.as_of.sort_key())
     undated = [c for c in claims if not c.as_of.has_year]
+    story = [c for c in dated if c.scope is None] or dated
     runs: list[list[Claim]] = []
-    for claim in dated:
+    for claim in story:
         same = runs and runs[-1][-1].value.text == claim.value.text and runs[-1][-1].scope == claim.scope
         if same:
             runs[-1].append(claim)
         else:
             runs.append([claim])
     text = " → ".join(_entry(run) for run in runs)
-    if dated and len(claims) > 1:
-        change = _change(rows, dated[-1], dated[-2] if len(dated) > 1 else None)
+    if len(runs) > 1:  # how the last date claimed stands with the one before, in history's word
+        change = _change(rows, story[-1], story[-2])
         if change:
             text += f"; {change}"
-    if undated:
-        text += ("; " if text else "") + "undated: " + ", ".join(
-            _shown(c) + f" ({c.scope + '; ' if c.scope else ''}{keep(c.source)})" for c in undated)
+    parts = [c for c in dated if c not in story]
+    if parts:
+        scopes = ", ".join(dict.fromkeys(str(c.scope) for c in parts))
+        text += f"; {_plural(len(parts), 'claim')} about a part ({scopes})"
+    if undated and not dated:
+        text = ", ".join(_shown(c) + f" ({c.scope + '; ' if c.scope else ''}{keep(c.source)})" for c in undated)
+    elif undated:
+        text += f"; {len(undated)} undated"
     if len(claims) > 1:
         text = f"{len(claims)} claims as made: {text}"
     return Item(name, text, optional=optional, section="dates" if name == "dates" else "milestones")
@@ -426,7 +437,7 @@ def _disagreements(rows: Sequence[dict[str, Any]], what: str = "") -> Item:
     if not rows:
         return Item("disagreements", f"none{what}, computed or recorded")
     computed = sum(1 for r in rows if r["origin"] != "recorded")
-    parts = [f"{computed} computed from the claims" if computed else "",
+    parts = [f"{computed} computed" if computed else "",
              f"{len(rows) - computed} recorded" if len(rows) > computed else ""]
     return Item("disagreements", f"{len(rows)}{what} ({', '.join(p for p in parts if p)}) · "
                 + keep("normandie conflicts"))
@@ -440,7 +451,13 @@ def _sources(ids: Iterable[str], sources: dict[str, m.Source]) -> Item:
     if len(kinds) == 1:
         text = f"{len(known)}, {next(iter(kinds))}"
     else:
-        text = f"{len(known)}: " + ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
+        ranked = kinds.most_common()
+        text = f"{len(known)}: " + ", ".join(f"{count} {kind}" for kind, count in ranked[:KINDS_SHOWN])
+        rest = ranked[KINDS_SHOWN:]
+        if len(rest) == 1:
+            text += f", {rest[0][1]} {rest[0][0]}"
+        elif rest:
+            text += f", {sum(count for _, count in rest)} of {len(rest)} other kinds"
     dated = sorted((s for s in known if s.published.has_year), key=lambda s: s.published.sort_key())
     if dated:
         first = dated[0].published.start
@@ -478,7 +495,7 @@ def brief_of(book: m.FactBook, wanted: str) -> Brief:
     if isinstance(item, m.Discrepancy):
         return Brief(kind, entity_id, item.about, tuple(_discrepancy(book, item, sources, names)))
     items = _what(names, kind, item)
-    status = _status(item, sources)
+    status = _status(item, sources, voices(book))
     if status is not None:
         items.append(status)
     part = part_about(book, item)

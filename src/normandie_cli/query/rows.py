@@ -122,6 +122,24 @@ def status_course(claims: Sequence[Any], voice_of: dict[str, str]) -> tuple[list
     return steps, began, last
 
 
+def linked_projects(book: m.FactBook, project: str) -> list[str]:
+    """The project and every project linked to it by ``follows``, either way and step by step
+    (a plant that moved twice is one story), in file order."""
+    links: dict[str, set[str]] = {}
+    for item in book.projects:
+        for link in item.follows:
+            links.setdefault(item.id, set()).add(link.project)
+            links.setdefault(link.project, set()).add(item.id)
+    found = {project}
+    todo = [project]
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return [p.id for p in book.projects if p.id in found] or [project]
+
+
 def company_rows(
     book: m.FactBook,
     town: str | None = None,
@@ -358,9 +376,13 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
     An event no source dates is still listed: within the dates of the event it is part of
     (``date_qualifier`` ``during``, ``derived_from`` naming that event) when that one is dated,
     else as ``unknown``. With ``subject``: a project's or event's own dates (an event's parts
-    included), or an organisation's, its projects' and the events it took part in.
+    included; a project's with those of the projects it is linked to by ``follows``, so that a
+    plant that moved reads as one story), or an organisation's, its projects' and the events it
+    took part in.
     """
     owned = {p.id for p in book.projects if p.owner == subject}
+    if subject is not None and any(p.id == subject for p in book.projects):
+        owned.update(linked_projects(book, subject))
     events = {e.id: e for e in book.events}
     kinds = source_kinds(book)
     voice_of = voices(book)
@@ -379,7 +401,7 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
                 "date": claim.date.text, "date_precision": claim.date.precision, "date_qualifier": None,
                 "status": _event_status(event, voice_of), "subject": event.id, "what": event.name, "scope": None,
                 "as_of": claim.as_of.text, "source": claim.source, "source_kind": kinds.get(claim.source),
-                "id": event.id, "quote": claim.quote, "derived_from": None,
+                "id": event.id, "quote": claim.quote, "derived_from": None, "outcome": None,
             }))
         if not event.dates:
             keyed.append(_undated_event(book, event, events.get(event.part_of or "")))
@@ -391,6 +413,7 @@ def timeline_rows(book: m.FactBook, subject: str | None = None) -> list[Row]:
             "status": "planned" if stone.planned else "happened", "subject": stone.subject, "what": stone.what,
             "scope": stone.scope, "as_of": stone.as_of.text, "source": stone.source,
             "source_kind": kinds.get(stone.source), "id": stone.id, "quote": stone.quote, "derived_from": None,
+            "outcome": stone.outcome,
         }))
     keyed.sort(key=lambda pair: pair[0])
     return [row for _, row in keyed]
@@ -412,6 +435,7 @@ def _undated_event(book: m.FactBook, event: m.Event, parent: m.Event | None) -> 
         "status": _event_status(event, voices(book)), "subject": event.id, "what": event.name, "scope": None,
         "as_of": as_of.text, "source": source, "source_kind": source_kinds(book).get(source or ""),
         "id": event.id, "quote": quote, "derived_from": parent.id if span is not None and parent is not None else None,
+        "outcome": None,
     }
 
 
@@ -422,7 +446,10 @@ def project_rows(book: m.FactBook) -> list[Row]:
     rows = []
     for project in book.projects:
         figures = [f for f in book.figures if f.subject == project.id]
-        _, since, status = status_course(project.status, voice_of)
+        steps, since, status = status_course(project.status, voice_of)
+        # The claims that state the current status, from the one that began it on.
+        run = [step.claim for step in steps if since is not None and step.claim.value == since.value
+               and step.claim.as_of.sort_key() >= since.as_of.sort_key()] or ([since] if since else [])
         row: Row = {
             "id": project.id,
             "name": project.name,
@@ -433,6 +460,7 @@ def project_rows(book: m.FactBook) -> list[Row]:
             "status_since": since.as_of.text if since else None,
             "status_source": status.source if status else None,
             "status_source_kind": kinds.get(status.source) if status else None,
+            "status_sources": list(dict.fromkeys(c.source for c in run)),
         }
         money = latest([f for f in figures if f.measure == "investment" and f.unit == "EUR"]) or latest(
             [f for f in figures if f.measure == "investment"]
@@ -451,7 +479,10 @@ def project_rows(book: m.FactBook) -> list[Row]:
             row[prefix] = claim.value if claim else None
             row[f"{prefix}_qualifier"] = claim.qualifier if claim else None
             row[f"{prefix}_as_of"] = claim.as_of.text if claim else None
-        opening = latest([s for s in book.milestones if s.subject == project.id and s.history_field() == "opening"])
+        # A claim about one part (phase I) or one moment (as planned in 2022) answers only when
+        # no claim is about the whole.
+        openings = [s for s in book.milestones if s.subject == project.id and s.history_field() == "opening"]
+        opening = latest([s for s in openings if s.scope is None]) or latest(openings)
         row.update({
             "opening": opening.date.text if opening else None,
             "opening_qualifier": opening.date_qualifier if opening else None,

@@ -30,8 +30,11 @@ TITLES: dict[str, tuple[str, str, str]] = {
     "fields": ("Fields", "field", "value"),
     "dates": ("Dates claimed", "field", "date"),
     "status": ("Status claimed", "field", "status"),
+    "titles": ("Titles claimed", "field", "title"),
+    "follows": ("Follows (takes up an earlier project)", "field", "project"),
     "locations": ("Locations", "field", "place"),
     "sites": ("Sites", "field", "place"),
+    "seats": ("Seats claimed (where it is based)", "field", "place"),
     "sides": ("Sides", "field", "value"),
     "figures": ("Figures", "measure", "value"),
     "milestones": ("Milestones", "milestone", "date"),
@@ -47,6 +50,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "dates": ("value", "as_of", "source"),
     "locations": ("value", "as_of", "source"),
     "sites": ("value", "as_of", "source"),
+    "seats": ("value", "as_of", "source"),
+    "titles": ("value", "as_of", "source"),
+    "follows": ("value", "as_of", "source"),
     "sides": ("source", "as_of"),
     "figures": ("value", "status", "as_of", "source"),
     "milestones": ("value", "status", "as_of", "source"),
@@ -137,7 +143,7 @@ def _more(left_out: Sequence[Item]) -> Item:
     for item in left_out:
         noun = nouns.get(item.section or "", "")
         counts[noun] = counts.get(noun, 0) + 1
-    what = ", ".join(f"{count} {noun}" if noun else ", ".join(
+    what = ", ".join(f"{count} {noun if count > 1 else noun[:-1]}" if noun else ", ".join(
         i.label for i in left_out if (i.section or "") not in nouns) for noun, count in counts.items())
     where = "--full" + (f", --section {'|'.join(sections)}" if sections else "")
     return Item("more", f"{what} ({where})")
