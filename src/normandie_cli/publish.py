@@ -527,40 +527,61 @@ def _decode_number(value: Any) -> int | float:
 
 
 def _decode_bool(value: Any) -> bool:
-    if value not in (0, 1) or type(value) is not int:
-        raise ValueError(f"{value!r} where 0 or 1 is expected")
     return bool(value)
 
 
-def _typed(value: Any, kind: type) -> Any:
-    """``value`` when it is ``None`` or of ``kind`` (a database edited by hand may hold a blob, a
-    number or a text anywhere)."""
-    if value is not None and type(value) is not kind:
-        raise ValueError(f"a {type(value).__name__} where a {kind.__name__} is expected")
-    return value
+#: What SQLite must hold in a column of each kind (``typeof``): checked in SQL before reading, since
+#: a database edited by hand may hold a blob, a number or a text anywhere.
+_TYPES = {"id": "'text'", "plain": "'text', 'null'", "date": "'text', 'null'", "int": "'integer', 'null'",
+          "bool": "'integer'", "number": "'integer', 'real', 'text'", "value": "'text'", "parent": "'text'"}
+
+
+def _check_types(conn: sqlite3.Connection, t: Table) -> None:
+    """Raise ``ValueError`` naming the first column of ``t`` that holds a value of the wrong type."""
+    for c in t.columns:
+        if c.kind not in _TYPES:
+            continue
+        test = f"typeof({quote(c.name)}) NOT IN ({_TYPES[c.kind]})"
+        if c.kind == "bool":
+            test += f" OR {quote(c.name)} NOT IN (0, 1)"
+        row = conn.execute(f"SELECT typeof({quote(c.name)}) FROM {quote(t.name)} WHERE {test} LIMIT 1").fetchone()
+        if row is not None:
+            raise ValueError(f"{t.name}.{c.name} holds a {row[0]} value where it holds "
+                             f"{'0 or 1' if c.kind == 'bool' else _TYPES[c.kind].replace(chr(39), '')}")
 
 
 def _reader(t: Table, date: Callable[[Any], PartialDate | None]) -> tuple[str, Callable[[Any], dict[str, Any]]]:
-    """The ``SELECT`` of a table's field columns and how a row becomes field values."""
+    """The ``SELECT`` of a table's field columns and how a row becomes field values (its types
+    checked first: :func:`_check_types`)."""
     held = [c for c in t.columns if c.kind in ("id", "plain", "int", "number", "bool", "date")]
-    steps: dict[str, Callable[[Any], Any]] = {"date": lambda v: date(_typed(v, str)), "bool": _decode_bool,
-                                              "number": _decode_number, "id": lambda v: _typed(v, str),
-                                              "plain": lambda v: _typed(v, str), "int": lambda v: _typed(v, int)}
-    convert = [steps[c.kind] for c in held]
+    steps: dict[str, Callable[[Any], Any]] = {"date": date, "bool": _decode_bool, "number": _decode_number}
+    stepped = [(str(c.field), i, steps[c.kind]) for i, c in enumerate(held) if c.kind in steps]
     names = [str(c.field) for c in held]
     select = ", ".join(f"t.{quote(c.name)}" for c in held)
 
     def values(row: Any) -> dict[str, Any]:
-        return {name: step(value) for name, step, value in zip(names, convert, row, strict=True)}
+        out = dict(zip(names, row, strict=True))
+        for name, i, step in stepped:
+            out[name] = step(row[i])
+        return out
 
     return select, values
 
 
-def _build(cls: type, values: dict[str, Any]) -> Any:
-    try:
-        return cls(**values)
-    except TypeError as err:
-        raise ValueError(str(err)) from None
+def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """A record of ``cls`` from its published fields (those not published take their defaults:
+    every other field is a column or a list, so none is missing)."""
+    template = cls._template  # type: ignore[attr-defined]
+    new = object.__new__
+
+    def build(values: dict[str, Any]) -> Any:
+        record: Any = new(cls)
+        fields = record.__dict__
+        fields.update(template)  # every field, in order
+        fields.update(values)
+        return record
+
+    return build
 
 
 def read_book(conn: sqlite3.Connection, path: str) -> m.FactBook:
@@ -581,24 +602,27 @@ def read_book(conn: sqlite3.Connection, path: str) -> m.FactBook:
                 assert t.field is not None
                 parent = quote(t.columns[0].name)
                 items: dict[str, list[Any]] = {}
+                _check_types(conn, t)
                 if t.kind == "list":
                     for pid, value in conn.execute(f"SELECT {parent}, value FROM {quote(t.name)} ORDER BY {parent},"
                                                    " position"):
-                        items.setdefault(pid, []).append(_typed(value, str))
+                        items.setdefault(pid, []).append(value)
                 else:
                     select, values = _reader(t, date)
-                    inner = t.record
-                    assert inner is not None
+                    assert t.record is not None
+                    build = _builder(t.record)
                     for row in conn.execute(f"SELECT t.{parent}, {select} FROM {quote(t.name)} t ORDER BY t.{parent},"
                                             " t.position"):
-                        items.setdefault(row[0], []).append(_build(inner, values(row[1:])))
+                        items.setdefault(row[0], []).append(build(values(row[1:])))
                 lists[t.field] = items
+            _check_types(conn, own)
             select, values = _reader(own, date)
+            build = _builder(section.record)
             records = []
             for row in conn.execute(f"SELECT {select} FROM {quote(own.name)} t ORDER BY t.rowid"):
                 fields = values(row)
                 for field, items in lists.items():
                     fields[field] = tuple(items.get(fields["id"], ()))
-                records.append(_build(section.record, fields))
+                records.append(build(fields))
             sections[section.name] = tuple(records)
         return m.FactBook(path=path, **sections)
