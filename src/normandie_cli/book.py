@@ -20,8 +20,35 @@ from .store import connect, has_schema, is_current, is_database, read_book, read
 
 
 def is_fact_store(file: Path) -> bool:
-    """Whether ``--data`` names a SQLite database (its header) rather than a YAML fact file."""
-    return file.is_file() and is_database(file)
+    """Whether ``--data`` names a fact store (the parse cache's layout: a SQLite database that
+    is not a published fact book) rather than a YAML fact file or a published fact book."""
+    return file.is_file() and is_database(file) and not is_published(file)
+
+
+def is_published(file: Path) -> bool:
+    """Whether ``--data`` names a published fact book (``normandie export sqlite``). The module
+    that knows is imported for a SQLite file only: a YAML file's run never loads it."""
+    if not (file.is_file() and is_database(file)):
+        return False
+    from . import publish
+
+    return publish.is_published(file)
+
+
+def _read_published(file: Path) -> m.FactBook:
+    """The book a published fact book (``normandie export sqlite``) holds, read from its tables;
+    a DataError unless this version published it."""
+    from .publish import read_book as read_published
+
+    try:
+        conn = connect(file)
+        try:
+            return read_published(conn, str(file))
+        finally:
+            conn.close()
+    except (sqlite3.Error, ValueError) as err:
+        raise DataError(str(file), f"cannot read this published fact book: {err} "
+                                   "(export it again with this version of normandie)") from None
 
 
 def _open_fact_store(file: Path) -> sqlite3.Connection:
@@ -36,7 +63,7 @@ def _open_fact_store(file: Path) -> sqlite3.Connection:
         conn.close()
     except sqlite3.Error:
         pass
-    raise DataError(str(file), "a SQLite database, but not a fact store written by this version of normandie "
+    raise DataError(str(file), "a SQLite database, but not a fact book written by this version of normandie "
                                "(write one with: normandie export sqlite PATH)")
 
 
@@ -59,7 +86,10 @@ def load_facts(
             raise DataError(str(file), f"cannot read this fact store: {err}") from None
         finally:
             conn.close()
-    check_file(file, max_size)  # the size limit and path checks hold for a cached book too
+    # A published fact book is read from its tables, then cached as a YAML file is: the size
+    # limit protects the YAML parser, not SQLite.
+    published = is_published(file)
+    check_file(file, 2**63 if published else max_size)  # the path checks hold for a cached book too
     use_cache = use_cache and not cache.disabled_by_environment()
     if use_cache:
         cached = cache.read(file)
@@ -67,7 +97,7 @@ def load_facts(
             return cached
     from .validate import check_references
 
-    book, problems = read_facts(file, max_size=max_size)
+    book, problems = (_read_published(file), []) if published else read_facts(file, max_size=max_size)
     with gc_paused():
         problems = problems or check_references(book)
     if problems:
@@ -82,8 +112,9 @@ def validate_file(
     path: str | os.PathLike[str] | None = None, max_size: int | None = None
 ) -> tuple[m.FactBook, list[DataError]]:
     """Every problem in a fact file, in file order. Raises DataError only when it cannot be read."""
-    if is_fact_store(resolve_data_path(path)):
-        raise DataError(str(resolve_data_path(path)), "a fact store (SQLite), checked when it was written; "
+    file = resolve_data_path(path)
+    if is_fact_store(file) or is_published(file):
+        raise DataError(str(file), "a fact store (SQLite), checked when it was written; "
                         "validate the YAML fact file it was exported from")
     from .validate import check_quotes, check_references
 
@@ -105,11 +136,12 @@ def open_store(
     file = resolve_data_path(path)
     if is_fact_store(file):
         return _open_fact_store(file), None
-    check_file(file, max_size)
+    published = is_published(file)  # cached like a YAML file, but read whole from its tables
+    check_file(file, 2**63 if published else max_size)
     if not use_cache or cache.disabled_by_environment():
         return None, None
     conn = cache.connect(file)
-    if conn is None and cache.build(file, max_size):  # streamed into the store: no book in memory
+    if conn is None and not published and cache.build(file, max_size):  # streamed: no book in memory
         conn = cache.connect(file)
     if conn is not None:
         return conn, None

@@ -65,6 +65,11 @@ def _field_kinds(cls: type) -> list[Column]:
     return out
 
 
+#: How each field of a record class is stored; the published database (publish.py) derives its
+#: schema from the same reading of the fields.
+field_kinds = _field_kinds
+
+
 #: (table, record class, columns) for every section, in file order.
 TABLES: list[tuple[str, type, list[Column]]] = [
     (section.name, section.record, _field_kinds(section.record)) for section in m.SECTIONS
@@ -551,23 +556,6 @@ def atomically(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
         raise
 
 
-#: What ``meta`` says of the fact file a parse cache was made from.
-CACHE_KEYS = ("path", "size", "mtime_ns", "exported_from")
-
-
-def copy_database(source: sqlite3.Connection, path: Path, meta: dict[str, str]) -> None:
-    """Copy a store to ``path`` (SQLite's backup: page by page), atomically, with ``meta`` in
-    place of what its ``meta`` table said of the file it was made from."""
-    atomically(path, lambda conn: _copy(source, conn, meta))
-
-
-def _copy(source: sqlite3.Connection, conn: sqlite3.Connection, meta: dict[str, str]) -> None:
-    source.backup(conn)
-    conn.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in CACHE_KEYS])
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-    conn.commit()
-
-
 # Reading ---------------------------------------------------------------------------------
 
 def is_database(path: Path) -> bool:
@@ -717,6 +705,15 @@ def read_book(conn: sqlite3.Connection, path: str) -> m.FactBook:
             cursor = conn.execute(f"SELECT {names} FROM {quote(table)} ORDER BY rowid")
             sections[table] = tuple(map(decode, cursor))
         return m.FactBook(path=path, **sections)
+
+
+def read_records(conn: sqlite3.Connection, table: str) -> Iterator[Any]:
+    """The records of one section's table, in file order, one at a time (what ``read_book``
+    reads, without the whole book in memory: ``normandie export sqlite`` publishes from it)."""
+    cls, columns = next((cls, columns) for name, cls, columns in TABLES if name == table)
+    decode = _row_decoder(cls, columns, _date_reader())
+    names = ", ".join(quote(name) for name, _, _ in columns)
+    yield from map(decode, conn.execute(f"SELECT {names} FROM {quote(table)} ORDER BY rowid"))
 
 
 # Queries ---------------------------------------------------------------------------------
@@ -926,71 +923,3 @@ def filter_vocabularies(
 def read_meta_value(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
-
-
-# Publishing ----------------------------------------------------------------------------------
-
-#: What each table holds, for people browsing the database (Datasette's table descriptions).
-TABLE_DESCRIPTIONS = {
-    "meta": "What this database is: schema version, program version, the records' shape.",
-    "sources": "The sources every fact cites: publisher, publication date, URL, language.",
-    "places": "Towns and areas, with département, région and country.",
-    "organisations": "Companies, public bodies, associations and missions; town is a place id.",
-    "people": "People named by the sources.",
-    "events": "Trade missions, receptions, visits, consultations, announcements.",
-    "projects": "Plants and other projects, with their locations and status claims over time.",
-    "figures": "One number as one source states it, with its qualifier and as-of date.",
-    "milestones": "Dated steps of projects, events and organisations, planned or done.",
-    "statements": "Facts that are not a number or a date, in our words, with their source.",
-    "discrepancies": "Where sources (or one source) disagree, with each side.",
-    "organisations_roles": "An organisation's roles (delegation, investor, ...), one row each.",
-    "events_places": "The places of an event, one row each.",
-    "events_participants": "The participants of an event, one row each.",
-    "completion": "Values offered by the command line's tab completion.",
-    "companies": "Organisations of kind company, with their town's name, département and country.",
-}
-
-#: Columns every table of records has, described once.
-COMMON_COLUMNS = {
-    "id": "the record's id, unique across the whole fact file",
-    "line": "the line of the fact file where the record starts",
-    "cite": "citations, as JSON: [[source, quote, note], ...]",
-    "_search": "folded id, name, town and description (what companies --search matches)",
-}
-
-
-def datasette_metadata(
-    conn: sqlite3.Connection, database: str, described: dict[str, dict[str, str]] | None = None
-) -> dict[str, Any]:
-    """Datasette's metadata for a fact store: title, licence, the sources with their URLs,
-    table and column descriptions (``described``: column descriptions per table, e.g. from the
-    listings' fields; the common columns are described here)."""
-    from html import escape
-
-    sources = list(conn.execute("SELECT id, publisher, title, url FROM sources ORDER BY rowid"))
-    items = "".join(
-        f"<li>{escape(f'{title} ({publisher})' if title else publisher)}"
-        + (f': <a href="{escape(url)}">{escape(url)}</a>' if url else "") + f" <code>{escape(sid)}</code></li>"
-        for sid, publisher, title, url in sources
-    )
-    tables: dict[str, Any] = {}
-    for (name,) in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'organisations_fts%'"
-        " ORDER BY name"
-    ):
-        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({quote(name)})")]
-        given = (described or {}).get(name, {})
-        descriptions = {c: given.get(c) or COMMON_COLUMNS.get(c) for c in columns}
-        tables[name] = {"description": TABLE_DESCRIPTIONS.get(name, ""),
-                        "columns": {c: d for c, d in descriptions.items() if d}}
-    return {
-        "title": "Normandy's economy: the normandie fact book",
-        "description": "Every fact with its source: companies, projects, figures, milestones and "
-                       "statements about Normandy's economy, as published by the sources listed below.",
-        "description_html": f"<p>Every fact with its source. {len(sources)} sources:</p><ul>{items}</ul>",
-        "license": "MIT",
-        "license_url": "https://opensource.org/licenses/MIT",
-        "source": f"{len(sources)} sources (table sources)",
-        "source_url": next((url for _, _, _, url in sources if url), None),
-        "databases": {database: {"tables": tables}},
-    }

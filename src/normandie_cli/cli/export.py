@@ -1,4 +1,5 @@
-"""``normandie export sqlite PATH``: the fact book as a SQLite database, for SQL and Datasette."""
+"""``normandie export sqlite PATH``: the fact book published as a SQLite database, for SQL and
+Datasette (the layout: publish.py, docs/storage.md)."""
 
 from __future__ import annotations
 
@@ -26,18 +27,20 @@ def sqlite(
                                          dir_okay=False)],
     metadata: Annotated[Path | None, typer.Option(
         "--metadata", dir_okay=False,
-        help="Also write Datasette's metadata (title, licence, sources, descriptions) here.",
+        help="Also write Datasette's metadata (title, licence, sources, descriptions, facets, queries) here.",
     )] = None,
 ) -> None:
-    """Write the fact book as a SQLite database: one table per section, a companies view, a
-    full-text index (schema: docs/storage.md). Browse it with: datasette PATH -m METADATA.
+    """Publish the fact book as a SQLite database for readers: a table per kind of record and per
+    list, every reference a foreign key, every claim in one claims table, full-text indexes
+    (schema: docs/storage.md). Browse it with: datasette PATH -m METADATA; read it back with
+    normandie --data PATH.
 
     Example: normandie export sqlite facts.db --metadata metadata.json
     """
     import json
     import sqlite3
 
-    from .. import registry, store
+    from .. import publish, publish_metadata, registry, store
     from ..errors import UsageError
     from ..loader import resolve_data_path
 
@@ -47,25 +50,21 @@ def sqlite(
             raise UsageError(f"{target}: that is the fact file being read")
     if path.exists() and not store.is_database(path):
         raise UsageError(f"{path}: exists and is not a SQLite database; not replacing it")
-    source = state.store()  # the parse cache's store (built as the file streams), if there is one
+    conn = state.store()  # the parse cache's store: read a record at a time, no book in memory
     try:
-        if source is not None:  # copied page by page: no book in memory, whatever its size
-            store.copy_database(source, path, {"exported_from": str(resolve_data_path(state.data))})
+        if conn is not None:
+            publish.write_database(path, lambda name: store.read_records(conn, name))
         else:
-            store.write_database(path, state.book(), {"exported_from": str(resolve_data_path(state.data))})
-    except (OSError, sqlite3.Error) as err:
+            publish.write_database(path, state.book())
+    except (OSError, sqlite3.Error, ValueError) as err:  # ValueError: a reference to nothing (an unchecked store)
         raise UsageError(f"{path}: cannot write: {err}") from None
     typer.echo(f"wrote {path}", err=True)
     if metadata is not None:
-        described = {table: {f.name: f.description for f in listing.fields}
-                     for table, listing in (("companies", registry.COMPANIES), ("organisations", registry.COMPANIES),
-                                            *((name, registry.LISTINGS[name]) for name in registry.LISTINGS
-                                              if name in dict(store.TABLE_DESCRIPTIONS)))}
-        conn = store.connect(path)
+        written = store.connect(path)
         try:
-            data = store.datasette_metadata(conn, path.stem, described)
+            data = publish_metadata.datasette_metadata(written, path.stem, registry.publishing())
         finally:
-            conn.close()
+            written.close()
         try:
             metadata.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         except OSError as err:
