@@ -21,9 +21,10 @@ def _values(ctx: Any, wanted: str, incomplete: str) -> Iterable[tuple[str, str]]
     this). The first press on a new or edited file parses it and leaves the store. Without a
     store (``--no-cache``), from the book. ``--max-size`` and ``NORMANDIE_MAX_SIZE`` are honoured."""
     import os
+    import sqlite3
 
     from .. import store
-    from ..book import load_facts, open_store
+    from ..book import load_facts, open_store, reopen_store
     from ..loader import DEFAULT_MAX_SIZE, parse_size, resolve_data_path
 
     params = ctx.find_root().params or {}
@@ -35,8 +36,14 @@ def _values(ctx: Any, wanted: str, incomplete: str) -> Iterable[tuple[str, str]]
     if conn is not None:
         try:
             return store.complete(conn, wanted, incomplete)
-        finally:
+        except sqlite3.Error as err:  # a damaged store: the cache's is built again (a --data one completes nothing)
             conn.close()
+            conn, book = reopen_store(file, err, max_size=max_size)
+            if conn is not None:
+                return store.complete(conn, wanted, incomplete)
+        finally:
+            if conn is not None:
+                conn.close()
     if book is None:
         book = load_facts(file, use_cache=False, max_size=max_size)
     conn = store.memory_store(book)  # no parse cache: the same completion table, in memory
