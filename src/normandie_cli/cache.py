@@ -320,9 +320,18 @@ _SWEPT: list[bool] = []
 
 
 def _sweep_once() -> None:
-    if not _SWEPT:
-        _SWEPT.append(True)
-        sweep()
+    """:func:`sweep`, once per process, when the cache directory holds a temporary file (a
+    listing of the directory: microseconds; ``lock`` is imported only then)."""
+    if _SWEPT:
+        return
+    _SWEPT.append(True)
+    try:
+        with os.scandir(cache_dir()) as listing:
+            if not any(entry.name.startswith((".tmp-", ".part-")) for entry in listing):
+                return
+    except OSError:
+        return
+    sweep()
 
 
 def sweep() -> int:

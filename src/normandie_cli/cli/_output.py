@@ -381,9 +381,16 @@ def emit(
         shaped, columns, cite_notes = add_citations(book, list(shaped), columns, table=fmt == "table")
         notes += cite_notes
     from ..render.pager import paged
-    from ._spool import whole_output
 
-    with paged(state.no_pager), whole_output(whole and fmt in ("json", "jsonl", "csv", "tsv")):
+    if whole and fmt in ("json", "jsonl", "csv", "tsv"):
+        from ._spool import whole_output
+
+        held: Any = whole_output()
+    else:
+        import contextlib
+
+        held = contextlib.nullcontext()
+    with paged(state.no_pager), held:
         if query is not None:
             render_query(list(shaped), columns, query)
         else:

@@ -16,9 +16,10 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-#: Characters held in memory before the rest goes to a temporary file (the JSON of a quarter of
-#: 100,000 companies is about 7 million).
-MEMORY = 8 << 20
+#: Characters held in memory before the rest goes to a temporary file: a page or two of rows
+#: stay in memory; the JSON of a quarter of 100,000 companies (about 7 million characters) goes
+#: to the file, which costs a few milliseconds and keeps memory flat (measured: docs/errors.md).
+MEMORY = 1 << 20
 
 
 class Spool(io.TextIOBase):
@@ -77,7 +78,7 @@ class Spool(io.TextIOBase):
             self.parts = []
             return
         self.file.seek(0)
-        while chunk := self.file.read(1 << 20):
+        while chunk := self.file.read(8192):  # small reads: larger ones grew the heap by their size, again and again
             write(chunk)
         self.discard()
 
