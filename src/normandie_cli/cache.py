@@ -176,6 +176,10 @@ def read(file: Path) -> m.FactBook | None:
     try:
         with conn:
             return store.read_book(conn, str(file))
+    except sqlite3.DatabaseError:  # a damaged page: not read again before it is rebuilt
+        conn.close()
+        discard(file)
+        return None
     except (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
     finally:
@@ -288,8 +292,8 @@ def _cannot_write(err: BaseException) -> None:
     reason = _unwritable_reason(err)
     if reason is None or _NOTICES:
         return
-    _NOTICES.append(f"cannot write the parse cache in {cache_dir()} ({reason}), so the fact file is read in full "
-                    f"on every run; set {DIR_ENV} to a writable directory, or use --no-cache")
+    _NOTICES.append(f"cannot write the parse cache in {cache_dir()} ({reason}), so every run reads the whole "
+                    f"fact file; set {DIR_ENV} to a writable directory, or use --no-cache")
 
 
 def _unwritable_reason(err: BaseException) -> str | None:
