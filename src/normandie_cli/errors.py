@@ -4,6 +4,8 @@ Every error the user can meet is a ``NormandieError``: it carries its own one-li
 and the exit code it maps to. The command-line edge turns it into one line on stderr
 (``normandie: error: <message>`` for usage errors, with at most one hint line;
 ``normandie: <file>:<line>:<column>: <message>`` for a fact file); nothing else is caught there.
+A message quotes at most :data:`VALUE_LIMIT` characters of any value (:func:`shorten`, applied
+when an error is formatted): a fact file or a command line may hold values of megabytes.
 """
 
 from __future__ import annotations
@@ -23,16 +25,81 @@ class ExitCode(enum.IntEnum):
     INVALID = 3
     #: ``normandie conflicts --strict`` found sources that disagree.
     CONFLICTS = 4
+    #: Ended by SIGHUP (the terminal went away; 128 + SIGHUP), cleaned up as for Ctrl-C.
+    HANGUP = 129
     #: Interrupted by Ctrl-C (128 + SIGINT).
     INTERRUPTED = 130
     #: The reader closed the pipe early (``| head``); nothing is printed (128 + SIGPIPE).
     BROKEN_PIPE = 141
+    #: Ended by SIGTERM (``kill``, ``timeout``; 128 + SIGTERM), cleaned up as for Ctrl-C.
+    TERMINATED = 143
+
+
+#: The most characters of one value a message quotes (then ``…``).
+VALUE_LIMIT = 80
+#: The most characters of a whole message, whatever it holds (a last resort).
+MESSAGE_LIMIT = 1000
+_QUOTE_STARTS = " \t([{,:=/"
+
+
+def shorten(message: str, limit: int = VALUE_LIMIT) -> str:
+    """``message`` with every long value in it cut to ``limit`` characters and ``…``: a quoted
+    text (``'...'`` or ``"..."``, as ``repr`` writes one, its closing quote kept), then any other
+    run of characters without a space; the whole at most :data:`MESSAGE_LIMIT` characters.
+    Linear in the message's length (a value may be 60 MB)."""
+    if len(message) <= limit:
+        return message
+    out: list[str] = []
+    start = 0  # what is copied next
+    at = 0
+    while True:  # quoted values: a quote after a space or a bracket (not an apostrophe in a word)
+        candidates = [i for i in (message.find("'", at), message.find('"', at)) if i >= 0]
+        if not candidates:
+            break
+        opening = min(candidates)
+        if opening and message[opening - 1] not in _QUOTE_STARTS:
+            at = opening + 1
+            continue
+        closing = _closing_quote(message, opening)
+        if closing < 0:
+            break
+        if closing - opening - 1 > limit:
+            out.append(message[start:opening + 1 + limit] + "…")
+            start = closing
+        at = closing + 1
+    out.append(message[start:])
+    text = "".join(out)[: MESSAGE_LIMIT + 1]  # what is past the last resort's cut does not matter
+    if len(text) > limit:  # a word longer than a cut quoted value (its quotes and "…")
+        import re
+
+        text = re.sub(rf"\S{{{limit + 4},}}", lambda long: long[0][:limit] + "…", text)
+    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + "…"
+
+
+def _closing_quote(text: str, opening: int) -> int:
+    """Where the quoted text opening at ``opening`` closes (a backslash escapes), or -1."""
+    quote = text[opening]
+    at = opening + 1
+    while True:
+        closing = text.find(quote, at)
+        if closing < 0:
+            return -1
+        backslashes = 0
+        while text[closing - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return closing
+        at = closing + 1
 
 
 class NormandieError(Exception):
-    """Base of every error the user may see; ``str(err)`` is the one-line message."""
+    """Base of every error the user may see; ``str(err)`` is the one-line message, its values
+    cut to :data:`VALUE_LIMIT` characters."""
 
     exit_code: ExitCode = ExitCode.DATA_ERROR
+
+    def __str__(self) -> str:
+        return shorten(super().__str__())
 
 
 class DataError(NormandieError):
@@ -56,7 +123,7 @@ class DataError(NormandieError):
             place = f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
-        return f"{self.path}{place}: {self.message}"
+        return f"{self.path}{place}: {shorten(self.message)}"
 
 
 class UsageError(NormandieError):

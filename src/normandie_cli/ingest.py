@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,6 +27,7 @@ from .dates import PartialDate
 from .errors import first_problem
 from .loader import DEFAULT_MAX_SIZE, Sink, split_point, stream_facts, stream_rest
 from .store import TABLES, Writer, append_part, atomically, quote
+from .testhook import checkpoint, without_hook
 
 
 class NeedsBook(Exception):
@@ -130,7 +132,7 @@ def _cores() -> int:
 
 def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAULT_MAX_SIZE,
           batch: int = 5000, split: bool | None = None, split_min: int | None = None,
-          split_at: int | None = None) -> None:
+          split_at: int | None = None, verify: Callable[[], None] | None = None) -> None:
     """Write the fact store of ``file`` at ``target``, atomically (built in a temporary file
     in the same directory, then renamed). Raises DataError for a file with problems,
     NeedsBook when its references must be checked on the whole book, OSError or
@@ -139,7 +141,11 @@ def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAUL
     A section with ``split_min`` (default SPLIT_MIN) bytes or more still to read is read by two
     processes, the second from the first item after the middle of what is left, or after byte
     ``split_at``: when ``split`` is true, or when it is None and the machine has more than one
-    core."""
+    core.
+
+    ``verify`` is called once the whole file is read (by both processes), before the store is
+    renamed into place: it raises to leave nothing behind (``stamp.Reading.check``: the file
+    changed while it was read)."""
 
     def fill(conn: sqlite3.Connection) -> None:
         writer = Writer(conn, meta, batch)
@@ -158,6 +164,8 @@ def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAUL
         _flush(writer)
         references.check(writer.counts)
         writer.finish()
+        if verify is not None:
+            verify()
 
     atomically(target, fill)
 
@@ -167,7 +175,13 @@ class _Split:
     fork: nothing of this process's state, threads or locks is inherited), which reads the end
     of the file into a store of its own: a Writer's tables, without what :meth:`Writer.finish`
     adds, and the references to check. This process appends it to its own when it reaches the
-    part's first line."""
+    part's first line.
+
+    Nothing outlives this process: an error, Ctrl-C or a signal stops the second process and
+    removes its part (:meth:`abandon`, from ``stream_facts``'s ``finally``); if this process is
+    killed outright, the second one sees its standard input (a pipe from this one) close, removes
+    its part and exits. Both hold the part locked while they live (``lock.create_owned``), so a
+    later run removes a part left by two processes killed at once (``lock.sweep``)."""
 
     def __init__(self, file: Path, folder: Path, meta: dict[str, str], batch: int, writer: Writer,
                  references: _References, split_min: int, split_at: int | None) -> None:
@@ -181,6 +195,7 @@ class _Split:
         self.split_at = split_at
         self.process: Any = None
         self.part: Path | None = None
+        self.held: int | None = None  # the descriptor that holds the part locked
 
     def plan(self, section: str, line: int, column: int, position: int,
              published: dict[str, PartialDate]) -> int | None:
@@ -197,12 +212,15 @@ class _Split:
         import json
         import subprocess
         import sys
-        import tempfile
+
+        from .lock import create_owned
 
         offset, split = point
-        handle, part = tempfile.mkstemp(prefix=".part-", suffix=".sqlite", dir=self.folder)
-        os.close(handle)
-        self.part = Path(part)
+        try:
+            self.part, self.held = create_owned(self.folder, ".part-", ".sqlite")
+        except OSError:
+            return None
+        part = str(self.part)
         job = {"file": str(self.file), "section": section, "offset": offset, "line": split,
                "meta": self.meta, "batch": self.batch, "places": self.writer.place_names,
                "sources": sorted(self.references.sources),
@@ -215,19 +233,24 @@ class _Split:
                 conn.commit()
             finally:
                 conn.close()
+            # Its standard input is a pipe this process never writes to: it closes when this
+            # process ends, however it ends, and the second process then stops (part_main).
             self.process = subprocess.Popen(
                 [sys.executable, "-c", "from normandie_cli.ingest import part_main; part_main()", part],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=without_hook())
         except (OSError, sqlite3.Error, ValueError):  # no second process: this one reads it all
             self._remove()
             return None
+        checkpoint("split", str(self.process.pid), part)
         return split
 
     def join(self) -> list[tuple[str, int, int]] | None:
         assert self.process is not None and self.part is not None
         process, self.process = self.process, None
         try:
-            if process.wait() != 0:
+            code = process.wait()
+            process.stdin.close()
+            if code != 0:
                 return None
             _flush(self.writer)
             conn = self.writer.conn
@@ -254,12 +277,16 @@ class _Split:
             process, self.process = self.process, None
             process.kill()
             process.wait()
+            process.stdin.close()
         self._remove()
 
     def _remove(self) -> None:
         if self.part is not None:
             self.part.unlink(missing_ok=True)
             self.part = None
+        if self.held is not None:
+            os.close(self.held)
+            self.held = None
 
 
 def part_main() -> NoReturn:
@@ -270,7 +297,10 @@ def part_main() -> NoReturn:
     import sys
 
     from .dates import parse_date
+    from .lock import hold
 
+    hold(Path(sys.argv[1]))  # held until this process ends: a sweep leaves the part alone
+    _exit_with_parent(Path(sys.argv[1]))
     try:
         conn = sqlite3.connect(sys.argv[1])
         job = json.loads(conn.execute("SELECT job FROM _part_job").fetchone()[0])
@@ -295,3 +325,20 @@ def part_main() -> NoReturn:
     except Exception:  # whatever it is, the first process reads this part too, and names it
         sys.exit(1)
     sys.exit(0)
+
+
+def _exit_with_parent(part: Path) -> None:
+    """End this process, and remove its part, when the first process ends before it: its
+    standard input, a pipe the first process never writes to, then reads as closed."""
+    import threading
+
+    def watch() -> None:
+        try:
+            while os.read(0, 4096):
+                pass
+        except OSError:
+            pass
+        part.unlink(missing_ok=True)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="normandie-parent-watch", daemon=True).start()

@@ -124,7 +124,7 @@ def scan_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> FileScan:
     try:
         check_file(path, max_size)
         with open(path, "rb") as handle:
-            rest = b""
+            rest: list[bytes] = []  # the line not yet ended, in blocks (a line may be the whole file)
             first = True
             while True:
                 block = handle.read(_CHUNK)
@@ -133,14 +133,14 @@ def scan_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> FileScan:
                     raise DataError(name, f"larger than the limit of {format_size(max_size)}; "
                                           "raise it with --max-size")
                 if block:
-                    data = rest + block
-                    cut = data.rfind(b"\n") + 1  # a line end is never inside a UTF-8 sequence
+                    cut = block.rfind(b"\n") + 1  # a line end is never inside a UTF-8 sequence
                     if cut == 0:
-                        rest = data
+                        rest.append(block)
                         continue
-                    data, rest = data[:cut], data[cut:]
+                    data = b"".join([*rest, block[:cut]])
+                    rest = [block[cut:]]
                 else:
-                    data, rest = rest, b""
+                    data, rest = b"".join(rest), []
                     if not data:
                         break
                 if first and data.startswith(b"\xef\xbb\xbf"):

@@ -625,7 +625,8 @@ CACHE = Listing(
         Field("entry", "text", "the cache file", prose=True),
         Field("fact_file", "text", "the fact file it is for", prose=True),
         Field("status", "text", "fresh (used), stale (the file changed: rebuilt on next use), file gone, "
-              "other version (written by another normandie: never read), unreadable"),
+              "other version (written by another normandie: never read), damaged (truncated, or SQLite "
+              "cannot read it: rebuilt on next use), unreadable"),
         Field("size", "number", "bytes"),
         Field("directory", "text", "the cache directory", prose=True),
     ),

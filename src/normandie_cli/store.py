@@ -533,12 +533,14 @@ def write_database(path: Path, book: m.FactBook, meta: dict[str, str]) -> None:
 
 def atomically(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
     """A database at ``path``, filled by ``fill`` in a temporary file in the same directory,
-    then renamed over ``path``: a reader sees the old file or the whole new one."""
-    import tempfile
+    then renamed over ``path``: a reader sees the old file or the whole new one. The temporary
+    file is removed on any error, Ctrl-C and the signals the command line turns into one."""
+    from .lock import create_owned
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".sqlite", dir=path.parent)
-    os.close(handle)
+    # Held (locked) while it is built: a run that finds it held leaves it; one that finds it left
+    # by a run that ended, however it ended, removes it (lock.sweep).
+    temp, held = create_owned(path.parent, ".tmp-", ".sqlite")
     try:
         conn = sqlite3.connect(temp)
         try:
@@ -554,6 +556,8 @@ def atomically(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
         except OSError:
             pass
         raise
+    finally:
+        os.close(held)
 
 
 # Reading ---------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ExitCode, NormandieError, UsageError
+from ..errors import ExitCode, NormandieError, UsageError, shorten
+from ._signals import Signalled
 from ._state import State
 
 
@@ -32,10 +33,18 @@ def quiet_stdout() -> None:
 
 
 def usage_error(message: str, hint: str | None = None) -> None:
-    """The one style of a usage error: one line, and at most one hint line."""
-    typer.echo(f"normandie: error: {' '.join(message.split())}", err=True)
+    """The one style of a usage error: one line, and at most one hint line (long values cut)."""
+    typer.echo(f"normandie: error: {shorten(' '.join(message.split()))}", err=True)
     if hint:
-        typer.echo(hint, err=True)
+        typer.echo(shorten(hint), err=True)
+
+
+def say_ended(message: str) -> None:
+    """The one line of a run ended by Ctrl-C or a signal (stderr may be gone with the terminal)."""
+    try:
+        typer.echo(f"normandie: {message}", err=True)
+    except (OSError, ValueError):
+        pass
 
 
 class _Group(TyperGroup):
@@ -81,8 +90,11 @@ class _Group(TyperGroup):
             quiet_stdout()
             raise typer.Exit(ExitCode.BROKEN_PIPE) from None
         except KeyboardInterrupt:
-            typer.echo("normandie: interrupted", err=True)
+            say_ended("interrupted")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except Signalled as ended:
+            say_ended(ended.message)
+            raise typer.Exit(ended.exit_code) from None
 
 
 #: Options of the listing commands that may also come before the command, as a global option

@@ -25,9 +25,10 @@ def _values(ctx: Any, query: Callable[[Any], T]) -> T:
     a store (``--no-cache``), on the book's store in memory. ``--max-size`` and
     ``NORMANDIE_MAX_SIZE`` are honoured."""
     import os
+    import sqlite3
 
     from .. import store
-    from ..book import load_facts, open_store
+    from ..book import load_facts, open_store, reopen_store
     from ..loader import DEFAULT_MAX_SIZE, parse_size, resolve_data_path
 
     params = ctx.find_root().params or {}
@@ -36,10 +37,20 @@ def _values(ctx: Any, query: Callable[[Any], T]) -> T:
     size = params.get("max_size") or os.environ.get("NORMANDIE_MAX_SIZE") or None
     max_size = parse_size(size) if isinstance(size, str) else DEFAULT_MAX_SIZE
     conn, book = open_store(file, use_cache=use_cache, max_size=max_size)
-    if conn is None:
-        if book is None:
-            book = load_facts(file, use_cache=False, max_size=max_size)
-        conn = store.memory_store(book)  # no parse cache: the same completion table, in memory
+    if conn is not None:
+        try:
+            return query(conn)
+        except sqlite3.Error as err:  # a damaged store: the cache's is built again (a --data one completes nothing)
+            conn.close()
+            conn, book = reopen_store(file, err, max_size=max_size)
+            if conn is not None:
+                return query(conn)
+        finally:
+            if conn is not None:
+                conn.close()
+    if book is None:
+        book = load_facts(file, use_cache=False, max_size=max_size)
+    conn = store.memory_store(book)  # no parse cache: the same completion table, in memory
     try:
         return query(conn)
     finally:

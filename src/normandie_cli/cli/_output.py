@@ -195,21 +195,7 @@ def listing_command(
             if from_store is not None and not (options["as_of"] or options["where"] or options["query"]
                                                or options["cite"]):
                 conn = state.store()
-                if conn is not None:
-                    options.pop("as_of")
-                    # Faceted: every row is needed (the sort and the limit are the counts'). Sorted:
-                    # the store sorts, then cuts; a --sort that says no field is left to emit to refuse.
-                    keys = _sort_keys(listing, options["sort"]) if options["facet"] is None else None
-                    pushed = options["facet"] is None and (options["sort"] is None or keys is not None)
-                    found: Iterable[Row] | Output = from_store(
-                        conn, limit=options["limit"] if pushed else None, sort=keys, **kwargs)
-                    if isinstance(found, Output):
-                        for message in found.messages:
-                            typer.echo(f"normandie: {message}", err=True)
-                        if found.presorted:
-                            options["sort"] = None  # not sorted again
-                        found = found.rows
-                    emit(state, listing, found, **options)
+                if conn is not None and _answer_from_store(state, conn, listing, from_store, options, kwargs):
                     return
             book, warnings = book_as_of(state.book(), options.pop("as_of"))
             result = func(book, **kwargs)
@@ -233,6 +219,41 @@ def listing_command(
         return lazy
 
     return decorate
+
+
+def _answer_from_store(state: State, conn: Any, listing: Listing, from_store: Callable[..., Rows],
+                       options: dict[str, Any], filters: dict[str, Any]) -> bool:
+    """Answer from the fact store (``conn``); whether it did. A query that fails on the way
+    (SQLite's error: a damaged page) has written nothing (the output is held back until it is
+    whole): a damaged ``--data`` store is then an error that says so, a damaged parse cache is
+    built again and asked again; ``False`` when no store is left to ask (answer from the book)."""
+    import sqlite3
+
+    while True:
+        try:
+            _store_answer(state, conn, listing, from_store, dict(options), filters)
+            return True
+        except sqlite3.Error as err:
+            conn = state.reopen_store(err)  # a DataError when there is nothing left to try
+            if conn is None:
+                return False
+
+
+def _store_answer(state: State, conn: Any, listing: Listing, from_store: Callable[..., Rows],
+                  options: dict[str, Any], filters: dict[str, Any]) -> None:
+    options.pop("as_of")
+    # Faceted: every row is needed (the sort and the limit are the counts'). Sorted: the store
+    # sorts, then cuts; a --sort that says no field is left to emit to refuse.
+    keys = _sort_keys(listing, options["sort"]) if options["facet"] is None else None
+    pushed = options["facet"] is None and (options["sort"] is None or keys is not None)
+    found: Iterable[Row] | Output = from_store(conn, limit=options["limit"] if pushed else None, sort=keys, **filters)
+    if isinstance(found, Output):
+        for message in found.messages:
+            typer.echo(f"normandie: {message}", err=True)
+        if found.presorted:
+            options["sort"] = None  # not sorted again
+        found = found.rows
+    emit(state, listing, found, whole=True, **options)
 
 
 def _sort_keys(listing: Listing, sort: str | None) -> list[str] | None:
@@ -325,6 +346,7 @@ def emit(
     totals: bool = False,
     chart: str | None = None,
     dossier: Any = None,
+    whole: bool = False,
 ) -> None:
     """Shape the rows by the shared options and render them in the chosen format.
 
@@ -332,6 +354,8 @@ def emit(
     ``--as-of`` left out) go under a table, or to stderr beside a machine format. ``footer``
     is computed from the rows kept; with ``totals`` its rows are added to the output.
     ``facet``: the rows' counts per value of these fields instead of the rows.
+    ``whole``: the rows stream out of the fact store, and a query may fail on the way: a machine
+    format is held back until it is whole (``_spool``), never half-written.
     """
     from ..render import (
         choose_format,
@@ -378,7 +402,15 @@ def emit(
         notes += cite_notes
     from ..render.pager import paged
 
-    with paged(state.no_pager, wide=wide and fmt == "table"):
+    if whole and fmt != "table":
+        from ._spool import whole_output
+
+        held: Any = whole_output()
+    else:
+        import contextlib
+
+        held = contextlib.nullcontext()
+    with paged(state.no_pager, wide=wide and fmt == "table"), held:
         if query is not None:
             render_query(list(shaped), columns, query, listing)
         else:

@@ -9,7 +9,8 @@ import sys
 import typer
 
 from ..errors import ExitCode
-from ._app import app, new_app, quiet_stdout
+from ._app import app, new_app, quiet_stdout, say_ended
+from ._signals import Signalled, install
 
 #: The module that registers a command on ``app`` (every listing command is in listing.py).
 _COMMAND_MODULES = {"fields": "fields", "cache": "cache", "export": "export", "validate": "validate"}
@@ -112,7 +113,9 @@ def app_for_this_run() -> typer.Typer:
 
 
 def main() -> None:
-    """The console script: run the app; a closed pipe at exit is not an error to report."""
+    """The console script: run the app; a closed pipe at exit is not an error to report;
+    Ctrl-C, SIGTERM and SIGHUP end it with one line wherever they land."""
+    install()
     for stream in (sys.stdout, sys.stderr):
         # An ASCII-only terminal (LC_ALL=C without UTF-8 mode, PYTHONIOENCODING=ascii) gets
         # escapes for what it cannot show, never a UnicodeEncodeError.
@@ -129,3 +132,9 @@ def main() -> None:
     except BrokenPipeError:
         quiet_stdout()
         sys.exit(ExitCode.BROKEN_PIPE)
+    except KeyboardInterrupt:  # outside a command (the error boundary says it inside)
+        say_ended("interrupted")
+        sys.exit(ExitCode.INTERRUPTED)
+    except Signalled as ended:
+        say_ended(ended.message)
+        sys.exit(ended.exit_code)
