@@ -118,9 +118,14 @@ def test_conflicts_show_what_the_sources_disagree_on_and_say_which_kind(run: Run
     veilleco = {"value": 860_000_000, "qualifier": "exact", "unit": "EUR", "scope": None, "as_of": "2022-09/2022-12",
                 "as_of_precision": "range", "source": "veilleco", "source_kind": "trade-press", "quote": None,
                 "note": "autumn 2022"}
-    assert money["kind"] == "revision" and veilleco in money["sides"]
+    # Eastman's own revision (named by the claim) and other outlets' differing figures, as
+    # ``history`` reads them: a change where a claim names what it revises, else two voices.
+    assert money["kind"] == "disagreement+revision" and veilleco in money["sides"]
     opening = next(r for r in rows if r["field"] == "opening")
-    assert opening["kind"] == "revision" and any(side["value"] == "2030" for side in opening["sides"])
+    assert opening["kind"] == "disagreement+revision" and any(side["value"] == "2030" for side in opening["sides"])
+    # Two outlets' job figures six months apart are not a change in the world.
+    direct = next(r for r in rows if r["subject"] == "eastman-port-jerome" and r["field"] == "jobs-direct (jobs)")
+    assert direct["kind"] == "disagreement+between-sources"
 
 
 def test_conflicts_exit_0_and_strict_exits_4(run: Runner) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import humanize
 from . import model as m
-from .dates import PartialDate, compare_dates
+from .dates import PartialDate
 from .errors import UsageError
 from .lookup import resolve_any
 from .record import Record
@@ -410,9 +410,23 @@ def _merge(row: Row, record: m.Discrepancy, kinds: dict[str, str]) -> None:
 def conflict_rows(book: m.FactBook) -> list[Row]:
     """Every disagreement once: computed from the claims (same thing, different values), or
     recorded in the fact file, or both merged into one row (see :func:`_same_disagreement`)."""
-    from .query.rows import source_kinds
+    from .query.rows import source_kinds, surely_before, voices
 
     kind_of = source_kinds(book)
+    voice_of = voices(book)
+
+    def pair_kind(a: Claim, b: Claim) -> str:
+        """``revision`` where a change over time is what the sources say (as ``history`` reads
+        it): a claim that names the one it revises, or one voice (a source or its outlet)
+        saying something else later; else ``disagreement``: two voices differ, at the same
+        date or not (the later may know what the earlier did not: the sides' dates say when)."""
+        if a.id is not None and b.revises == a.id or b.id is not None and a.revises == b.id:
+            return "revision"
+        if voice_of.get(a.source, a.source) == voice_of.get(b.source, b.source) and (
+                surely_before(a.as_of, b.as_of) or surely_before(b.as_of, a.as_of)):
+            return "revision"
+        return "disagreement"
+
     rows: list[Row] = []
     groups: list[tuple[Row, str, list[Claim]]] = []
     for subject, label, group in _groups(book):
@@ -421,10 +435,7 @@ def conflict_rows(book: m.FactBook) -> list[Row]:
         odd_undated = [c for c in undated if any(not _same_value(c, d) for d in group if d is not c)]
         if not differing and not odd_undated:
             continue
-        kinds = set()
-        for a, b in differing:
-            kinds.add("disagreement" if compare_dates(a.as_of, b.as_of) == 0 and a.as_of.text == b.as_of.text
-                      else "revision")
+        kinds = {pair_kind(a, b) for a, b in differing}
         kind = "+".join(k for k in ("disagreement", "revision") if k in kinds) or "undated"
         row: Row = {
             "subject": subject, "field": label, "kind": kind, "sides": [_side(c, kind_of) for c in dated + undated],

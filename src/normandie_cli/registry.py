@@ -597,7 +597,8 @@ CONFLICTS = Listing(
         Field("subject", "id", "what it is about"),
         Field("field", "text", "the figure (measure, unit, scope), milestone, or dates in dispute; for a "
               "recorded-only row, what the fact file says is disputed", prose=True),
-        Field("kind", "text", "disagreement (sources of the same date differ), revision (changed over time), "
+        Field("kind", "text", "disagreement (two voices differ, at the same date or not), revision (a voice "
+              "changed its claim over time, or a claim says what it revises: as history reads it), "
               "disagreement+revision, or a recorded kind: internal, between-sources; a merged row "
               "joins both with + (disagreement+between-sources)"),
         Field("sides", "list", "each claim as an object {" + ", ".join(SIDE_KEYS) + "} (null when not known); "
