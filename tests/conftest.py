@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Protocol
 
@@ -13,6 +14,18 @@ from normandie_cli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def installed() -> Path:
+    """The installed ``normandie`` script, for every test that runs the command as a user does.
+
+    It is the one beside the Python running the tests (the ``bin`` folder of its virtual
+    environment), so it is found whether or not that environment is activated and whatever
+    else is on ``PATH``. Without it (the package not installed) the test is skipped, saying why."""
+    script = Path(sys.executable).with_name("normandie")
+    if not script.exists():
+        pytest.skip(f"the normandie script is not installed beside {sys.executable}")
+    return script
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -12,7 +12,7 @@ import pytest
 from normandie_cli.errors import ExitCode
 from normandie_cli.registry import LISTINGS
 
-from .conftest import Run, Runner
+from .conftest import Run, Runner, installed
 
 
 def rows_of(result: Run) -> list[dict[str, Any]]:
@@ -251,11 +251,8 @@ def test_as_of_before_a_command_that_has_none_is_refused(run: Runner) -> None:
 
 def test_the_installed_command_takes_as_of_before_the_command() -> None:
     import subprocess
-    import sys
 
-    script = Path(sys.executable).with_name("normandie")
-    if not script.exists():
-        pytest.skip("needs the installed normandie script")
+    script = installed()
 
     def tsv(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(script), *args, "-f", "tsv"], capture_output=True, text=True, timeout=60)

@@ -9,9 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-SCRIPT = Path(sys.executable).with_name("normandie")
+from .conftest import installed
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -22,17 +20,11 @@ def _env(**extra: str) -> dict[str, str]:
 
 def sh(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Run a shell pipeline with the installed command first on PATH."""
-    path = f"{SCRIPT.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    path = f"{installed().parent}{os.pathsep}{os.environ.get('PATH', '')}"
     return subprocess.run(
         ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, cwd=cwd,
         env=_env(PATH=path, **env), timeout=60,
     )
-
-
-@pytest.fixture(autouse=True)
-def need_script() -> None:
-    if not SCRIPT.exists():
-        pytest.skip(f"the normandie script is not installed beside {sys.executable}")
 
 
 def test_piped_output_is_plain_tsv_from_any_directory(tmp_path: Path) -> None:

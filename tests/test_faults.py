@@ -30,12 +30,10 @@ from normandie_cli import cache, errors, lock, stamp
 from normandie_cli.book import load_facts
 from normandie_cli.errors import DataError, ExitCode, shorten
 
-from .conftest import Runner, write
+from .conftest import Runner, installed, write
 from .test_core import MINIMAL
 from .test_store import make_facts
 
-SCRIPT = Path(sys.executable).with_name("normandie")
-needs_script = pytest.mark.skipif(not SCRIPT.exists(), reason="needs the installed normandie script")
 #: A run that does not reach its next checkpoint, or its end, within this many seconds hangs.
 HANG = 300
 
@@ -58,7 +56,7 @@ class Hooked:
         self.out_path, self.err_path = tmp_path / f"{name}.out", tmp_path / f"{name}.err"
         with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen(
-                [str(SCRIPT), *args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                [str(installed()), *args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                 pass_fds=(events_write, answers_read), process_group=0 if group else None,
                 env=_env(NORMANDIE_TEST_HOOK=f"{events_write},{answers_read}", **env))
         os.close(events_write)
@@ -110,7 +108,7 @@ class Hooked:
 
 
 def normandie(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, stdin=subprocess.DEVNULL, env=_env(**env),
+    return subprocess.run([str(installed()), *args], capture_output=True, stdin=subprocess.DEVNULL, env=_env(**env),
                           timeout=HANG)
 
 
@@ -164,7 +162,6 @@ READS = {
 }
 
 
-@needs_script
 @pytest.mark.parametrize("how", ["in place", "mv", "touch -r"])
 @pytest.mark.parametrize("read", list(READS))
 def test_a_file_edited_while_it_is_read_is_read_again(tmp_path: Path, facts: Path, read: str, how: str) -> None:
@@ -187,7 +184,6 @@ def test_a_file_edited_while_it_is_read_is_read_again(tmp_path: Path, facts: Pat
     assert leftovers() == []
 
 
-@needs_script
 @pytest.mark.parametrize("read", list(READS))
 def test_a_file_that_changes_at_every_read_is_an_error(tmp_path: Path, facts: Path, read: str) -> None:
     run = Hooked(tmp_path, "--data", str(facts), *READS[read])
@@ -295,7 +291,6 @@ def until_split(run: Hooked) -> tuple[int, Path]:
     pytest.fail(f"the file was not split: {run.seen}")
 
 
-@needs_script
 @needs_split
 @pytest.mark.parametrize(("signum", "code", "said"), [
     (signal.SIGINT, ExitCode.INTERRUPTED, "interrupted"),
@@ -317,7 +312,6 @@ def test_a_signal_to_the_process_group_during_a_cold_build_leaves_nothing(
         os.kill(child, 0)  # stopped, and reaped by the first process
 
 
-@needs_script
 @needs_split
 def test_sigterm_to_the_first_process_alone_stops_the_second(tmp_path: Path, large: Path) -> None:
     run = Hooked(tmp_path, "--data", str(large), "companies", "--format", "tsv")
@@ -345,7 +339,6 @@ def subreaper() -> Iterator[None]:
     libc.prctl(36, 0, 0, 0, 0)
 
 
-@needs_script
 @needs_split
 def test_killing_only_the_first_process_stops_the_second_and_the_next_run_cleans_up(
         tmp_path: Path, large: Path, subreaper: None) -> None:
@@ -410,14 +403,11 @@ def damage_a_rouen_page(db: Path, facts: Path) -> None:
 def exported(tmp_path: Path) -> tuple[Path, Path]:
     facts = make_facts(2000, tmp_path / "facts.yaml")
     db = tmp_path / "x.db"
-    result = normandie("--data", str(facts), "export", "sqlite", str(db)) if SCRIPT.exists() else None
-    if result is None:
-        pytest.skip("needs the installed normandie script")
+    result = normandie("--data", str(facts), "export", "sqlite", str(db))
     assert result.returncode == 0, result.stderr
     return facts, db
 
 
-@needs_script
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "table"])
 def test_a_damaged_page_of_a_data_store_is_one_line_and_no_output(exported: tuple[Path, Path], fmt: str) -> None:
     facts, db = exported
@@ -431,7 +421,6 @@ def test_a_damaged_page_of_a_data_store_is_one_line_and_no_output(exported: tupl
     assert whole_book.returncode == 1 and b"damaged" in whole_book.stderr and b"Traceback" not in whole_book.stderr
 
 
-@needs_script
 def test_a_truncated_data_store_says_so(exported: tuple[Path, Path]) -> None:
     _, db = exported
     data = db.read_bytes()
@@ -444,7 +433,6 @@ def test_a_truncated_data_store_says_so(exported: tuple[Path, Path]) -> None:
         "bytes; write it again from its YAML fact file (normandie export sqlite PATH)\n")
 
 
-@needs_script
 @pytest.mark.parametrize("query", [["companies", "--town", "Rouen", "--format", "json"],
                                    ["companies", "--town", "Rouen", "--format", "tsv"],
                                    ["companies", "--where", "town_id=rouen", "--format", "json"]],
@@ -466,7 +454,6 @@ def test_a_damaged_page_of_the_cache_is_rebuilt_and_the_answer_right(exported: t
     conn.close()
 
 
-@needs_script
 def test_a_tab_press_on_a_damaged_cache_rebuilds_it(tmp_path: Path) -> None:
     from .test_completion import complete
 
@@ -528,7 +515,6 @@ def test_shorten_cuts_every_long_value_and_nothing_else() -> None:
     assert len(shorten("word " * 10_000)) == errors.MESSAGE_LIMIT + 1
 
 
-@needs_script
 def test_a_huge_one_line_text_file_is_a_short_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("a" * 3_000_000, encoding="utf-8")
@@ -538,7 +524,6 @@ def test_a_huge_one_line_text_file_is_a_short_error(tmp_path: Path) -> None:
                                       f"not the text '{'a' * 80}…'\n")
 
 
-@needs_script
 def test_a_huge_format_value_is_cut_and_its_place_exact(tmp_path: Path) -> None:
     path = tmp_path / "facts.yaml"
     path.write_text('format: "' + "x" * 3_000_000 + '"\n' + MINIMAL.split("\n", 1)[1], encoding="utf-8")
@@ -621,7 +606,6 @@ def test_normandie_cache_dir_moves_the_cache(run: Runner, tmp_path: Path, monkey
 
 # 6. One build at a time --------------------------------------------------------------------
 
-@needs_script
 @pytest.mark.parametrize("command", [["companies", "--town", "Rouen", "--format", "json"],
                                      ["jobs", "--format", "json"]], ids=["store", "whole book"])
 def test_four_concurrent_first_runs_build_once(tmp_path: Path, facts: Path, command: list[str]) -> None:

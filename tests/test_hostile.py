@@ -30,10 +30,11 @@ from hypothesis import strategies as st
 from normandie_cli.book import load_facts
 from normandie_cli.errors import DataError, ExitCode
 
+from .conftest import installed
 from .test_core import MINIMAL  # the smallest valid fact file
+from .test_faults import Hooked
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
-SCRIPT = Path(sys.executable).with_name("normandie")
 
 
 #: The listing commands (those ``normandie fields`` describes).
@@ -66,7 +67,7 @@ def _env(**extra: str | None) -> dict[str, str]:
 def normandie(*args: str, timeout: float = 20, **env: str | None) -> Result:
     """Run the installed command; bytes in, bytes out (no newline translation)."""
     try:
-        proc = subprocess.run([str(SCRIPT), *args], capture_output=True, env=_env(**env), timeout=timeout,
+        proc = subprocess.run([str(installed()), *args], capture_output=True, env=_env(**env), timeout=timeout,
                               stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         pytest.fail(f"normandie {' '.join(args)} did not finish within {timeout} s (a hang)")
@@ -95,8 +96,8 @@ def in_process(test):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def need_script(request: pytest.FixtureRequest) -> None:
-    if not getattr(request.function, "in_process", False) and not SCRIPT.exists():
-        pytest.skip(f"the normandie script is not installed beside {sys.executable}")
+    if not getattr(request.function, "in_process", False):
+        installed()  # skips the test without the script
 
 
 def corpus(name: str) -> Path:
@@ -502,34 +503,28 @@ def test_every_listing_command_takes_excel_safe(command: str) -> None:
 
 # Signals, pipes, locales -------------------------------------------------------------------
 
-def test_ctrl_c_exits_130_with_one_line(big_file: Path, tmp_path: Path) -> None:
-    # NORMANDIE_TEST_READY_FD (cli/_state.py): the command writes one byte to this pipe just
-    # before it reads the fact file, so Ctrl-C lands during the parse (about a second for
-    # 20,000 organisations without the cache), never before the error boundary is in place.
-    ready_read, ready_write = os.pipe()
-    with open(tmp_path / "out", "wb") as out:
-        proc = subprocess.Popen([str(SCRIPT), "--no-cache", "--data", str(big_file), "companies"], stdout=out,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, pass_fds=(ready_write,),
-                                env=_env(NORMANDIE_TEST_READY_FD=str(ready_write)))
-        os.close(ready_write)
-        try:
-            with os.fdopen(ready_read, "rb") as ready:
-                said = ready.read(1)  # returns at the byte, or at EOF if the command ended without it
-            assert said == b"r", "the command ended without saying it was ready"
-            proc.send_signal(signal.SIGINT)
-            _, err = proc.communicate(timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-    assert proc.returncode == 130, err
-    assert err == b"normandie: interrupted\n"
-    assert b"Traceback" not in err
+@pytest.mark.parametrize("where", ["build", "read"])
+def test_ctrl_c_exits_130_with_one_line(tmp_path: Path, where: str) -> None:
+    # The test hook (testhook.py): the command says it reached a checkpoint, then waits there
+    # for an answer that never comes, so Ctrl-C lands at that point every time, and the command
+    # cannot end first. "build": a cold run, about to read the file into its cache entry;
+    # "read": without the cache, the file read, its stamp about to be checked.
+    run = Hooked(tmp_path, *(["--no-cache"] if where == "read" else []), "companies")
+    try:
+        said = run.event()
+        assert said is not None and said[0] == where, run.seen
+        run.proc.send_signal(signal.SIGINT)
+        code, out, err = run.finish()
+    finally:
+        if run.proc.poll() is None:
+            run.proc.kill()
+            run.proc.wait()
+    assert (code, out, err) == (ExitCode.INTERRUPTED, b"", "normandie: interrupted\n")
 
 
 @pytest.mark.parametrize("fmt", ["tsv", "json"])  # a 20,000-row table takes ~25 s to lay out
 def test_a_reader_that_closes_early_gets_silence(big_file: Path, tmp_path: Path, fmt: str) -> None:
-    command = f"'{SCRIPT}' --no-cache --data '{big_file}' companies --format {fmt} | head -n 1"
+    command = f"'{installed()}' --no-cache --data '{big_file}' companies --format {fmt} | head -n 1"
     proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, cwd=tmp_path, env=_env(),
                           timeout=60)
     assert proc.stderr == b"", proc.stderr

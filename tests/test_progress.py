@@ -1,11 +1,17 @@
 """The progress spinner (cli/_progress.py) against a fake clock: shown on a terminal once the
 threshold has passed and not before, never on a pipe. No sleeps and no skips: the clock only
-moves when a test moves it, and each test waits until the spinner's thread has seen the move."""
+moves when a test moves it, and each test waits until the spinner's thread has seen the move.
+The last tests run a whole command in a process of its own, every parse slower than the
+threshold, its stderr a terminal or a pipe."""
 
 from __future__ import annotations
 
 import io
 import math
+import os
+import pty
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -126,3 +132,53 @@ def test_loading_a_book_shows_the_file_being_read_only_on_a_terminal(
         assert f"Reading {path}" in stream.getvalue()
     else:
         assert clock.calls == 0 and stream.getvalue() == ""
+
+
+# A whole command, in a process of its own ---------------------------------------------------
+
+#: ``normandie`` with every parse slower than the spinner's threshold: the clock says the
+#: threshold has passed as soon as it is asked (and even once the work is done), so a spinner
+#: that can show at all is shown, every time: no large file, no sleep, no race.
+_SLOW = """
+import sys
+from normandie_cli.cli import _progress, main
+_progress._wait = lambda done, seconds: False
+sys.argv = ["normandie", *sys.argv[1:]]
+main()
+"""
+
+
+def slow_run(stderr: int, **env: str) -> subprocess.CompletedProcess[bytes]:
+    environ = {k: v for k, v in os.environ.items() if k not in ("NORMANDIE_DATA", "NO_COLOR", "FORCE_COLOR")}
+    environ.update(TERM="xterm-256color", COLUMNS="1000", **env)
+    return subprocess.run([sys.executable, "-c", _SLOW, "--no-cache", "companies", "--limit", "1", "--format", "tsv"],
+                          stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=environ, timeout=120)
+
+
+def test_a_slow_parse_shows_the_spinner_on_a_terminal() -> None:
+    """The control for the next test: with the same command and clock, a terminal gets it."""
+    master, slave = pty.openpty()
+    try:
+        result = slow_run(slave)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the terminal's other side is closed and all was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert result.returncode == 0 and result.stdout.startswith(b"id\t")
+    assert b"Reading " in shown and b"parse cache" in shown
+
+
+@pytest.mark.parametrize("force_color", ["", "1"], ids=["plain", "FORCE_COLOR"])
+def test_a_slow_parse_never_shows_progress_on_a_pipe(force_color: str) -> None:
+    """However late the parse (FORCE_COLOR, which makes Rich draw on a pipe, included)."""
+    result = slow_run(subprocess.PIPE, **({"FORCE_COLOR": force_color} if force_color else {}))
+    assert result.returncode == 0 and result.stdout.startswith(b"id\t")
+    assert result.stderr == b""
