@@ -4,6 +4,7 @@ the timeline, empty answers that explain themselves, global options anywhere."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +65,57 @@ def test_an_unknown_facet_field_is_a_usage_error(run: Runner) -> None:
     assert "did you mean department" in result.stderr
 
 
-@pytest.mark.parametrize("listing", sorted(name for name in LISTINGS if name not in ("show", "history", "search")))
+def _scalar_fields(rows: list[dict[str, Any]]) -> dict[str, Counter[Any]]:
+    """Each field whose values are all scalars, with how often each value comes."""
+    counts: dict[str, Counter[Any]] = {}
+    for name in rows[0]:
+        values = [row[name] for row in rows]
+        if all(value is None or isinstance(value, (str, int, float, bool)) for value in values):
+            counts[name] = Counter(values)
+    return counts
+
+
+#: Found by the facet test: a facet on a date field counts an unknown date as "unknown" in JSON,
+#: where the listing's own JSON rows have null (render.unknown_dates_as_null is not applied to a
+#: facet's rows). Strict: the day it is fixed, this mark has to go.
+_UNKNOWN_DATE = pytest.mark.xfail(strict=True, reason="a facet's JSON writes an unknown date as 'unknown', not null")
+
+
+@pytest.mark.parametrize("listing", [
+    pytest.param(name, marks=_UNKNOWN_DATE) if name == "timeline" else name
+    for name in sorted(name for name in LISTINGS if name not in ("show", "history", "search"))])
 def test_every_listing_takes_facet(run: Runner, listing: str) -> None:
-    first = LISTINGS[listing].fields[0].name
-    args = [*listing.split(), "--facet", first, "-f", "json"] if listing != "cache" else ["cache", "info", "--facet",
-                                                                                           first, "-f", "json"]
-    assert isinstance(rows_of(run(*args)), list)
+    """The counts per value are the listing's own rows counted, with and without a filter: the
+    facet field is one whose values repeat, the filter keeps the rows with another field's most
+    common text value (the listing itself says which rows that keeps)."""
+    command = ["cache", "info"] if listing == "cache" else [listing]
+    if listing == "cache":
+        run("companies")  # one entry to list
+    every = rows_of(run(*command, "-f", "json"))
+    assert every, listing
+    fields = _scalar_fields(every)
+    facet = next((name for name, counts in fields.items() if len(counts) < len(every)), next(iter(fields)))
+
+    def faceted(*where: str) -> dict[Any, int]:
+        rows = rows_of(run(*command, *where, "--facet", facet, "-f", "json"))
+        assert all(set(row) == {facet, "count", "share"} for row in rows), rows[:2]
+        counts = {row[facet]: row["count"] for row in rows}
+        assert len(counts) == len(rows)  # each value once
+        return counts
+
+    assert faceted() == Counter(row[facet] for row in every)
+    filters = [(name, counts.most_common(1)[0][0]) for name, counts in fields.items()
+               if name != facet and len(counts) > 1 and isinstance(counts.most_common(1)[0][0], str)
+               and "," not in counts.most_common(1)[0][0]]
+    if listing == "cache":  # one entry: nothing to filter
+        assert not filters
+        return
+    assert filters, f"{listing}: no field to filter on"
+    name, value = filters[0]
+    where = ("--where", f"{name}={value}")
+    kept = rows_of(run(*command, *where, "-f", "json"))
+    assert 0 < len(kept) < len(every), (listing, where)
+    assert faceted(*where) == Counter(row[facet] for row in kept), (listing, facet, where)
 
 
 # Totals follow the filters ------------------------------------------------------------------

@@ -31,7 +31,7 @@ from normandie_cli.model import Citation
 from normandie_cli.record import Record
 from normandie_cli.registry import FACT_LISTINGS
 
-from .conftest import write
+from .conftest import installed, write
 from .test_store import NUMBERS, make_facts
 
 DELEGATION = 11  # the companies of the March 2023 trade mission
@@ -332,10 +332,9 @@ def test_the_parse_cache_as_data_answers_like_the_fact_file(run, tmp_path: Path)
 
 
 def test_completion_reads_a_published_book(exported: tuple[Path, Path]) -> None:
-    from .test_completion import SCRIPT, complete
+    from .test_completion import complete
 
-    if not SCRIPT.exists():
-        pytest.skip("needs the installed normandie script")
+    installed()  # skips the test without the script
     db, _ = exported
     assert complete("bash", f"normandie --data {db} companies --town herou") == ["herouville-saint-clair"]
 

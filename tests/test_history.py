@@ -744,25 +744,3 @@ def test_a_computed_total_says_it_is_computed_and_how(run: Runner, tmp_path: Pat
         "computed by normandie, not stated by any source: direct d1 + indirect i1, the latest claim of each kind "
         "among the rows shown")
     assert all(r["computed"] is None for r in rows if r["kind"] != "total")
-
-
-def _every_printed_value(run: Runner) -> str:
-    """Every listing in JSON, and `show` of every id, on the bundled file, as one text."""
-    from normandie_cli.book import load_facts
-    from normandie_cli.registry import FACT_LISTINGS
-
-    out = []
-    for args in ([listing] for listing in (*FACT_LISTINGS, "conflicts")):
-        result = run(*args, "-f", "json")
-        assert result.exit_code == 0, args
-        out.append(result.stdout)
-    for entity in load_facts().index():
-        result = run("show", entity, "-f", "json")
-        assert result.exit_code == 0, entity
-        out.append(result.stdout)
-    return "\n".join(out)
-
-
-def test_no_printed_value_cites_a_file_the_product_does_not_ship(run: Runner) -> None:
-    text = _every_printed_value(run)
-    assert "SOURCES.md" not in text

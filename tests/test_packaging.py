@@ -158,7 +158,8 @@ def test_the_docs_tests_pass_inside_the_unpacked_sdist(sdist: Path, tmp_path: Pa
     [unpacked] = tmp_path.iterdir()
     env = {k: v for k, v in os.environ.items() if k not in ("NORMANDIE_DATA", "FORCE_COLOR", "PYTEST_ADDOPTS")}
     env["PYTHONPATH"] = str(unpacked / "src")  # the sdist's own code, not the installed one
-    result = subprocess.run([sys.executable, "-m", "pytest", "tests/test_docs.py", "-q", "-p", "no:cacheprovider"],
+    result = subprocess.run([sys.executable, "-m", "pytest", "tests/test_docs.py", "-q", "-p", "no:cacheprovider",
+                             "-n", "0"],
                             capture_output=True, text=True, cwd=unpacked, env=env, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout and "skipped" not in result.stdout

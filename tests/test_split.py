@@ -7,6 +7,7 @@ broken file gets the same error, and no part store is left behind."""
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def test_a_generated_file_read_by_two_processes_makes_the_same_store(tmp_path: P
     assert len(one["companies"]) == 300
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fraction=st.floats(0, 1))
 def test_wherever_the_second_process_starts_the_store_is_the_same(tmp_path: Path, generated: Path,
                                                                   fraction: float) -> None:
@@ -114,16 +115,24 @@ def tricky_text(count: int = 12) -> str:
     )
 
 
-def test_a_split_at_every_line_makes_the_same_store(tmp_path: Path, joins: list[Path]) -> None:
+def test_a_split_at_a_sample_of_lines_makes_the_same_store(tmp_path: Path, joins: list[Path]) -> None:
+    """A seeded sample of the line starts (every line took a second process each, for what a
+    sample of each layout of :func:`tricky_text` shows as well): the first line, the end, and
+    the line before each quoted text that looks like an item, a split's hardest place."""
     text = tricky_text()
     file = write(tmp_path, text)
     one = built(file, tmp_path / "one.sqlite", None)
     assert [row[1] for row in one["companies"]][:2] == ["Alpha 0 - id: fake0", "Beta '1'"]
-    for at in [0, *(start - 1 for start in line_starts(text))]:
+    starts = [start - 1 for start in line_starts(text)]
+    data = text.encode("utf-8")
+    fakes = [start for start in starts if data[start + 1:].startswith(b"  - id: fake")]
+    points = sorted({0, starts[-1], *fakes, *(start - 1 for start in fakes),
+                     *random.Random(20).sample(starts, 24)})
+    for at in points:
         assert built(file, tmp_path / "two.sqlite", at) == one, at
-    # Every company and figure line that starts an item is a place to split; the quoted
-    # lines that look like one are not (the first process reads on past them).
-    assert len(joins) >= 20
+    # Company and figure lines that start an item are places to split; the quoted lines that
+    # look like one are not (the first process reads on past them).
+    assert len(joins) >= len(points) // 2
 
 
 def test_places_after_the_split_are_read_by_the_first_process(tmp_path: Path, generated: Path,
