@@ -535,6 +535,7 @@ def test_a_huge_format_value_is_cut_and_its_place_exact(tmp_path: Path) -> None:
     assert len(listed.stdout) + len(listed.stderr) < 300
 
 
+@pytest.mark.slow
 def test_a_long_command_line_value_is_cut(run: Runner) -> None:
     result = run("show", "z" * 100_000)
     assert result.exit_code == ExitCode.USAGE

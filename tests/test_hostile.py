@@ -182,6 +182,7 @@ def test_syntax_and_duplicate_key_errors_give_line_and_column(name: str, place: 
     assert result.stderr.startswith(f"normandie: {path}{place}"), result.stderr
 
 
+@pytest.mark.slow
 def test_the_bad_corpus_is_refused_by_validate_too() -> None:
     """``validate`` exits 1 when the file cannot be read or parsed, 3 for problems in records."""
     for name, _ in BAD_FILES:
@@ -648,6 +649,7 @@ def test_arbitrary_bytes_load_or_raise_data_error(scratch: Path, data: bytes) ->
     _load_or_data_error(scratch)
 
 
+@pytest.mark.slow
 @in_process
 @settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=_DOCUMENTS, unicode=st.booleans(), flow=st.sampled_from([None, True, False]))

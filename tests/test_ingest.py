@@ -141,6 +141,7 @@ def peak_bytes(file: Path, target: Path) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_the_memory_it_takes_does_not_grow_with_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Python's allocations while a file of 1,500 and one of 6,000 companies are streamed into
     a store: four times the records, about the same peak (the whole-book reader's grows with

@@ -148,6 +148,7 @@ def test_the_wheel_ships_the_licence_and_the_bundled_data(wheel_names: tuple[Pat
         assert wheel.read("normandie_cli/data/facts.yaml") == (ROOT / "data" / "facts.yaml").read_bytes()
 
 
+@pytest.mark.slow
 def test_the_docs_tests_pass_inside_the_unpacked_sdist(sdist: Path, tmp_path: Path) -> None:
     # They read tools/ and .ci/: the two that failed when the sdist left those out.
     with tarfile.open(sdist) as tar:

@@ -41,6 +41,7 @@ def test_make_facts_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     assert first != make_facts(200, tmp_path / "c.yaml", seed=8).read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_cache_hit_answers_exactly_as_a_parse_for_every_command(run: Runner, fmt: str) -> None:
     commands = [[name] for name in LISTINGS] + [

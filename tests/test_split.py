@@ -75,6 +75,7 @@ def test_a_generated_file_read_by_two_processes_makes_the_same_store(tmp_path: P
     assert len(one["companies"]) == 300
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fraction=st.floats(0, 1))
 def test_wherever_the_second_process_starts_the_store_is_the_same(tmp_path: Path, generated: Path,
@@ -115,6 +116,7 @@ def tricky_text(count: int = 12) -> str:
     )
 
 
+@pytest.mark.slow
 def test_a_split_at_a_sample_of_lines_makes_the_same_store(tmp_path: Path, joins: list[Path]) -> None:
     """A seeded sample of the line starts (every line took a second process each, for what a
     sample of each layout of :func:`tricky_text` shows as well): the first line, the end, and

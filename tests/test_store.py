@@ -233,6 +233,7 @@ def test_the_store_sorts_by_every_field_of_companies() -> None:
     assert sorted(store.COMPANY_SORTS) == sorted(COMPANY_FIELDS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nulls_last", [True, False], ids=["nulls-last", "is-null"])
 @pytest.mark.parametrize("which", [0, 1, 2], ids=["bundled", "generated", "tricky"])
 def test_company_rows_sorted_in_the_store_are_sort_rows(sort_books, which: int, nulls_last: bool,  # type: ignore[no-untyped-def]
@@ -299,6 +300,7 @@ def _sort_args() -> list[list[str]]:
     return [args for key in sorts for args in (["--sort", key], ["--sort", key, "--limit", "3"])]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["bundled", "generated", "tricky"])
 def test_sorted_companies_answer_the_same_from_the_store(run, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
                                                          which: str, generated: Path, tricky: Path) -> None:
@@ -441,6 +443,7 @@ def test_organisations_completion_lines_whatever_their_names(tmp_path: Path, nam
         conn.close()
 
 
+@pytest.mark.slow
 def test_completion_candidates_from_the_store_are_those_of_the_book(books) -> None:  # type: ignore[no-untyped-def]
     """For every kind and many typed prefixes, the prefix query on the store offers exactly
     what filtering every value of the book offers."""

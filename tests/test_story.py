@@ -360,6 +360,7 @@ def _printed(run: Runner) -> list[tuple[str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_no_printed_value_names_a_file_the_product_does_not_ship(run: Runner) -> None:
     printed = _printed(run)
     assert len(printed) > 500
