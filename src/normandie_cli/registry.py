@@ -11,6 +11,7 @@ published database's words in ``publishing.py``.
 from __future__ import annotations
 
 from . import humanize
+from . import model as m
 from .columns import (
     KIND_HELP,
     PRECISION,
@@ -338,7 +339,9 @@ SEARCH = Listing(
     priority=("id", "text", "source", "kind", "field"),
 )
 
-#: The sections of ``show``'s rows, in the order they come, and what each holds (``show --section``).
+#: The sections of ``show``'s rows, in the order they come, and what each holds (``show --section``):
+#: the record's own fields and claims, then the records about it (the model's table of kinds
+#: declares which, and what each holds), what relates to it, and the sources that back it.
 SHOW_SECTIONS: dict[str, str] = {
     "fields": "the record's own fields (name, kind, owner, ...)",
     "dates": "an event's dates, as each source claims them",
@@ -349,11 +352,9 @@ SHOW_SECTIONS: dict[str, str] = {
     "sites": "an organisation's sites, as each source names them",
     "seats": "where an organisation is based, as each source says (when sources differ)",
     "sides": "a recorded discrepancy's sides",
-    "figures": "the figures about it (investment, jobs, capacity, ...)",
-    "milestones": "the milestones about it (opening, permits, ...)",
-    "statements": "the statements about it, in our words",
+    **{s.name: s.about for s in m.SECTIONS if s.about and not s.after_related},
     "related": "what it points at, and what points at it",
-    "discrepancies": "the recorded discrepancies about it",
+    **{s.name: s.about for s in m.SECTIONS if s.about and s.after_related},
     "citations": "the sources that back it, with their words",
 }
 
