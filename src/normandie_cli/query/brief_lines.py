@@ -345,7 +345,7 @@ def date_story(name: str, claims: Sequence[Claim], rows: Sequence[dict[str, Any]
 def date_lines(claims: Sequence[Claim], rows: Sequence[dict[str, Any]]) -> list[Item]:
     by_field: dict[str, list[Claim]] = {}
     for claim in claims:
-        if claim.unit is None and claim.field != "status":
+        if claim.unit is None and isinstance(claim.value, PartialDate):  # not a status, nor a title
             by_field.setdefault(claim.field, []).append(claim)
     several = [f for f in KEY_DATES if f in by_field]
     several += [f for f in by_field if f not in KEY_DATES and len(by_field[f]) > 1]
