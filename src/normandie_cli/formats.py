@@ -13,14 +13,17 @@ class Format(Record):
     name: str
     help: str
     only_for: tuple[str, ...] = ()
+    #: The format this one is a variant of (the summary names only the others).
+    variant_of: str | None = None
 
 
 FORMATS: tuple[Format, ...] = (
     Format("table", "a table, for a person (the default at a terminal)"),
     Format("json", "a JSON list of objects"),
-    Format("jsonl", "one JSON object per line"),
+    Format("jsonl", "one JSON object per line", variant_of="json"),
     Format("csv", "comma-separated values (RFC 4180)"),
-    Format("csv-excel", "csv that Excel opens with accents intact: UTF-8 with a byte-order mark"),
+    Format("csv-excel", "csv that Excel opens with accents intact: UTF-8 with a byte-order mark",
+           variant_of="csv"),
     Format("tsv", "tab-separated values (the default when piped)"),
     Format("yaml", "YAML"),
     Format("markdown", "a Markdown table"),
