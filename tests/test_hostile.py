@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from normandie_cli.book import load_facts
 from normandie_cli.errors import DataError, ExitCode
+from normandie_cli.registry import FACT_LISTINGS
 
 from .test_core import MINIMAL  # the smallest valid fact file
 
@@ -36,9 +37,8 @@ HOSTILE = Path(__file__).resolve().parent / "hostile"
 SCRIPT = Path(sys.executable).with_name("normandie")
 
 
-#: The listing commands (those ``normandie fields`` describes).
-LISTINGS = ("companies", "jobs", "timeline", "projects", "sources", "figures", "statements", "people", "places",
-            "discrepancies")
+#: The listing commands of the fact book (the registry's).
+LISTINGS = FACT_LISTINGS
 
 
 # Running the installed command -------------------------------------------------------------
