@@ -471,3 +471,16 @@ def test_the_brief_asks_history_and_conflicts_on_the_part_of_the_book_about_its_
         assert history_rows(part, item.id) == history_rows(book, item.id), item.id
         checked += 1
     assert checked > 50
+
+
+def test_every_record_of_the_book_has_a_brief() -> None:
+    """The brief of each record builds: a person's titles are claims, not dates (eric-dehouck's
+    four titles once reached the date lines and raised)."""
+    from normandie_cli.book import load_facts
+    from normandie_cli.query.brief import brief_of
+
+    book = load_facts()
+    briefs = {item.id: brief_of(book, item.id) for _, item in book.entities()}
+    assert len(briefs) == len(book.entities())
+    dehouck = briefs["eric-dehouck"]
+    assert dehouck.item("what") is not None and dehouck.item("dates") is None

@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from normandie_cli import model as m
-from normandie_cli import publish, publish_metadata, registry
+from normandie_cli import publish, publish_metadata, publishing, registry
 from normandie_cli.book import load_facts
 from normandie_cli.dates import PartialDate, parse_date
 from normandie_cli.errors import ExitCode
@@ -273,7 +273,7 @@ def test_a_new_kind_of_record_is_published_without_a_line_of_publishing_code(wid
                         " WHERE subject = 'w1'").fetchall() == [
         ("tag claim", "w1", "widget", "tags", "shiny", "gazette", "2023-03")]
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    metadata = publish_metadata.datasette_metadata(conn, "w", registry.publishing())
+    metadata = publish_metadata.datasette_metadata(conn, "w", publishing.publishing())
     described = metadata["databases"]["w"]["tables"]
     assert described["widgets_cite"]["title"] == "Citations of widgets"  # a list's words follow its field
     assert described["widgets"]["fts_table"] == "widgets_fts"

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from normandie_cli.book import load_facts
 from normandie_cli.errors import DataError, ExitCode
+from normandie_cli.registry import FACT_LISTINGS
 
 from .conftest import installed
 from .test_core import MINIMAL  # the smallest valid fact file
@@ -37,9 +38,8 @@ from .test_faults import Hooked
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 
 
-#: The listing commands (those ``normandie fields`` describes).
-LISTINGS = ("companies", "jobs", "timeline", "projects", "sources", "figures", "statements", "people", "places",
-            "discrepancies")
+#: The listing commands of the fact book (the registry's).
+LISTINGS = FACT_LISTINGS
 
 
 # Running the installed command -------------------------------------------------------------

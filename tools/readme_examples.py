@@ -1,5 +1,6 @@
 """Rewrite (or, with --check, verify) the output shown under every `$ normandie ...` line of
-the README's console blocks, by running the command on the bundled data.
+the README's console blocks, by running the command on the bundled data, and the Output
+table's `--format` row, from the registry's formats (those every listing offers).
 
 A command typed without --format shows what a terminal shows (a table, through `--format
 table`, 100 columns, no colour; a chart's today is 4 Dec 2026). Blocks with commands whose output depends on the machine
@@ -60,7 +61,15 @@ def rewrite(text: str) -> str:
             out.append(f"$ {command}\n{run(command)}")
         return "```console\n" + "".join(out) + "```"
 
-    return re.sub(r"```console\n(.*?)```", block, text, flags=re.S)
+    text = re.sub(r"```console\n(.*?)```", block, text, flags=re.S)
+    return re.sub(r"(?m)^\| `--format`, `-f` \| .* \|$", lambda _: format_row(), text)
+
+
+def format_row() -> str:
+    """The README's ``--format`` row: the formats every listing offers, in the registry's order."""
+    from normandie_cli.registry import FORMATS
+
+    return "| `--format`, `-f` | " + ", ".join(f"`{f.name}`" for f in FORMATS if not f.only_for) + " |"
 
 
 def main() -> int:

@@ -3,7 +3,7 @@ Standard library only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import humanize
@@ -140,6 +140,56 @@ def _row(section: str, field: str, value: Any, **extra: Any) -> Row:
     return row
 
 
+def _figure_row(section: str, figure: m.Figure) -> Row:
+    return _row(section, figure.measure, figure.value, qualifier=figure.qualifier, unit=figure.unit,
+                status="planned" if figure.planned else "actual", scope=figure.scope,
+                as_of=figure.as_of.text, source=figure.source, quote=figure.quote, note=figure.note)
+
+
+def _milestone_row(section: str, stone: m.Milestone) -> Row:
+    note = "; ".join(x for x in (f"outcome: {stone.outcome}" if stone.outcome else None, stone.note) if x)
+    return _row(section, stone.what, stone.date.text, qualifier=stone.date_qualifier,
+                status="planned" if stone.planned else "happened", scope=stone.scope,
+                as_of=stone.as_of.text, source=stone.source, quote=stone.quote, note=note or None)
+
+
+def _statement_row(section: str, statement: m.Statement) -> Row:
+    return _row(section, statement.topic, statement.text, as_of=statement.as_of.text,
+                source=statement.source, quote=statement.quote, note=statement.note)
+
+
+def _discrepancy_row(section: str, discrepancy: m.Discrepancy) -> Row:
+    return _row(section, discrepancy.kind, discrepancy.about, source=[s.source for s in discrepancy.sides],
+                note="; ".join(f"{s.value} [{s.source}]" for s in discrepancy.sides))
+
+
+def _record_row(section: str, record: Any) -> Row:
+    """A record about the entity, of a kind with no row of its own: its id, what it says (its
+    first text field), when, and its sources with their words."""
+    text = next((v for v in (getattr(record, f) for f in record._fields if f not in ("id", "subject"))
+                 if isinstance(v, str) and v), None)
+    as_of = getattr(record, "as_of", None)
+    cited = list(record.cited())
+    return _row(section, record.id, text, as_of=as_of.text if as_of is not None else None,
+                source=list(dict.fromkeys(source for source, _, _ in cited)) or None,
+                quote="; ".join(quote for _, quote, _ in cited if quote) or None, note=getattr(record, "note", None))
+
+
+#: How ``show`` draws a record about the entity, by kind (any other kind: :func:`_record_row`).
+_ABOUT_ROW: dict[str, Callable[[str, Any], Row]] = {
+    "figure": _figure_row, "milestone": _milestone_row, "statement": _statement_row, "discrepancy": _discrepancy_row,
+}
+
+
+def _about_rows(section: m.Section, records: list[Any]) -> list[Row]:
+    """The rows of the records of one kind about the entity: claims in the order they were made
+    (their as-of dates; undated last), others in the file's order."""
+    if records and hasattr(records[0], "as_of"):
+        records = sorted(records, key=lambda r: r.as_of.sort_key())
+    build = _ABOUT_ROW.get(section.kind, _record_row)
+    return [build(section.name, record) for record in records]
+
+
 def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     """Everything about one entity, as rows: its fields, its claims, what relates to it.
 
@@ -207,25 +257,16 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     for side in by_source_date(getattr(item, "sides", ())):
         rows.append(_row("sides", "value", side.value, as_of=source_date(side.source), source=side.source,
                          quote=side.quote, note=side.note))
-    for figure in made(f for f in book.figures if f.subject == entity_id):
-        rows.append(_row("figures", figure.measure, figure.value, qualifier=figure.qualifier, unit=figure.unit,
-                         status="planned" if figure.planned else "actual", scope=figure.scope,
-                         as_of=figure.as_of.text, source=figure.source, quote=figure.quote, note=figure.note))
-    for stone in made(s for s in book.milestones if s.subject == entity_id):
-        note = "; ".join(x for x in (f"outcome: {stone.outcome}" if stone.outcome else None, stone.note) if x)
-        rows.append(_row("milestones", stone.what, stone.date.text, qualifier=stone.date_qualifier,
-                         status="planned" if stone.planned else "happened", scope=stone.scope,
-                         as_of=stone.as_of.text, source=stone.source, quote=stone.quote, note=note or None))
-    for statement in made(s for s in book.statements if s.subject == entity_id):
-        rows.append(_row("statements", statement.topic, statement.text, as_of=statement.as_of.text,
-                         source=statement.source, quote=statement.quote, note=statement.note))
+    about = {s.name: [r for r in getattr(book, s.name) if getattr(r, "subject", None) == entity_id]
+             for s in m.SECTIONS if s.about}
+    for section in m.SECTIONS:
+        if section.about and not section.after_related:
+            rows += _about_rows(section, about[section.name])
     for relation, target in related:
         rows.append(_row("related", relation, target, note=names.get(target)))
-    for discrepancy in book.discrepancies:
-        if discrepancy.subject == entity_id:
-            rows.append(_row("discrepancies", discrepancy.kind, discrepancy.about,
-                             source=[s.source for s in discrepancy.sides],
-                             note="; ".join(f"{s.value} [{s.source}]" for s in discrepancy.sides)))
+    for section in m.SECTIONS:
+        if section.about and section.after_related:
+            rows += _about_rows(section, about[section.name])
     for cite in by_source_date(getattr(item, "cite", ())):
         rows.append(_row("citations", "source", cite.source, as_of=source_date(cite.source), source=cite.source,
                          quote=cite.quote, note=cite.note))
@@ -236,38 +277,39 @@ def show_rows(book: m.FactBook, wanted: str) -> list[Row]:
     return rows
 
 
+#: What a reference from a record of a kind to the entity says in ``show``'s related section,
+#: by (kind, reference): the kinds in this order, then any other kind, each in the file's order.
+#: ``None``: not a relation shown (the record shows it otherwise). A record about the entity
+#: (its ``subject``) has a section of its own; any other reference reads as ``kind (reference)``.
+POINTED_FROM: dict[tuple[str, str], str | None] = {
+    ("organisation", "town"): "organisation here", ("organisation", "parent"): "subsidiary",
+    ("organisation", "site"): "site of", ("organisation", "seat"): "seat of",
+    ("person", "organisation"): "person", ("person", "title organisation"): None,
+    ("project", "owner"): "project", ("project", "location"): "project here", ("project", "follows"): "followed by",
+    ("event", "participants"): "took part in", ("event", "places"): "event here", ("event", "part_of"): "part",
+    ("figure", "revises"): None, ("milestone", "revises"): None,
+}
+#: A relation left out where another of the same record says it (a seat that is the town).
+_UNLESS = {"seat of": "organisation here"}
+#: What the entity points at that its own rows show (fields, follows), not its related section.
+_SHOWN_OTHERWISE = {"revises", "follows"}
+
+
 def relations(book: m.FactBook, item: Any, entity_id: str) -> Iterable[tuple[str, str]]:
-    """(relation, other id) for what the entity points at and what points at it."""
-    for name in ("town", "parent", "organisation", "owner", "part_of", "subject"):
-        target = getattr(item, name, None)
-        if isinstance(target, str) and target:
+    """(relation, other id) for what the entity points at and what points at it, from each
+    record's references (``refers()``)."""
+    for name, target, _ in item.refers():
+        if target and name in item._fields and name not in _SHOWN_OTHERWISE:
             yield name, target
-    for name in ("places", "participants"):
-        for target in getattr(item, name, ()):
-            yield name, target
-    for org in book.organisations:
-        if org.town == entity_id:
-            yield "organisation here", org.id
-        if any(site.place == entity_id for site in org.sites):
-            yield "site of", org.id
-        if any(seat.place == entity_id for seat in org.seats) and org.town != entity_id:
-            yield "seat of", org.id
-        if org.parent == entity_id:
-            yield "subsidiary", org.id
-    for person in book.people:
-        if person.organisation == entity_id:
-            yield "person", person.id
-    for project in book.projects:
-        if project.owner == entity_id:
-            yield "project", project.id
-        if any(loc.place == entity_id for loc in project.locations):
-            yield "project here", project.id
-        if any(link.project == entity_id for link in project.follows):
-            yield "followed by", project.id
-    for event in book.events:
-        if entity_id in event.participants:
-            yield "took part in", event.id
-        if entity_id in event.places:
-            yield "event here", event.id
-        if event.part_of == entity_id:
-            yield "part", event.id
+    first = list(dict.fromkeys(kind for kind, _ in POINTED_FROM))
+    order = sorted(m.SECTIONS, key=lambda s: first.index(s.kind) if s.kind in first else len(first))
+    for section in order:
+        for record in getattr(book, section.name):
+            said: list[str] = []
+            for name, target, _ in record.refers():
+                if target != entity_id or (name == "subject" and section.about):
+                    continue
+                relation = POINTED_FROM.get((section.kind, name), f"{section.kind} ({name})")
+                if relation is not None and relation not in said and _UNLESS.get(relation) not in said:
+                    said.append(relation)
+                    yield relation, record.id

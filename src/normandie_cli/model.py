@@ -386,6 +386,11 @@ class Section(Record):
     name: str
     kind: str
     record: type
+    #: For records about a subject (figures, ...): what ``show SUBJECT``'s section of them holds.
+    #: They are shown there, in this table's order, before what relates to the subject ...
+    about: str = ""
+    #: ... or after it.
+    after_related: bool = False
 
 
 #: The one table of fact kinds, in file order (sources first: claims take their as-of date
@@ -397,10 +402,14 @@ SECTIONS: tuple[Section, ...] = (
     Section("people", "person", Person),
     Section("events", "event", Event),
     Section("projects", "project", Project),
-    Section("figures", "figure", Figure),
-    Section("milestones", "milestone", Milestone),
-    Section("statements", "statement", Statement),
-    Section("discrepancies", "discrepancy", Discrepancy),
+    Section("figures", "figure", Figure,
+            about="the figures about it (investment, jobs, capacity, ...)"),
+    Section("milestones", "milestone", Milestone,
+            about="the milestones about it (opening, permits, ...)"),
+    Section("statements", "statement", Statement,
+            about="the statements about it, in our words"),
+    Section("discrepancies", "discrepancy", Discrepancy,
+            about="the recorded discrepancies about it", after_related=True),
 )
 
 #: What a claim (figure, milestone, statement, discrepancy) may be about.

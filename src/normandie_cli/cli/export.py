@@ -40,7 +40,7 @@ def sqlite(
     import json
     import sqlite3
 
-    from .. import publish, publish_metadata, registry, store
+    from .. import publish, publish_metadata, publishing, store
     from ..errors import UsageError
     from ..loader import resolve_data_path
 
@@ -62,7 +62,7 @@ def sqlite(
     if metadata is not None:
         written = store.connect(path)
         try:
-            data = publish_metadata.datasette_metadata(written, path.stem, registry.publishing())
+            data = publish_metadata.datasette_metadata(written, path.stem, publishing.publishing())
         finally:
             written.close()
         try:

@@ -8,7 +8,9 @@ import textwrap
 import typer
 
 from .. import humanize
+from .. import model as m
 from ..query import rows as query
+from ..registry import FORMATS
 from ._state import State
 
 
@@ -19,13 +21,16 @@ def summary_lines(state: State, width: int = 80) -> list[str]:
 
     book = state.book()
     delegation = query.company_rows(book, role="delegation")
-    head = [
-        f"The normandie fact book: {len(book.sources)} sources, {len(book.organisations)} organisations "
-        f"({len(query.company_rows(book))} companies, {len(delegation)} in the March 2023 delegation), "
-        f"{len(book.people)} people, {len(book.events)} events, {len(book.projects)} projects, "
-        f"{len(book.figures)} figures, {len(book.milestones)} milestones, {len(book.statements)} statements, "
-        f"{len(book.discrepancies)} recorded discrepancies.",
-    ]
+    counts = []
+    for section in m.SECTIONS:
+        if section.name in _NOT_COUNTED:
+            continue
+        count = f"{len(getattr(book, section.name))} {_COUNTED_AS.get(section.name, section.name)}"
+        if section.name == "organisations":
+            count += (f" ({len(query.company_rows(book))} companies, {len(delegation)} in the March 2023 "
+                      "delegation)")
+        counts.append(count)
+    head = [f"The normandie fact book: {', '.join(counts)}."]
     lines = _wrap(head[0], width)
     lines += fold_path(f"Fact file: {book.path}", width)
     projects = query.project_rows(book)
@@ -79,8 +84,13 @@ _TRY = [
     ('normandie search "pres de 1500"', "any fact, case- and accent-insensitive"),
     ("normandie show eastman-port-jerome", "everything about one entity"),
     ("normandie figures / statements / people / places / discrepancies / sources", ""),
-    ("normandie COMMAND --help", "options; --format json, csv, tsv, yaml, markdown; --wide"),
+    ("normandie COMMAND --help", "options; --format " + ", ".join(
+        f.name for f in FORMATS if f.name != "table" and not f.only_for and not f.variant_of) + "; --wide"),
 ]
+#: The kinds of record the summary counts: every one but these (places: where the rest happens) ...
+_NOT_COUNTED = ("places",)
+#: ... each by its section's name or these words.
+_COUNTED_AS = {"discrepancies": "recorded discrepancies"}
 #: The width from which each command and what it shows share a line.
 _TWO_COLUMNS = 60
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from ..query.brief import NBSP, Brief, Dossier, Item
+from ..query.brief import Brief, Dossier
+from ..query.brief_lines import NBSP, Item
 from ..registry import SHOW, SHOW_SECTIONS, Listing, Row
 from . import neutralise
 from .layout import Layout, layout
