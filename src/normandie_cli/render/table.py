@@ -20,7 +20,8 @@ from typing import TextIO
 from ..registry import SIDES, Listing, Row
 from ..text import match_spans
 from .cells import flat, neutralise
-from .layout import CUT, ELLIPSIS, GAP, PROSE, Layout, constant_words, layout, left_out_line, wrap
+from .fold import ELLIPSIS, wrap
+from .layout import CUT, GAP, PROSE, Layout, constant_words, layout, left_out_line
 
 #: Rows in the first chunk (written, then flushed, before the rest is even turned into text)
 #: and in each chunk after it.
