@@ -12,8 +12,9 @@ from typing import Any, TextIO
 
 from ..registry import Listing, Row
 from .cells import excel_safe, flat, neutralise, to_json, tsv_cell
+from .view import View
 
-__all__ = ["excel_safe", "flat", "neutralise", "to_json", "tsv_cell"]
+__all__ = ["View", "excel_safe", "flat", "neutralise", "to_json", "tsv_cell"]
 
 
 def stdout() -> TextIO:
@@ -45,23 +46,8 @@ def use_color(no_color_flag: bool, stream: TextIO) -> bool:
     return is_terminal(stream)
 
 
-def render_rows(
-    rows: Iterable[Row],
-    columns: Sequence[str],
-    listing: Listing,
-    fmt: str,
-    *,
-    headers: bool = True,
-    color: bool = False,
-    notes: Sequence[str] = (),
-    highlight: str | None = None,
-    formula_safe: bool | None = None,
-    wide: bool = False,
-    exact: bool = False,
-    chart: str | None = None,
-    dossier: Any = None,
-) -> None:
-    """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
+def render_rows(rows: Iterable[Row], columns: Sequence[str], listing: Listing, view: View) -> None:
+    """Write ``rows`` restricted to ``columns`` in ``view.fmt`` to standard output.
 
     A table shows the columns that fit the terminal, in the listing's priority order; ``wide``
     (``--wide``) shows every column, ``exact`` (``--fields``) exactly ``columns``. Machine
@@ -74,6 +60,7 @@ def render_rows(
     ``formula_safe``: prefix ``'`` to cells a spreadsheet would run as formulas; ``None``: the
     format's default (on for csv, the spreadsheet format; off for tsv, the scripts' format).
     """
+    fmt, headers, formula_safe = view.fmt, view.headers, view.formula_safe
     out = stdout()
     shown: list[Row] = list(rows) if fmt == "table" else []  # a table reads them all, to fit them
     # A table reads the rows themselves: on 100,000 rows this copy costs a fifth of a second.
@@ -119,27 +106,26 @@ def render_rows(
         out.write(_yaml(list(picked)))
     elif fmt == "markdown":
         out.write(_markdown(list(picked), columns))
-    elif chart is not None:
+    elif view.chart is not None:
         from .chart import print_chart
 
-        print_chart(chart, shown, out, color=color, notes=notes)
+        print_chart(view.chart, shown, out, color=view.color, notes=view.notes)
     elif listing.name == "history":
         from .chart import history_strips
         from .table import print_notes, print_table, terminal_size
 
         width = terminal_size()[0]
-        print_table(shown, columns, listing, out, color=color, notes=(), wide=wide, exact=exact, width=width)
-        history_strips(shown, width).write(out, color, width)
-        print_notes(out, notes, color, width)
-    elif listing.name == "show" and not exact:
+        print_table(shown, columns, listing, out, view._replace(notes=(), highlight=None), width=width)
+        history_strips(shown, width).write(out, view.color, width)
+        print_notes(out, view.notes, view.color, width)
+    elif listing.name == "show" and not view.exact:
         from .show import print_show
 
-        print_show(shown, out, color=color, notes=notes, wide=wide, dossier=dossier)
+        print_show(shown, out, color=view.color, notes=view.notes, wide=view.wide, dossier=view.dossier)
     else:
         from .table import print_table
 
-        print_table(shown, columns, listing, out, color=color, notes=notes, highlight=highlight, wide=wide,
-                    exact=exact)
+        print_table(shown, columns, listing, out, view)
 
 
 #: The formats in which an unknown date is null (CSV and TSV: an empty cell), its precision field

@@ -29,10 +29,11 @@ widths only (``rich.cells``): no Rich rendering here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.cells import cell_len
 
+from ..record import Record
 from ..registry import Field, Listing, Row
 from .fold import ELLIPSIS, cut, cut_list, fold_path, pack, remarks, wrap
 
@@ -314,27 +315,30 @@ def constant_columns(
     return found
 
 
-def layout(
-    listing: Listing,
-    rows: Sequence[Row],
-    columns: Sequence[str],
-    cell: Callable[[Row, str], str],
-    width: int,
-    *,
-    wide: bool = False,
-    exact: bool = False,
-    headers: dict[str, str] | None = None,
-    fold: bool = False,
-    floors: dict[str, int] | None = None,
-    titled: bool = True,
-) -> Layout:
-    """Measure ``rows`` (or a sample) and fit their columns to ``width``.
+class Frame(Record):
+    """What a table is fitted into: ``width`` cells. ``wide``: every column at its natural
+    width. ``exact``: exactly the columns given. ``fold``: free text folds at spaces (else it is
+    cut, one line per row). ``headers``: a column's header other than its name. ``floors``: a
+    free-text column's least width. ``titled``: a column with the same text on every row is
+    said in the title (else kept)."""
 
-    ``wide``: every column at its natural width. ``exact``: exactly ``columns``. ``fold``: free
-    text folds at spaces (else it is cut, one line per row). ``floors``: a free-text column's
-    least width. Unless ``wide`` or ``exact``, a column with the same text on every row is
-    moved to :attr:`Layout.constant` (``titled``; else kept) and a column empty on every row is
-    left out."""
+    width: int
+    wide: bool = False
+    exact: bool = False
+    fold: bool = False
+    headers: Mapping[str, str] | None = None
+    floors: Mapping[str, int] | None = None
+    titled: bool = True
+
+
+def layout(listing: Listing, rows: Sequence[Row], columns: Sequence[str], cell: Callable[[Row, str], str],
+           frame: Frame) -> Layout:
+    """Measure ``rows`` (or a sample) and fit their columns to the frame's width.
+
+    Unless ``wide`` or ``exact``, a column with the same text on every row is moved to
+    :attr:`Layout.constant` (``titled``; else kept) and a column empty on every row is left out."""
+    width, wide, exact, fold = frame.width, frame.wide, frame.exact, frame.fold
+    headers, floors, titled = frame.headers, frame.floors, frame.titled
     ranked, display = candidates(listing, columns, wide, exact)
     constant: dict[str, str] = {}
     if not (wide or exact):
