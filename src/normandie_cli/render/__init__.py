@@ -28,13 +28,6 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def choose_format(requested: str | None, stream: TextIO) -> str:
-    """The format asked for; with none, a table on a terminal and TSV anywhere else (gh's rule)."""
-    if requested is not None:
-        return requested
-    return "table" if is_terminal(stream) else "tsv"
-
-
 def use_color(no_color_flag: bool, stream: TextIO) -> bool:
     """``--no-color``, then NO_COLOR, then FORCE_COLOR, then TERM=dumb, then whether it is a terminal."""
     if no_color_flag or os.environ.get("NO_COLOR"):
