@@ -137,6 +137,7 @@ def main() -> int:
     from normandie_cli.query import rows as query
     from normandie_cli.registry import COMPANIES
     from normandie_cli.render.table import print_table
+    from normandie_cli.render.view import View
 
     columns = list(COMPANIES.table_fields)
     print(f"companies table at {WIDTH} columns; first screen = {SCREEN} lines; seconds, one run each")
@@ -147,7 +148,7 @@ def main() -> int:
         rows = query.company_rows(book)
 
         def new(out: io.StringIO, color: bool = False, rows: list[dict[str, Any]] = rows) -> None:
-            print_table(rows, columns, COMPANIES, out, color=color, notes=(), width=WIDTH)
+            print_table(rows, columns, COMPANIES, out, View(color=color), width=WIDTH)
 
         def old(out: io.StringIO, rows: list[dict[str, Any]] = rows) -> None:
             rich_table(rows, columns, COMPANIES, out)

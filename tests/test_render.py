@@ -21,7 +21,7 @@ texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)  # typ
 def _render(rows: list[dict[str, str]], fmt: str, monkeypatch: pytest.MonkeyPatch) -> str:
     out = io.StringIO()
     monkeypatch.setattr("sys.stdout", out)
-    render.render_rows(rows, ["id", "text"], LISTING, fmt, formula_safe=False)  # exact, as --no-excel-safe
+    render.render_rows(rows, ["id", "text"], LISTING, render.View(fmt, formula_safe=False))  # exact, as --no-excel-safe
     return out.getvalue()
 
 
@@ -68,7 +68,8 @@ def test_json_never_holds_a_raw_control_character(values: list[str]) -> None:
 def test_csv_prefixes_formula_cells_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
     monkeypatch.setattr("sys.stdout", out)
-    render.render_rows([{"id": "1", "text": "=1+1"}, {"id": "2", "text": "a=b"}], ["id", "text"], LISTING, "csv")
+    rows = [{"id": "1", "text": "=1+1"}, {"id": "2", "text": "a=b"}]
+    render.render_rows(rows, ["id", "text"], LISTING, render.View("csv"))
     assert out.getvalue() == "id,text\r\n1,'=1+1\r\n2,a=b\r\n"
 
 

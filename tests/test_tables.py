@@ -14,6 +14,7 @@ from normandie_cli.dates import parse_date
 from normandie_cli.registry import CONFLICTS, LISTINGS, Field, Listing
 from normandie_cli.render.layout import (
     ELLIPSIS,
+    Frame,
     cut,
     cut_list,
     fold_path,
@@ -25,6 +26,7 @@ from normandie_cli.render.layout import (
 )
 from normandie_cli.render.pager import Pager, pager_command, sideways, too_wide
 from normandie_cli.render.table import hyperlink, link_urls, print_notes, print_table
+from normandie_cli.render.view import View
 
 THINGS = Listing(
     "things", "test rows",
@@ -46,11 +48,11 @@ def cell(row: Mapping[str, object], name: str) -> str:
 
 
 def test_columns_are_taken_in_priority_order_while_they_fit_and_the_rest_named() -> None:
-    lay = layout(THINGS, ROWS, THINGS.table_fields, cell, 66)
+    lay = layout(THINGS, ROWS, THINGS.table_fields, cell, Frame(66))
     # source is cut to its first item and a count (gazette +1): it fits beside id and status.
     assert [c.name for c in lay.shown] == ["id", "status", "source"]
     assert lay.left_out == ["note"]
-    wide = layout(THINGS, ROWS, THINGS.table_fields, cell, 120)
+    wide = layout(THINGS, ROWS, THINGS.table_fields, cell, Frame(120))
     assert [c.name for c in wide.shown] == ["id", "status", "note", "source"] and wide.left_out == []
 
 
@@ -59,10 +61,11 @@ def test_no_column_after_the_provenance_column_is_shown_when_it_is_not() -> None
                                          Field("kind", "text", "an enum")), priority=("id", "source", "kind"))
     rows = [{"id": "x" * 30, "source": "usine-nouvelle-choose-france", "kind": "direct"},
             {"id": "y", "source": "gazette", "kind": "indirect"}]
-    lay = layout(listing, rows, ["id", "source", "kind"], cell, 45)
+    lay = layout(listing, rows, ["id", "source", "kind"], cell, Frame(45))
     # kind (8 cells) would fit beside the id where the source (28) does not: it is not shown either.
     assert [c.name for c in lay.shown] == ["id"] and lay.left_out == ["source", "kind"]
-    assert [c.name for c in layout(listing, rows, ["id", "source", "kind"], cell, 70).shown] == ["id", "source", "kind"]
+    roomy = layout(listing, rows, ["id", "source", "kind"], cell, Frame(70))
+    assert [c.name for c in roomy.shown] == ["id", "source", "kind"]
 
 
 def test_every_listing_ranks_its_source_before_descriptive_columns() -> None:
@@ -80,19 +83,20 @@ def test_every_listing_ranks_its_source_before_descriptive_columns() -> None:
 
 def test_a_column_that_reads_the_same_on_every_row_is_said_once_in_the_title() -> None:
     rows = [{**row, "status": "planned", "note": ""} for row in ROWS]
-    lay = layout(THINGS, rows, THINGS.table_fields, cell, 100)
+    lay = layout(THINGS, rows, THINGS.table_fields, cell, Frame(100))
     assert [c.name for c in lay.shown] == ["id", "source"]
     assert lay.constant == [("status", "planned")] and lay.empty == ["note"]
     out = io.StringIO()
-    print_table(rows, THINGS.table_fields, THINGS, out, color=False, notes=(), width=100)
+    print_table(rows, THINGS.table_fields, THINGS, out, View(), width=100)
     lines = out.getvalue().splitlines()
     assert lines[0] == "things (2) · status planned"
     assert lines[-1] == "empty on every row: note"
     # Not for one row, nor with --wide or --fields: every column asked for is there.
-    assert layout(THINGS, rows[:1], THINGS.table_fields, cell, 100).constant == []
-    assert [c.name for c in layout(THINGS, rows, THINGS.table_fields, cell, 100, wide=True).shown] == [
+    assert layout(THINGS, rows[:1], THINGS.table_fields, cell, Frame(100)).constant == []
+    assert [c.name for c in layout(THINGS, rows, THINGS.table_fields, cell, Frame(100, wide=True)).shown] == [
         "id", "status", "note", "source"]
-    assert [c.name for c in layout(THINGS, rows, ["status", "id"], cell, 100, exact=True).shown] == ["status", "id"]
+    exact = layout(THINGS, rows, ["status", "id"], cell, Frame(100, exact=True))
+    assert [c.name for c in exact.shown] == ["status", "id"]
 
 
 def test_jobs_title_says_the_project_and_that_all_are_planned(run) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +107,7 @@ def test_jobs_title_says_the_project_and_that_all_are_planned(run) -> None:  # t
 
 
 def test_an_id_is_never_cut_however_narrow_the_terminal() -> None:
-    lay = layout(THINGS, ROWS, THINGS.table_fields, cell, 20)
+    lay = layout(THINGS, ROWS, THINGS.table_fields, cell, Frame(20))
     assert [c.name for c in lay.shown] == ["id"]
     assert lay.shown[0].width == len(ROWS[0]["id"])
     assert lay.row_lines([ROWS[0]["id"]]) == [[ROWS[0]["id"]]]  # type: ignore[list-item]
@@ -112,7 +116,7 @@ def test_an_id_is_never_cut_however_narrow_the_terminal() -> None:
 def test_a_listing_takes_one_line_per_row_prose_cut_and_lists_counted() -> None:
     rows = [*ROWS, {"id": "third", "status": "done", "note": "word " * 30,
                     "source": ["usine-nouvelle-choose-france", "gazette", "afp-slapp"]}]
-    lay = layout(THINGS, rows, THINGS.table_fields, cell, 110)
+    lay = layout(THINGS, rows, THINGS.table_fields, cell, Frame(110))
     assert [c.name for c in lay.shown] == ["id", "status", "note", "source"]
     for row in rows:
         lines = lay.row_lines([cell(row, c.name) for c in lay.shown])
@@ -134,7 +138,7 @@ def test_cut_and_cut_list_never_break_an_item() -> None:
 
 
 def test_wide_shows_every_column_at_its_natural_width() -> None:
-    lay = layout(THINGS, ROWS, THINGS.table_fields, cell, 60, wide=True)
+    lay = layout(THINGS, ROWS, THINGS.table_fields, cell, Frame(60, wide=True))
     widths = {c.name: c.width for c in lay.shown}
     assert list(widths) == ["id", "status", "note", "source"]
     assert widths == {"id": 39, "status": 9, "note": 29, "source": 26}  # wider than 60: the pager scrolls sideways
@@ -142,11 +146,11 @@ def test_wide_shows_every_column_at_its_natural_width() -> None:
 
 
 def test_fields_show_exactly_the_columns_asked_for_and_squeeze_only_free_text() -> None:
-    lay = layout(THINGS, ROWS, THINGS.table_fields, cell, 60, exact=True)
+    lay = layout(THINGS, ROWS, THINGS.table_fields, cell, Frame(60, exact=True))
     widths = {c.name: c.width for c in lay.shown}
     assert widths["id"] == 39 and widths["status"] == 9  # whole values keep their width
     assert widths["note"] < 16  # free text gave way
-    exact = layout(THINGS, ROWS, ["note", "id"], cell, 200, exact=True)
+    exact = layout(THINGS, ROWS, ["note", "id"], cell, Frame(200, exact=True))
     assert [c.name for c in exact.shown] == ["note", "id"]
 
 
@@ -165,7 +169,7 @@ def test_free_text_folds_at_spaces_never_at_a_hyphen() -> None:
 def test_show_folds_free_text_at_spaces_and_keeps_its_words_whole() -> None:
     show = LISTINGS["show"]
     rows = [{"field": "x", "value": "v", "note": "Given by [usine-nouvelle-choose-france] in January"}] * 2
-    lay = layout(show, rows, ["field", "value", "note"], lambda r, n: str(r[n]), 50, exact=True, fold=True)
+    lay = layout(show, rows, ["field", "value", "note"], lambda r, n: str(r[n]), Frame(50, exact=True, fold=True))
     note = lay.shown[2]
     assert note.width >= len("[usine-nouvelle-choose-france]")
     assert any("[usine-nouvelle-choose-france]" in line.split() for line in note.lines(rows[0]["note"]))
@@ -211,7 +215,7 @@ def conflict_table(width: int, rows: list[dict[str, Any]] | None = None, wide: b
 
     rows = rows if rows is not None else conflict_rows(load_facts())
     out = io.StringIO()
-    print_table(rows, CONFLICTS.table_fields, CONFLICTS, out, color=False, notes=(), width=width, wide=wide)
+    print_table(rows, CONFLICTS.table_fields, CONFLICTS, out, View(wide=wide), width=width)
     return out.getvalue().splitlines()
 
 

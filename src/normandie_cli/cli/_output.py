@@ -12,16 +12,21 @@ import enum
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import model as m
 from ..errors import UsageError
 from ..query.shape import parse_field_list, shape_rows, with_precisions
+from ..record import Record
 from ..registry import Listing, Row, formats_for
 from . import _complete
 from ._state import State
+
+if TYPE_CHECKING:
+    from ..query.request import Request
+    from ..render.view import View
 
 _CHOICES: dict[tuple[str, ...], type[enum.Enum]] = {}
 
@@ -124,35 +129,26 @@ _BOOK_OPTIONS = ("as_of", "cite")
 Footer = Callable[[list[Row]], tuple[list[Row], list[str]]]
 
 
-class Output:
+class Output(Record):
     """What a command returns when it has more than rows: notes under a table, text to
     highlight, messages for stderr (why an answer is empty), a footer computed from the rows
     kept, and an exit code. ``presorted``: the rows of a ``from_store`` are already in ``--sort``'s
-    order, and cut to ``--limit`` after it."""
+    order, and cut to ``--limit`` after it. ``chart``: at a terminal, a picture instead of the
+    table (render.chart). ``dossier``: ``show`` at a terminal, its brief and sections
+    (query.brief.Dossier). ``warnings``: what ``--as-of`` left out (under a table, or on stderr
+    beside a machine format), added by the listing command."""
 
-    def __init__(
-        self,
-        rows: Iterable[Row],
-        notes: Sequence[str] = (),
-        highlight: str | None = None,
-        exit_code: int = 0,
-        messages: Sequence[str] = (),
-        footer: Footer | None = None,
-        totals: bool = False,
-        chart: str | None = None,
-        presorted: bool = False,
-        dossier: Any = None,
-    ) -> None:
-        self.rows = rows
-        self.dossier = dossier  # show at a terminal: its brief and sections (query.brief.Dossier)
-        self.presorted = presorted
-        self.chart = chart  # at a terminal, a picture instead of the table (render.chart)
-        self.notes = notes
-        self.highlight = highlight
-        self.exit_code = exit_code
-        self.messages = messages
-        self.footer = footer
-        self.totals = totals
+    rows: Iterable[Row]
+    notes: Sequence[str] = ()
+    highlight: str | None = None
+    exit_code: int = 0
+    messages: Sequence[str] = ()
+    footer: Footer | None = None
+    totals: bool = False
+    chart: str | None = None
+    presorted: bool = False
+    dossier: Any = None
+    warnings: Sequence[str] = ()
 
 
 Rows = list[Row] | Output
@@ -186,29 +182,28 @@ def listing_command(
             return inspect.Signature(params)
 
         def command(ctx: typer.Context, **kwargs: Any) -> None:
-            options = {option: kwargs.pop(option) for option in _COMMON if option in kwargs}
+            from ..query.request import Request  # only for the command that runs (not at each Tab)
+
+            request = Request.parse({option: kwargs.pop(option) for option in _COMMON if option in kwargs})
             state: State = ctx.find_root().obj
             if not needs_book:
                 plain = func(**kwargs)
-                emit(state, listing, plain.rows if isinstance(plain, Output) else plain, **options)
+                emit(state, listing, request, plain if isinstance(plain, Output) else Output(plain))
                 return
-            if from_store is not None and not (options["as_of"] or options["where"] or options["query"]
-                                               or options["cite"]):
+            if from_store is not None and not request.needs_book:
                 conn = state.store()
-                if conn is not None and _answer_from_store(state, conn, listing, from_store, options, kwargs):
+                if conn is not None and _answer_from_store(state, conn, listing, from_store, request, kwargs):
                     return
-            book, warnings = book_as_of(state.book(), options.pop("as_of"))
+            book, warnings = book_as_of(state.book(), request)
             result = func(book, **kwargs)
             if isinstance(result, Output):
                 for message in result.messages:
                     typer.echo(f"normandie: {message}", err=True)
-                emit(state, listing, result.rows, book=book, notes=result.notes, warnings=warnings,
-                     highlight=result.highlight, footer=result.footer, totals=result.totals, chart=result.chart,
-                     dossier=result.dossier, **options)
+                emit(state, listing, request, result._replace(warnings=warnings), book=book)
                 if result.exit_code:
                     raise typer.Exit(result.exit_code)
             else:
-                emit(state, listing, result, book=book, warnings=warnings, **options)
+                emit(state, listing, request, Output(result, warnings=warnings), book=book)
 
         doc = inspect.cleandoc(func.__doc__ or listing.summary)
         if listing.order:
@@ -222,7 +217,7 @@ def listing_command(
 
 
 def _answer_from_store(state: State, conn: Any, listing: Listing, from_store: Callable[..., Rows],
-                       options: dict[str, Any], filters: dict[str, Any]) -> bool:
+                       request: Request, filters: dict[str, Any]) -> bool:
     """Answer from the fact store (``conn``); whether it did. A query that fails on the way
     (SQLite's error: a damaged page) has written nothing (the output is held back until it is
     whole): a damaged ``--data`` store is then an error that says so, a damaged parse cache is
@@ -231,7 +226,7 @@ def _answer_from_store(state: State, conn: Any, listing: Listing, from_store: Ca
 
     while True:
         try:
-            _store_answer(state, conn, listing, from_store, dict(options), filters)
+            _store_answer(state, conn, listing, from_store, request, filters)
             return True
         except sqlite3.Error as err:
             conn = state.reopen_store(err)  # a DataError when there is nothing left to try
@@ -240,20 +235,20 @@ def _answer_from_store(state: State, conn: Any, listing: Listing, from_store: Ca
 
 
 def _store_answer(state: State, conn: Any, listing: Listing, from_store: Callable[..., Rows],
-                  options: dict[str, Any], filters: dict[str, Any]) -> None:
-    options.pop("as_of")
+                  request: Request, filters: dict[str, Any]) -> None:
     # Faceted: every row is needed (the sort and the limit are the counts'). Sorted: the store
     # sorts, then cuts; a --sort that says no field is left to emit to refuse.
-    keys = _sort_keys(listing, options["sort"]) if options["facet"] is None else None
-    pushed = options["facet"] is None and (options["sort"] is None or keys is not None)
-    found: Iterable[Row] | Output = from_store(conn, limit=options["limit"] if pushed else None, sort=keys, **filters)
+    shape, faceted = request.shape, request.filter.facet is not None
+    keys = _sort_keys(listing, shape.sort) if not faceted else None
+    pushed = not faceted and (shape.sort is None or keys is not None)
+    found: Iterable[Row] | Output = from_store(conn, limit=shape.limit if pushed else None, sort=keys, **filters)
     if isinstance(found, Output):
         for message in found.messages:
             typer.echo(f"normandie: {message}", err=True)
         if found.presorted:
-            options["sort"] = None  # not sorted again
+            request = request.with_shape(sort=None)  # not sorted again
         found = found.rows
-    emit(state, listing, found, whole=True, **options)
+    emit(state, listing, request, Output(found), whole=True)
 
 
 def _sort_keys(listing: Listing, sort: str | None) -> list[str] | None:
@@ -293,18 +288,14 @@ class LazyCommand:
         self.run(ctx, **kwargs)
 
 
-def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[str]]:
+def book_as_of(book: m.FactBook, request: Request) -> tuple[m.FactBook, list[str]]:
     """``--as-of``: the book as of the last day of that date, and notes naming what was left
     out that may have been said by then (sources and claims whose date is unknown or straddles it)."""
-    if as_of is None:
+    when = request.select.when
+    if when is None:
         return book, []
-    from ..dates import parse_query_date
     from ..snapshot import book_as_of as restrict
 
-    try:
-        when = parse_query_date(as_of)
-    except ValueError as err:
-        raise UsageError(f"--as-of: {err}") from None
     restricted, left_out = restrict(book, when)
     notes = []
     def dated(pairs: Sequence[tuple[str, str]]) -> str:
@@ -322,101 +313,79 @@ def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[st
     return restricted, notes
 
 
-def emit(
-    state: State,
-    listing: Listing,
-    rows: Iterable[Row],
-    *,
-    book: m.FactBook | None = None,
-    format: enum.Enum | None = None,
-    fields: str | None = None,
-    sort: str | None = None,
-    limit: int | None = None,
-    no_headers: bool = False,
-    where: list[str] | None = None,
-    query: str | None = None,
-    cite: bool = False,
-    excel_safe: bool | None = None,
-    facet: str | None = None,
-    wide: bool = False,
-    notes: Sequence[str] = (),
-    warnings: Sequence[str] = (),
-    highlight: str | None = None,
-    footer: Footer | None = None,
-    totals: bool = False,
-    chart: str | None = None,
-    dossier: Any = None,
-    whole: bool = False,
-) -> None:
-    """Shape the rows by the shared options and render them in the chosen format.
+def emit(state: State, listing: Listing, request: Request, output: Output, *, book: m.FactBook | None = None,
+         whole: bool = False) -> None:
+    """Shape the output's rows by the request and render them in the format it asks for.
 
-    ``notes`` are read under a table and left out of machine formats; ``warnings`` (what
-    ``--as-of`` left out) go under a table, or to stderr beside a machine format. ``footer``
-    is computed from the rows kept; with ``totals`` its rows are added to the output.
-    ``facet``: the rows' counts per value of these fields instead of the rows.
+    ``output.notes`` are read under a table and left out of machine formats; its ``warnings``
+    (what ``--as-of`` left out) go under a table, or to stderr beside a machine format. Its
+    ``footer`` is computed from the rows kept; with ``totals`` its rows are added to the output.
+    The request's ``--facet``: the rows' counts per value of these fields instead of the rows.
     ``whole``: the rows stream out of the fact store, and a query may fail on the way: a machine
     format is held back until it is whole (``_spool``), never half-written.
     """
-    from ..render import (
-        choose_format,
-        render_citations,
-        render_query,
-        render_rows,
-        use_color,
-    )
+    from ..render import View, is_terminal, use_color
 
     out = sys.stdout
-    requested = format.value if format is not None else None
-    if query is not None and requested not in (None, "json"):
-        raise UsageError(f"--query prints JSON; it cannot be combined with --format {requested}")
-    fmt = "json" if query is not None else choose_format(requested, out)
-    rows = with_precisions(rows, listing)
-    if facet is not None:
+    fmt = request.render.format_for(is_terminal(out))
+    rows = with_precisions(output.rows, listing)
+    footer, cite, notes = output.footer, request.select.cite, list(output.notes)
+    if request.filter.facet is not None:
         from ..query.facets import facet_listing, facet_rows, parse_facet
         from ..query.where import filter_rows
 
-        names = parse_facet(facet, listing)
-        rows = facet_rows(filter_rows(list(rows), where, listing), names)
-        listing, where = facet_listing(listing, names), None
+        names = parse_facet(request.filter.facet, listing)
+        rows = facet_rows(filter_rows(list(rows), request.filter.where, listing), names)
+        listing, request = facet_listing(listing, names), request.with_filter(where=())
         if fmt in ("bibtex", "csl-json"):
             raise UsageError(f"--facet counts rows; it cannot be combined with --format {fmt}")
         footer, cite = None, False
-    shaped, columns = shape_rows(rows, listing, fields, sort, limit, table=fmt == "table", where=where)
+    shaped, columns = shape_rows(rows, listing, request, table=fmt == "table")
     if footer is not None:
         shaped = list(shaped)
         extra, footer_notes = footer(shaped)
-        extra = list(with_precisions(extra, listing))
-        notes = [*notes, *footer_notes]
-        if totals:
-            shaped = [*shaped, *extra]
+        notes += footer_notes
+        if output.totals:
+            shaped = [*shaped, *with_precisions(extra, listing)]
     if fmt in ("bibtex", "csl-json"):
+        from ..render import render_citations
+
         assert book is not None
         wanted = {row["id"] for row in shaped}
         render_citations([s for s in book.sources if s.id in wanted], fmt)
         return
-    notes = [*notes, *warnings]
+    notes += output.warnings
     if cite and book is not None:
         from ..citations import add_citations
 
         shaped, columns, cite_notes = add_citations(book, list(shaped), columns, table=fmt == "table")
         notes += cite_notes
+    view = View(fmt, headers=request.render.headers, color=use_color(state.no_color, out), notes=notes,
+                highlight=output.highlight, formula_safe=request.render.excel_safe, wide=request.render.wide,
+                exact=request.shape.fields is not None, chart=output.chart, dossier=output.dossier)
+    _write(state, listing, (shaped, columns), request, view, whole=whole)
+    if fmt != "table":
+        for warning in output.warnings:
+            typer.echo(f"normandie: {warning}", err=True)
+
+
+def _write(state: State, listing: Listing, table: tuple[Iterable[Row], list[str]], request: Request, view: View, *,
+           whole: bool) -> None:
+    """Write the shaped rows (``table``: the rows and their columns) through the pager, a machine
+    format of the store's streamed rows held back until whole."""
+    import contextlib
+
+    from ..render import render_query, render_rows
     from ..render.pager import paged
 
-    if whole and fmt != "table":
+    rows, columns = table
+    held: Any = contextlib.nullcontext()
+    if whole and view.fmt != "table":
         from ._spool import whole_output
 
-        held: Any = whole_output()
-    else:
-        import contextlib
-
-        held = contextlib.nullcontext()
-    with paged(state.no_pager, wide=wide and fmt == "table"), held:
-        if query is not None:
-            render_query(list(shaped), columns, query, listing)
+        held = whole_output()
+    with paged(state.no_pager, wide=view.wide and view.fmt == "table"), held:
+        if request.render.query is not None:
+            render_query(list(rows), columns, request.render.query, listing)
         else:
-            render_rows(shaped, columns, listing, fmt, headers=not no_headers, color=use_color(state.no_color, out),
-                        notes=notes, highlight=highlight, formula_safe=excel_safe, wide=wide,
-                        exact=fields is not None, chart=chart, dossier=dossier)
-    if fmt != "table":
-        for warning in warnings:
-            typer.echo(f"normandie: {warning}", err=True)
+            render_rows(rows, columns, listing, view)

@@ -11,6 +11,7 @@ from ..dates import parse_date
 from ..errors import UsageError
 from ..registry import Listing, Row
 from ..text import fold, suggest
+from .request import Request
 from .where import filter_rows
 
 
@@ -104,23 +105,18 @@ def with_precisions(rows: Iterable[Row], listing: Listing) -> Iterable[Row]:
 
 
 def shape_rows(
-    rows: Iterable[Row],
-    listing: Listing,
-    fields: str | None,
-    sort: str | None,
-    limit: int | None,
-    table: bool,
-    where: Sequence[str] | None = None,
+    rows: Iterable[Row], listing: Listing, request: Request, *, table: bool,
 ) -> tuple[Iterable[Row], list[str]]:
-    """Apply ``--where``, ``--sort`` (else the listing's own order: the claims by the date they
+    """Apply the request's ``--where``, ``--sort`` (else the listing's own order: the claims by the date they
     were made), ``--limit`` and ``--fields``; return the rows and the column names.
 
     Rows that are not a list (a fact store's, streaming out) stay a stream unless ``--where``
     or a sort needs them all."""
-    keys = parse_field_list(sort, listing, "--sort") or list(listing.order)
+    where, limit = request.filter.where, request.shape.limit
+    keys = parse_field_list(request.shape.sort, listing, "--sort") or list(listing.order)
     if where or keys:
         rows = filter_rows(list(rows), where, listing)
-    columns = parse_field_list(fields, listing)
+    columns = parse_field_list(request.shape.fields, listing)
     if columns is None:
         columns = list(listing.table_fields) if table and listing.table_fields else listing.field_names()
     if keys:

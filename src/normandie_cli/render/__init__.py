@@ -11,6 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from ..registry import Listing, Row
+from .cells import excel_safe, flat, neutralise, to_json, tsv_cell
+from .view import View
+
+__all__ = ["View", "excel_safe", "flat", "neutralise", "to_json", "tsv_cell"]
 
 
 def stdout() -> TextIO:
@@ -24,13 +28,6 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def choose_format(requested: str | None, stream: TextIO) -> str:
-    """The format asked for; with none, a table on a terminal and TSV anywhere else (gh's rule)."""
-    if requested is not None:
-        return requested
-    return "table" if is_terminal(stream) else "tsv"
-
-
 def use_color(no_color_flag: bool, stream: TextIO) -> bool:
     """``--no-color``, then NO_COLOR, then FORCE_COLOR, then TERM=dumb, then whether it is a terminal."""
     if no_color_flag or os.environ.get("NO_COLOR"):
@@ -42,94 +39,8 @@ def use_color(no_color_flag: bool, stream: TextIO) -> bool:
     return is_terminal(stream)
 
 
-#: Characters a terminal would act on rather than show: C0 controls but tab and newline, DEL,
-#: C1 controls, and the bidirectional overrides that reorder what is seen.
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-
-
-def neutralise(text: str) -> str:
-    """Control characters as visible escapes (``\\x1b``, ``\\u202e``), for what a person reads."""
-    import re
-
-    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                  else f"\\u{ord(m.group()):04x}", text)
-
-
-#: What JSON output escapes beyond what ``json`` itself does (it escapes C0 controls): DEL, C1
-#: controls, the bidirectional controls and the line and paragraph separators, so that no
-#: character in a JSON document acts on the terminal it is piped to.
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (
-    0x7F, *range(0x80, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)}
-
-
-def to_json(value: Any, indent: int | None = None) -> str:
-    """JSON text (UTF-8 kept readable) in which every control character is escaped."""
-    import json  # only for the formats that write it
-
-    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def excel_safe(cell: str) -> str:
-    """``--excel-safe``: a cell a spreadsheet would run as a formula gets a leading ``'``."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
-
-
-def flat(value: Any) -> str:
-    """A value as one text cell (CSV, TSV, Markdown): lists joined by ``; ``, null empty.
-
-    An object with a ``value`` (a side of a conflict or discrepancy) reads
-    ``qualifier value unit (scope) [source, as_of]``, its null parts and an ``exact``
-    qualifier left out (quote and note too: JSON and YAML have them); any other object is
-    its JSON text. Neither can be split back exactly: JSON and YAML are for that.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, list):
-        return "; ".join(flat(item) for item in value)
-    if isinstance(value, dict):
-        if "value" not in value:
-            return to_json(value)
-        qualifier = value.get("qualifier")
-        words = [qualifier if qualifier != "exact" else None, flat(value["value"]), value.get("unit"),
-                 f"({value['scope']})" if value.get("scope") else None]
-        text = " ".join(flat(word) for word in words if word)
-        where = [flat(value[key]) for key in ("source", "as_of") if value.get(key)]
-        return f"{text} [{', '.join(where)}]" if where else text
-    return str(value)
-
-
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def tsv_cell(value: Any) -> str:
-    """TSV cells escape backslash, tab, newline and carriage return as ``\\\\ \\t \\n \\r``."""
-    return flat(value).translate(_TSV_ESCAPES)
-
-
-def render_rows(
-    rows: Iterable[Row],
-    columns: Sequence[str],
-    listing: Listing,
-    fmt: str,
-    *,
-    headers: bool = True,
-    color: bool = False,
-    notes: Sequence[str] = (),
-    highlight: str | None = None,
-    formula_safe: bool | None = None,
-    wide: bool = False,
-    exact: bool = False,
-    chart: str | None = None,
-    dossier: Any = None,
-) -> None:
-    """Write ``rows`` restricted to ``columns`` in ``fmt`` to standard output.
+def render_rows(rows: Iterable[Row], columns: Sequence[str], listing: Listing, view: View) -> None:
+    """Write ``rows`` restricted to ``columns`` in ``view.fmt`` to standard output.
 
     A table shows the columns that fit the terminal, in the listing's priority order; ``wide``
     (``--wide``) shows every column, ``exact`` (``--fields``) exactly ``columns``. Machine
@@ -142,6 +53,7 @@ def render_rows(
     ``formula_safe``: prefix ``'`` to cells a spreadsheet would run as formulas; ``None``: the
     format's default (on for csv, the spreadsheet format; off for tsv, the scripts' format).
     """
+    fmt, headers, formula_safe = view.fmt, view.headers, view.formula_safe
     out = stdout()
     shown: list[Row] = list(rows) if fmt == "table" else []  # a table reads them all, to fit them
     # A table reads the rows themselves: on 100,000 rows this copy costs a fifth of a second.
@@ -187,27 +99,26 @@ def render_rows(
         out.write(_yaml(list(picked)))
     elif fmt == "markdown":
         out.write(_markdown(list(picked), columns))
-    elif chart is not None:
+    elif view.chart is not None:
         from .chart import print_chart
 
-        print_chart(chart, shown, out, color=color, notes=notes)
+        print_chart(view.chart, shown, out, color=view.color, notes=view.notes)
     elif listing.name == "history":
         from .chart import history_strips
         from .table import print_notes, print_table, terminal_size
 
         width = terminal_size()[0]
-        print_table(shown, columns, listing, out, color=color, notes=(), wide=wide, exact=exact, width=width)
-        history_strips(shown, width).write(out, color, width)
-        print_notes(out, notes, color, width)
-    elif listing.name == "show" and not exact:
+        print_table(shown, columns, listing, out, view._replace(notes=(), highlight=None), width=width)
+        history_strips(shown, width).write(out, view.color, width)
+        print_notes(out, view.notes, view.color, width)
+    elif listing.name == "show" and not view.exact:
         from .show import print_show
 
-        print_show(shown, out, color=color, notes=notes, wide=wide, dossier=dossier)
+        print_show(shown, out, color=view.color, notes=view.notes, wide=view.wide, dossier=view.dossier)
     else:
         from .table import print_table
 
-        print_table(shown, columns, listing, out, color=color, notes=notes, highlight=highlight, wide=wide,
-                    exact=exact)
+        print_table(shown, columns, listing, out, view)
 
 
 #: The formats in which an unknown date is null (CSV and TSV: an empty cell), its precision field

@@ -29,11 +29,16 @@ widths only (``rich.cells``): no Rich rendering here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len
 
+from ..record import Record
 from ..registry import Field, Listing, Row
+from .fold import ELLIPSIS, cut, cut_list, fold_path, pack, remarks, wrap
+
+#: What moved to :mod:`.fold` is still found here (``cli.summary`` and the tests import it so).
+__all__ = ["ELLIPSIS", "cut", "cut_list", "fold_path", "pack", "remarks", "wrap"]
 
 #: Spaces between two columns.
 GAP = 2
@@ -50,8 +55,6 @@ PROSE_SQUEEZE = 4
 #: Listings longer than this are measured on a sample: the first rows and rows spread evenly.
 SAMPLE_LIMIT = 2000
 SAMPLE_HEAD = 1000
-#: The mark at the end of a cut cell.
-ELLIPSIS = "…"
 
 WHOLE, LIST, PROSE = "whole", "list", "prose"
 CUT, FOLD, NATURAL = "cut", "fold", "natural"
@@ -177,96 +180,6 @@ class Column:
             first = text.split("\n")[0]
             return [cut(first, width) if "\n" not in text else cut(first + " " + ELLIPSIS, width)]
         return [line for part in text.split("\n") for line in wrap(part, width)]
-
-
-def cut(text: str, width: int) -> str:
-    """``text`` on one line of ``width`` cells: whole, or cut with "…"."""
-    if cell_len(text) <= width:
-        return text
-    if width <= 1:
-        return ELLIPSIS
-    return chop_cells(text, width - 1)[0].rstrip(" ") + ELLIPSIS
-
-
-def cut_list(items: Sequence[str], width: int) -> str:
-    """A list on one line of ``width`` cells: every item, or the first items that fit (at least
-    one, never broken) and how many more (``gazette; afp-moongy +3``)."""
-    joined = "; ".join(items)
-    if cell_len(joined) <= width or len(items) <= 1:
-        return joined
-    kept = 1
-    for count in range(2, len(items)):
-        if cell_len("; ".join(items[:count])) + len(f" +{len(items) - count}") > width:
-            break
-        kept = count
-    return f"{'; '.join(items[:kept])} +{len(items) - kept}"
-
-
-def remarks(text: str) -> list[str]:
-    """A value split before each remark in parentheses or brackets, and after the dash of a
-    range: ``Mar 2023 (inferred)`` -> ``["Mar 2023", "(inferred)"]``, ``Sep 2022 – Dec 2022``
-    -> ``["Sep 2022 –", "Dec 2022"]``."""
-    pieces = re.split(r" (?=[(\[])|(?<= –) ", text)
-    return pieces if all(pieces) else [text]
-
-
-def pack(items: Sequence[str], width: int, separator: str, line_end: str, split_long: bool = False) -> list[str]:
-    """Items joined by ``separator`` on as few lines of ``width`` as they fit, each line but the
-    last ending with ``line_end``; an item is never split (with ``split_long``, an item wider
-    than the width is split before its remarks)."""
-    lines: list[str] = []
-    current = ""
-    for item in items:
-        if split_long and cell_len(item) > width and len(remarks(item)) > 1:
-            for piece in pack(remarks(item), width, " ", ""):
-                if current:
-                    lines.append(current + line_end)
-                current = piece
-            continue
-        joined = f"{current}{separator}{item}" if current else item
-        if current and cell_len(joined) + len(line_end) > width:
-            lines.append(current + line_end)
-            current = item
-        else:
-            current = joined
-    lines.append(current)
-    return lines
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Free text folded at spaces to ``width`` cells, never inside a word: a word wider than the
-    width (a long URL) gets a line of its own, cut with "…"."""
-    if cell_len(text) <= width:
-        return [text]
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if cell_len(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = word if cell_len(word) <= width else cut(word, width)
-    lines.append(current)
-    return lines
-
-
-def fold_path(text: str, width: int, indent: str = "  ") -> list[str]:
-    """A line holding a path, folded after its slashes where it is wider than ``width`` (the
-    lines after the first indented by ``indent``); a piece between two slashes is never broken."""
-    if cell_len(text) <= width:
-        return [text]
-    lines: list[str] = []
-    current = ""
-    for piece in re.findall(r"[^/]*/|[^/]+$", text):
-        if current and cell_len(current + piece) > width:
-            lines.append(current)
-            current = indent + piece
-        else:
-            current += piece
-    lines.append(current)
-    return lines
 
 
 def sample(rows: Sequence[Row]) -> Sequence[Row]:
@@ -402,27 +315,30 @@ def constant_columns(
     return found
 
 
-def layout(
-    listing: Listing,
-    rows: Sequence[Row],
-    columns: Sequence[str],
-    cell: Callable[[Row, str], str],
-    width: int,
-    *,
-    wide: bool = False,
-    exact: bool = False,
-    headers: dict[str, str] | None = None,
-    fold: bool = False,
-    floors: dict[str, int] | None = None,
-    titled: bool = True,
-) -> Layout:
-    """Measure ``rows`` (or a sample) and fit their columns to ``width``.
+class Frame(Record):
+    """What a table is fitted into: ``width`` cells. ``wide``: every column at its natural
+    width. ``exact``: exactly the columns given. ``fold``: free text folds at spaces (else it is
+    cut, one line per row). ``headers``: a column's header other than its name. ``floors``: a
+    free-text column's least width. ``titled``: a column with the same text on every row is
+    said in the title (else kept)."""
 
-    ``wide``: every column at its natural width. ``exact``: exactly ``columns``. ``fold``: free
-    text folds at spaces (else it is cut, one line per row). ``floors``: a free-text column's
-    least width. Unless ``wide`` or ``exact``, a column with the same text on every row is
-    moved to :attr:`Layout.constant` (``titled``; else kept) and a column empty on every row is
-    left out."""
+    width: int
+    wide: bool = False
+    exact: bool = False
+    fold: bool = False
+    headers: Mapping[str, str] | None = None
+    floors: Mapping[str, int] | None = None
+    titled: bool = True
+
+
+def layout(listing: Listing, rows: Sequence[Row], columns: Sequence[str], cell: Callable[[Row, str], str],
+           frame: Frame) -> Layout:
+    """Measure ``rows`` (or a sample) and fit their columns to the frame's width.
+
+    Unless ``wide`` or ``exact``, a column with the same text on every row is moved to
+    :attr:`Layout.constant` (``titled``; else kept) and a column empty on every row is left out."""
+    width, wide, exact, fold = frame.width, frame.wide, frame.exact, frame.fold
+    headers, floors, titled = frame.headers, frame.floors, frame.titled
     ranked, display = candidates(listing, columns, wide, exact)
     constant: dict[str, str] = {}
     if not (wide or exact):

@@ -15,8 +15,8 @@ from typing import Any, TextIO
 from ..query.brief import Brief, Dossier
 from ..query.brief_lines import NBSP, Item
 from ..registry import SHOW, SHOW_SECTIONS, Listing, Row
-from . import neutralise
-from .layout import Layout, layout
+from .cells import neutralise
+from .layout import Frame, Layout, layout
 from .table import STYLES, TableWriter, human_cell, paint, print_notes, rule_char, terminal_size
 
 #: The lines the brief may take with its title (one 80x24 screen: the prompt, and one line of
@@ -300,7 +300,7 @@ def _fit(rows: Sequence[Row], columns: list[str], listing: Listing, cell: Callab
     """The section's columns laid out whole; while they are wider than the terminal, the last
     goes to a line of its own under each row (named in ``moved``)."""
     while True:
-        lay = layout(listing, rows, columns, cell, width, exact=True, headers=headers)
+        lay = layout(listing, rows, columns, cell, Frame(width, exact=True, headers=headers))
         if lay.width <= width or len(columns) <= 1:
             return lay
         moved.insert(0, columns.pop())

@@ -19,8 +19,10 @@ from typing import TextIO
 
 from ..registry import SIDES, Listing, Row
 from ..text import match_spans
-from . import flat, neutralise
-from .layout import CUT, ELLIPSIS, GAP, PROSE, Layout, constant_words, layout, left_out_line, wrap
+from .cells import flat, neutralise
+from .fold import ELLIPSIS, wrap
+from .layout import CUT, GAP, PROSE, Frame, Layout, constant_words, layout, left_out_line
+from .view import View
 
 #: Rows in the first chunk (written, then flushed, before the rest is even turned into text)
 #: and in each chunk after it.
@@ -228,43 +230,30 @@ def _width(text: str) -> int:
 SUBROW_INDENT = "  "
 
 
-def print_table(
-    rows: Sequence[Row],
-    columns: Sequence[str],
-    listing: Listing,
-    out: TextIO,
-    *,
-    color: bool,
-    notes: Sequence[str],
-    highlight: str | None = None,
-    wide: bool = False,
-    exact: bool = False,
-    title: str | None = None,
-    headers: dict[str, str] | None = None,
-    width: int | None = None,
-    group: str | None = None,
-) -> None:
-    """Draw ``rows`` as a table that fits the terminal: a title (with the columns that read the
-    same on every row), the columns that fit (or all of them with ``wide``/``exact``), a rule
-    under the header, one line per row (but where free text folds, in a listing declared
-    ``fold``), then a dim line naming the columns left out, then ``notes`` wrapped to the width.
-    ``group`` (else the listing's own, unless ``exact``): a column written as a heading line
-    above each run of rows that share its value (and not as a column). A listing's ``subrows``
-    (a conflict's sides) are drawn one per line under their row."""
+def print_table(rows: Sequence[Row], columns: Sequence[str], listing: Listing, out: TextIO, view: View, *,
+                width: int | None = None) -> None:
+    """Draw ``rows`` as a table that fits the terminal (``width``: else the terminal's): a title
+    (with the columns that read the same on every row), the columns that fit (or all of them
+    with ``view.wide``/``view.exact``), a rule under the header, one line per row (but where free
+    text folds, in a listing declared ``fold``), then a dim line naming the columns left out,
+    then ``view.notes`` wrapped to the width. Unless ``exact``, the listing's ``group`` column
+    is written as a heading line above each run of rows that share its value (and not as a
+    column). A listing's ``subrows`` (a conflict's sides) are drawn one per line under their
+    row. ``view.highlight``: text whose matches a coloured table emphasises."""
+    color, highlight, wide = view.color, view.highlight, view.wide
     width = width or terminal_size()[0]
 
     def cell(row: Row, name: str) -> str:
         return neutralise(human_cell(row, name, listing))
 
-    if group is None and not exact and listing.group in columns:
-        group = listing.group
+    group = listing.group if not view.exact and listing.group in columns else None
     if group is not None and group in columns and len({cell(row, group) for row in rows}) <= 1 and not wide:
         group = None  # the same on every row: said once, in the title
     table_columns = [c for c in columns if c != group and c != listing.subrows]
     sub = listing.subrows if listing.subrows in columns else None
-    lay = layout(listing, rows, table_columns, cell, width, wide=wide, exact=exact, headers=headers, fold=listing.fold)
+    lay = layout(listing, rows, table_columns, cell, Frame(width, wide=wide, exact=view.exact, fold=listing.fold))
     writer = TableWriter(out, color, width, highlight)
-    heading = " · ".join([title if title is not None else f"{listing.name} ({len(rows)})",
+    heading = " · ".join([f"{listing.name} ({len(rows)})",
                           *constant_words(lay.constant, listing)])
     for line in wrap_title(heading, width):
         writer.text(line, STYLES["header"])
@@ -305,7 +294,7 @@ def print_table(
         for line in wrap(left_out_line(left_out, lay.empty), width):
             writer.text(line, STYLES["note"])
     writer.flush()
-    print_notes(out, notes, color, width, wide=wide)
+    print_notes(out, view.notes, color, width, wide=wide)
 
 
 def focus(text: str, width: int, highlight: str) -> str:
@@ -353,8 +342,8 @@ def print_subrows(writer: TableWriter, sides: Sequence[Row], width: int, wide: b
     floor = max((_width(side_cell(s, "value")) for s in sides if s.get("qualifier") is not None
                  or s.get("as_of") is not None or isinstance(s.get("value"), (int, float))), default=0)
     columns = [c for c in SIDES.table_fields if any(side_cell(s, c) for s in sides)]
-    lay = layout(SIDES, sides, columns, side_cell, width - len(SUBROW_INDENT), wide=wide, floors={"value": floor},
-                 titled=False)
+    lay = layout(SIDES, sides, columns, side_cell,
+                 Frame(width - len(SUBROW_INDENT), wide=wide, floors={"value": floor}, titled=False))
     for side in sides:
         cells = [side_cell(side, c.name) for c in lay.shown]
         for texts in lay.row_lines(cells):
