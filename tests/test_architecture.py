@@ -58,7 +58,7 @@ def imports_of(name: str) -> list[tuple[str, list[str], int]]:
 
 def test_the_module_list_is_read() -> None:
     assert {"normandie_cli.model", "normandie_cli.registry", "normandie_cli.cli._app"} <= MODULES.keys()
-    assert "normandie_cli.loader" in CORE and "normandie_cli.render.table" not in CORE
+    assert "normandie_cli.loading.reader" in CORE and "normandie_cli.render.table" not in CORE
 
 
 def test_no_import_cycle() -> None:
@@ -103,7 +103,7 @@ def test_the_core_imports_neither_typer_nor_rich() -> None:
         "import importlib, sys\n"
         f"for name in {CORE!r}:\n"
         "    importlib.import_module(name)\n"
-        "from normandie_cli.book import load_facts\n"
+        "from normandie_cli.loading.book import load_facts\n"
         "load_facts()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')))\n"
     )

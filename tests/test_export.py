@@ -22,14 +22,15 @@ import pytest
 from typer.testing import CliRunner
 
 from normandie_cli import model as m
-from normandie_cli import publish, publish_metadata, registry
-from normandie_cli.book import load_facts
+from normandie_cli import registry
 from normandie_cli.dates import PartialDate, parse_date
 from normandie_cli.errors import ExitCode
-from normandie_cli.loader import bundled_path
+from normandie_cli.loading.book import load_facts
+from normandie_cli.loading.reader import bundled_path
 from normandie_cli.model import Citation
 from normandie_cli.record import Record
 from normandie_cli.registry import FACT_LISTINGS
+from normandie_cli.store import publish, publish_metadata
 
 from .conftest import write
 from .test_store import NUMBERS, make_facts
@@ -321,7 +322,7 @@ def test_a_published_book_as_data_answers_like_the_fact_file(run, exported: tupl
 
 
 def test_the_parse_cache_as_data_answers_like_the_fact_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from normandie_cli import cache
+    from normandie_cli.loading import cache
 
     load_facts(bundled_path())
     [entry] = cache.entries()
@@ -378,7 +379,7 @@ def test_a_published_book_edited_by_hand_is_a_data_error(run, exported: tuple[Pa
 
 
 def test_a_yaml_run_does_not_load_the_publishing_code() -> None:
-    code = ("import sys\nfrom normandie_cli.book import load_facts, open_store\nload_facts()\nopen_store()\n"
+    code = ("import sys\nfrom normandie_cli.loading.book import load_facts, open_store\nload_facts()\nopen_store()\n"
             "print(sorted(m for m in sys.modules if 'publish' in m))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

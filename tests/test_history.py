@@ -748,7 +748,7 @@ def test_a_computed_total_says_it_is_computed_and_how(run: Runner, tmp_path: Pat
 
 def _every_printed_value(run: Runner) -> str:
     """Every listing in JSON, and `show` of every id, on the bundled file, as one text."""
-    from normandie_cli.book import load_facts
+    from normandie_cli.loading.book import load_facts
     from normandie_cli.registry import FACT_LISTINGS
 
     out = []

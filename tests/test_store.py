@@ -14,10 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normandie_cli import cache, store
 from normandie_cli import model as m
-from normandie_cli.book import load_facts
-from normandie_cli.loader import bundled_path
+from normandie_cli.loading import cache
+from normandie_cli.loading.book import load_facts
+from normandie_cli.loading.reader import bundled_path
+from normandie_cli.store import write as store
 
 from .conftest import write
 
@@ -336,7 +337,7 @@ def test_a_selective_query_does_not_build_the_book(run, monkeypatch: pytest.Monk
         raise AssertionError("the whole book was read")
 
     monkeypatch.setattr(store, "read_book", refuse)
-    monkeypatch.setattr("normandie_cli.book.read_facts", refuse)
+    monkeypatch.setattr("normandie_cli.loading.book.read_facts", refuse)
     result = run("companies", "--town", "Rouen", "--limit", "1", "-f", "tsv")
     assert result.exit_code == 0 and result.stdout.count("\n") == 2
     with pytest.raises(AssertionError, match="whole book"):
@@ -491,7 +492,7 @@ def test_without_a_writable_cache_a_query_parses_the_file_once(run, tmp_path: Pa
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the cache directory would be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    import normandie_cli.book as book_module
+    import normandie_cli.loading.book as book_module
 
     calls: list[object] = []
     real = book_module.read_facts  # type: ignore[attr-defined]  # what book.py imported: counted below

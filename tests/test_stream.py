@@ -12,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normandie_cli import loader
 from normandie_cli.errors import DataError
-from normandie_cli.loader import bundled_path, read_facts
+from normandie_cli.loading import reader as loader
+from normandie_cli.loading.reader import bundled_path, read_facts
 
 from .test_hostile import _BYTES, _DOCUMENTS, HOSTILE, _NoAliasDumper
 

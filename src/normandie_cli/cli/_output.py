@@ -299,7 +299,7 @@ def book_as_of(book: m.FactBook, as_of: str | None) -> tuple[m.FactBook, list[st
     if as_of is None:
         return book, []
     from ..dates import parse_query_date
-    from ..snapshot import book_as_of as restrict
+    from ..query.snapshot import book_as_of as restrict
 
     try:
         when = parse_query_date(as_of)
@@ -396,7 +396,7 @@ def emit(
         return
     notes = [*notes, *warnings]
     if cite and book is not None:
-        from ..citations import add_citations
+        from ..query.citations import add_citations
 
         shaped, columns, cite_notes = add_citations(book, list(shaped), columns, table=fmt == "table")
         notes += cite_notes

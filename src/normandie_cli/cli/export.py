@@ -40,9 +40,11 @@ def sqlite(
     import json
     import sqlite3
 
-    from .. import publish, publish_metadata, registry, store
+    from .. import registry
     from ..errors import UsageError
-    from ..loader import resolve_data_path
+    from ..loading.reader import resolve_data_path
+    from ..store import publish, publish_metadata
+    from ..store import write as store
 
     state: State = ctx.find_root().obj
     for target in (path, metadata):

@@ -21,9 +21,9 @@ from typing import Any
 from .. import humanize
 from .. import model as m
 from ..dates import PartialDate
-from ..explore import locate, names_of, relations
-from ..history import Claim, claims_of, conflict_rows, history_rows, like
 from ..record import Record
+from .explore import locate, names_of, relations
+from .history import Claim, claims_of, conflict_rows, history_rows, like
 from .rows import latest, status_course, voices
 
 NBSP = "\u00a0"

@@ -10,10 +10,10 @@ from typing import Any
 from .. import model as m
 from ..dates import PartialDate
 from ..errors import UsageError
+from ..loading.validate import facts_per_source
 from ..record import Record
 from ..registry import LISTINGS, Row
 from ..text import closest, fold, pick, suggest
-from ..validate import facts_per_source
 
 
 def cited_sources(cite: Iterable[m.Citation]) -> list[str]:

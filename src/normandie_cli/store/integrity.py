@@ -19,7 +19,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .store import HEADER, connect
+from .write import HEADER, connect
 
 
 def header_problem(path: Path) -> str | None:

@@ -31,10 +31,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import model as m
-from .dates import PartialDate, parse_date
-from .record import Record
-from .store import HEADER, TOKENIZE, field_kinds, has_fts5, quote
+from .. import model as m
+from ..dates import PartialDate, parse_date
+from ..record import Record
+from .write import HEADER, TOKENIZE, field_kinds, has_fts5, quote
 
 #: ``PRAGMA application_id``: "nmdp" (normandie, published), at byte 68 of the file.
 APPLICATION_ID = 0x6E6D6470
@@ -588,7 +588,7 @@ def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
 def read_book(conn: sqlite3.Connection, path: str) -> m.FactBook:
     """The fact book a published database holds, as the fact file gave it (``line`` is 0: the
     file's lines are not published). Raises ``ValueError`` or ``sqlite3.Error``."""
-    from .memory import gc_paused
+    from ..memory import gc_paused
 
     check(conn)
     date = _date_reader()

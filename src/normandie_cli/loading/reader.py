@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import model as m
-from .dates import UNKNOWN_DATE, DateFormatError, PartialDate, parse_date
-from .errors import DataError
-from .memory import gc_paused
+from .. import model as m
+from ..dates import UNKNOWN_DATE, DateFormatError, PartialDate, parse_date
+from ..errors import DataError
+from ..memory import gc_paused
 
 DATA_ENV = "NORMANDIE_DATA"
 FORMAT_TAG = "normandie-facts/1"
@@ -62,7 +62,7 @@ _CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TAB
 
 def bundled_path() -> Path:
     """The fact file shipped with the package (inside the wheel, or in the checkout)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package (this module is in loading/)
     packaged = here / "data" / "facts.yaml"
     if packaged.is_file():
         return packaged

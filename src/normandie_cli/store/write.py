@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from . import model as m
-from .dates import PartialDate, parse_date
-from .record import Record
+from .. import __version__
+from .. import model as m
+from ..dates import PartialDate, parse_date
+from ..record import Record
 
 #: Bumped whenever the layout changes: a store of another schema is never read.
 SCHEMA_VERSION = 6
@@ -229,7 +229,7 @@ def fold(text: str) -> str:
     if not _SEPARATORS:
         import re
 
-        from .text import SEPARATORS
+        from ..text import SEPARATORS
 
         _SEPARATORS.append(re.compile(SEPARATORS).sub)
     # ASCII needs neither decomposition nor marks dropped, and its casefold is its lower case.
@@ -698,7 +698,7 @@ def _memo(convert: Callable[[Any], Any], limit: int | None = None) -> Callable[[
 
 def read_book(conn: sqlite3.Connection, path: str) -> m.FactBook:
     """The whole book, exactly as it was written (sqlite3.Error or ValueError when it cannot be)."""
-    from .memory import gc_paused
+    from ..memory import gc_paused
 
     date = _date_reader()
     sections: dict[str, tuple[Any, ...]] = {}
@@ -773,7 +773,7 @@ def company_rows(
     in_places = ("(o.town IN (SELECT value FROM json_each(?)) OR (o.sites != '[]' AND EXISTS ("
                  "SELECT 1 FROM json_each(o.sites) AS s WHERE json_extract(s.value, '$[0]') "
                  "IN (SELECT value FROM json_each(?)))))")
-    from .text import pick  # the filters' one rule, as query.rows applies it
+    from ..text import pick  # the filters' one rule, as query.rows applies it
 
     known = filter_vocabularies(conn, places, roles=role is not None) if (town, department, role) != (
         None, None, None) else {}

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import model as m
-from .dates import PartialDate
-from .errors import first_problem
-from .loader import DEFAULT_MAX_SIZE, Sink, split_point, stream_facts, stream_rest
-from .store import TABLES, Writer, append_part, atomically, quote
-from .testhook import checkpoint, without_hook
+from .. import model as m
+from ..dates import PartialDate
+from ..errors import first_problem
+from ..store.write import TABLES, Writer, append_part, atomically, quote
+from ..testhook import checkpoint, without_hook
+from .reader import DEFAULT_MAX_SIZE, Sink, split_point, stream_facts, stream_rest
 
 
 class NeedsBook(Exception):
@@ -213,7 +213,7 @@ class _Split:
         import subprocess
         import sys
 
-        from .lock import create_owned
+        from ..store.lock import create_owned
 
         offset, split = point
         try:
@@ -236,7 +236,7 @@ class _Split:
             # Its standard input is a pipe this process never writes to: it closes when this
             # process ends, however it ends, and the second process then stops (part_main).
             self.process = subprocess.Popen(
-                [sys.executable, "-c", "from normandie_cli.ingest import part_main; part_main()", part],
+                [sys.executable, "-c", "from normandie_cli.loading.ingest import part_main; part_main()", part],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=without_hook())
         except (OSError, sqlite3.Error, ValueError):  # no second process: this one reads it all
             self._remove()
@@ -296,8 +296,8 @@ def part_main() -> NoReturn:
     import json
     import sys
 
-    from .dates import parse_date
-    from .lock import hold
+    from ..dates import parse_date
+    from ..store.lock import hold
 
     hold(Path(sys.argv[1]))  # held until this process ends: a sweep leaves the part alone
     _exit_with_parent(Path(sys.argv[1]))
