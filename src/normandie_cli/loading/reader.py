@@ -21,6 +21,7 @@ from .. import model as m
 from ..dates import UNKNOWN_DATE, DateFormatError, PartialDate, parse_date
 from ..errors import DataError
 from ..memory import gc_paused
+from ..text import CONTROL
 
 DATA_ENV = "NORMANDIE_DATA"
 FORMAT_TAG = "normandie-facts/1"
@@ -42,7 +43,6 @@ _DECIMAL = r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$"
 _FRACTION = r"^([0-9]+)/([1-9][0-9]*)$"
 #: What a terminal acts on rather than shows: C0 controls but tab and newline, DEL, C1 controls,
 #: and the bidirectional embeddings, overrides and isolates that reorder what is seen.
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def control_name(char: str) -> str:
@@ -864,7 +864,7 @@ class _Reader:
             )
         value = str(node.value)
         if not value.isprintable():  # fast path: most text is printable, and then has none of them
-            control = re.search(_CONTROL, value)
+            control = re.search(CONTROL, value)
             if control is not None:
                 raise self.error(node, f"{key}: {control_name(control.group())} is not allowed in a fact file's text "
                                  "(a terminal would act on it); write the text without it")

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from ..registry import Listing, Row
+from .cells import flat as flat
+from .cells import neutralise as neutralise
+from .cells import to_json as to_json
 
 
 def stdout() -> TextIO:
@@ -42,67 +45,12 @@ def use_color(no_color_flag: bool, stream: TextIO) -> bool:
     return is_terminal(stream)
 
 
-#: Characters a terminal would act on rather than show: C0 controls but tab and newline, DEL,
-#: C1 controls, and the bidirectional overrides that reorder what is seen.
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-
-
-def neutralise(text: str) -> str:
-    """Control characters as visible escapes (``\\x1b``, ``\\u202e``), for what a person reads."""
-    import re
-
-    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                  else f"\\u{ord(m.group()):04x}", text)
-
-
-#: What JSON output escapes beyond what ``json`` itself does (it escapes C0 controls): DEL, C1
-#: controls, the bidirectional controls and the line and paragraph separators, so that no
-#: character in a JSON document acts on the terminal it is piped to.
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (
-    0x7F, *range(0x80, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)}
-
-
-def to_json(value: Any, indent: int | None = None) -> str:
-    """JSON text (UTF-8 kept readable) in which every control character is escaped."""
-    import json  # only for the formats that write it
-
-    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
-
-
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def excel_safe(cell: str) -> str:
     """``--excel-safe``: a cell a spreadsheet would run as a formula gets a leading ``'``."""
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
-
-
-def flat(value: Any) -> str:
-    """A value as one text cell (CSV, TSV, Markdown): lists joined by ``; ``, null empty.
-
-    An object with a ``value`` (a side of a conflict or discrepancy) reads
-    ``qualifier value unit (scope) [source, as_of]``, its null parts and an ``exact``
-    qualifier left out (quote and note too: JSON and YAML have them); any other object is
-    its JSON text. Neither can be split back exactly: JSON and YAML are for that.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, list):
-        return "; ".join(flat(item) for item in value)
-    if isinstance(value, dict):
-        if "value" not in value:
-            return to_json(value)
-        qualifier = value.get("qualifier")
-        words = [qualifier if qualifier != "exact" else None, flat(value["value"]), value.get("unit"),
-                 f"({value['scope']})" if value.get("scope") else None]
-        text = " ".join(flat(word) for word in words if word)
-        where = [flat(value[key]) for key in ("source", "as_of") if value.get(key)]
-        return f"{text} [{', '.join(where)}]" if where else text
-    return str(value)
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

@@ -31,7 +31,7 @@ from ..dates import parse_date
 from ..errors import UsageError
 from ..model import history_field_of
 from ..registry import Row
-from . import neutralise
+from .cells import neutralise
 from .table import STYLES, paint, print_notes, terminal_size
 
 HAPPENED, PLANNED, BOTH, NEITHER = "●", "○", "◐", "◆"

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from ..query.brief import NBSP, Brief, Dossier, Item
 from ..registry import SHOW, SHOW_SECTIONS, Listing, Row
-from . import neutralise
+from .cells import neutralise
 from .layout import Layout, layout
 from .table import STYLES, TableWriter, human_cell, paint, print_notes, rule_char, terminal_size
 

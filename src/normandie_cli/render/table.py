@@ -19,7 +19,7 @@ from typing import TextIO
 
 from ..registry import SIDES, Listing, Row
 from ..text import match_spans
-from . import flat, neutralise
+from .cells import flat, neutralise
 from .layout import CUT, ELLIPSIS, GAP, PROSE, Layout, constant_words, layout, left_out_line, wrap
 
 #: Rows in the first chunk (written, then flushed, before the rest is even turned into text)
