@@ -504,12 +504,12 @@ def test_a_truncated_cache_entry_is_damaged_and_rebuilt(run: Runner, tmp_path: P
 def test_a_cache_that_fails_again_once_rebuilt_is_one_line(run: Runner, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_facts(50, tmp_path / "facts.yaml")
-    from normandie_cli.store import write as store
+    from normandie_cli.query import companies
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise sqlite3.DatabaseError("database disk image is malformed")
 
-    monkeypatch.setattr(store, "company_rows", broken)
+    monkeypatch.setattr(companies, "store_company_rows", broken)
     result = run("--data", str(path), "companies", "--format", "json")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == (f"normandie: {path}: its parse cache cannot be read, even rebuilt (database disk image "

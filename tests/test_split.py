@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from normandie_cli.errors import DataError
 from normandie_cli.loading import cache, ingest
-from normandie_cli.store import write as store
+from normandie_cli.loading import ingest as store
 
 from .conftest import write
 from .test_ingest import dump, reorder

@@ -44,7 +44,7 @@ def sqlite(
     from ..errors import UsageError
     from ..loading.reader import resolve_data_path
     from ..store import publish, publish_metadata
-    from ..store import write as store
+    from ..store import read as store
 
     state: State = ctx.find_root().obj
     for target in (path, metadata):

@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # the core's modules are imported by the commands that use th
 def _store_companies(conn: Any, sort: list[str] | None = None, limit: int | None = None, **filters: Any) -> Output:
     """``companies`` answered from the fact store, without building the book; sorted and cut
     there too when the store can sort by every key (else every row, for Python to sort)."""
-    from ..store.write import COMPANY_SORTS, company_rows, filter_vocabularies
+    from ..query.companies import COMPANY_SORTS
+    from ..query.companies import store_company_rows as company_rows
+    from ..query.companies import store_filter_vocabularies as filter_vocabularies
 
     if sort and any(key.removeprefix("-") not in COMPANY_SORTS for key in sort):
         sort = limit = None

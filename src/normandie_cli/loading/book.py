@@ -15,7 +15,7 @@ from .. import model as m
 from ..errors import DataError, first_problem
 from ..memory import gc_paused
 from ..store.integrity import damage, header_problem
-from ..store.write import connect, has_schema, is_current, is_database, read_book, read_meta
+from ..store.read import connect, has_schema, is_current, is_database, read_book, read_meta
 from ..testhook import checkpoint
 from . import cache
 from .reader import DEFAULT_MAX_SIZE, check_file, read_facts, resolve_data_path

@@ -77,7 +77,7 @@ def _is_entry_name(name: str) -> bool:
 
 def _stamp_list(absolute: str, stamp: tuple[int, ...]) -> list[Any]:
     """What an entry must say to be trusted (its ``meta`` table, as :func:`_meta_stamp` reads it)."""
-    return [_TAG, _shape(), absolute, *stamp]
+    return [_TAG, _record_layout(), absolute, *stamp]
 
 
 #: The ``meta`` keys of the stamp, in :data:`stamp.Stamp`'s order.
@@ -92,16 +92,16 @@ def _meta_of(absolute: str, reading: Any) -> dict[str, str]:
     return meta
 
 
-_SHAPES: list[str] = []
+_LAYOUTS: list[str] = []
 
 
-def _shape() -> str:
+def _record_layout() -> str:
     """What the stored records look like (the store's schema follows the model's records)."""
-    if not _SHAPES:
-        from ..store.write import shape
+    if not _LAYOUTS:
+        from ..store.schema import record_layout
 
-        _SHAPES.append(shape())
-    return _SHAPES[0]
+        _LAYOUTS.append(record_layout())
+    return _LAYOUTS[0]
 
 
 #: The entry each fact file's open connection reads, and its inode (see :func:`discard`).
@@ -112,7 +112,7 @@ def _fresh(file: Path) -> Any:
     """An open, read-only connection to the store of ``file`` when it can be trusted; else ``None``."""
     import sqlite3
 
-    from ..store import write as store
+    from ..store import read as store
     from ..store.integrity import header_problem
     from .stamp import take
 
@@ -143,7 +143,7 @@ def _meta_stamp(meta: dict[str, str]) -> list[Any]:
     ``[]`` when it records none."""
     if "path" not in meta or any(key not in meta for key in _STAMP_KEYS):
         return []
-    return [_TAG, _shape(), meta["path"], *(int(meta[key]) for key in _STAMP_KEYS)]
+    return [_TAG, _record_layout(), meta["path"], *(int(meta[key]) for key in _STAMP_KEYS)]
 
 
 def _same_content(file: Path, meta: dict[str, str]) -> bool:
@@ -168,7 +168,7 @@ def read(file: Path) -> m.FactBook | None:
     """The cached book of ``file``, or ``None`` when there is none that can be trusted."""
     import sqlite3
 
-    from ..store import write as store
+    from ..store import read as store
 
     conn = _fresh(file)
     if conn is None:
@@ -362,7 +362,7 @@ def entry_rows() -> list[dict[str, Any]]:
     found, and the entry rebuilt, by the first query that reads it."""
     import sqlite3
 
-    from ..store import write as store
+    from ..store import read as store
     from ..store.integrity import header_problem
     from .stamp import take
 

@@ -25,7 +25,9 @@ from typing import Any, NoReturn
 from .. import model as m
 from ..dates import PartialDate
 from ..errors import first_problem
-from ..store.write import TABLES, Writer, append_part, atomically, quote
+from ..store.completion import STAGED
+from ..store.schema import TABLES, quote
+from ..store.write import Writer, atomically
 from ..testhook import checkpoint, without_hook
 from .reader import DEFAULT_MAX_SIZE, Sink, split_point, stream_facts, stream_rest
 
@@ -168,6 +170,27 @@ def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAUL
             verify()
 
     atomically(target, fill)
+
+
+def append_part(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
+    """Append the records of another store's tables (written by a :class:`Writer` without
+    :meth:`Writer.finish`) after this one's, in their order; return how many per section. An id
+    already in this store raises ``sqlite3.IntegrityError``."""
+    conn.execute("ATTACH DATABASE ? AS part", (str(path),))
+    try:
+        counts = {}
+        for table, _, columns in TABLES:
+            for name in [table] + [f"{table}_{field}" for field, kind, _ in columns if kind == "ids"]:
+                conn.execute(f"INSERT INTO main.{quote(name)} SELECT * FROM part.{quote(name)} ORDER BY rowid")
+            counts[table] = conn.execute(f"SELECT count(*) FROM part.{quote(table)}").fetchone()[0]
+        conn.execute(f"INSERT INTO main.{STAGED} SELECT * FROM part.{STAGED} ORDER BY rowid")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.execute("DETACH DATABASE part")
+    return counts
 
 
 class _Split:

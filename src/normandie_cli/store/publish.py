@@ -34,7 +34,7 @@ from typing import Any
 from .. import model as m
 from ..dates import PartialDate, parse_date
 from ..record import Record
-from .write import HEADER, TOKENIZE, field_kinds, has_fts5, quote
+from .schema import HEADER, TOKENIZE, field_kinds, has_fts5, quote
 
 #: ``PRAGMA application_id``: "nmdp" (normandie, published), at byte 68 of the file.
 APPLICATION_ID = 0x6E6D6470
