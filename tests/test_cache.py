@@ -13,7 +13,7 @@ import pytest
 from normandie_cli.errors import DataError
 from normandie_cli.loading import cache
 from normandie_cli.loading.book import load_facts
-from normandie_cli.loading.reader import bundled_path
+from normandie_cli.loading.files import bundled_path
 
 from .conftest import Runner, write
 

@@ -200,7 +200,7 @@ def test_the_first_screen_of_show_answers_the_question() -> None:
 
     from normandie_cli import humanize
     from normandie_cli.loading.book import load_facts
-    from normandie_cli.loading.reader import bundled_path
+    from normandie_cli.loading.files import bundled_path
     from normandie_cli.query.history import conflict_rows, history_rows
     from normandie_cli.query.rows import project_rows
 
@@ -429,7 +429,7 @@ def test_show_fits_the_width_and_never_breaks_an_id_or_a_url(run: Runner, column
     from wcwidth import wcswidth
 
     from normandie_cli.loading.book import load_facts
-    from normandie_cli.loading.reader import bundled_path
+    from normandie_cli.loading.files import bundled_path
 
     book = load_facts(bundled_path())
     whole = {item.id for _, item in book.entities()} | {s.url for s in book.sources if s.url}
@@ -456,7 +456,7 @@ def test_the_brief_asks_history_and_conflicts_on_the_part_of_the_book_about_its_
     on a large book): for every subject that part answers exactly as the whole book does."""
     from normandie_cli import model as m
     from normandie_cli.loading.book import load_facts
-    from normandie_cli.loading.reader import bundled_path
+    from normandie_cli.loading.files import bundled_path
     from normandie_cli.query.brief import part_about
     from normandie_cli.query.history import conflict_rows, history_rows
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from normandie_cli.loading.book import load_facts, validate_file
-from normandie_cli.loading.reader import bundled_path
+from normandie_cli.loading.files import bundled_path
 from normandie_cli.model import FactBook
 from normandie_cli.query import rows as query
 

@@ -18,7 +18,7 @@ from normandie_cli import model as m
 from normandie_cli import text
 from normandie_cli.loading import cache
 from normandie_cli.loading.book import load_facts
-from normandie_cli.loading.reader import bundled_path
+from normandie_cli.loading.files import bundled_path
 from normandie_cli.query import companies
 from normandie_cli.store import completion as store_completion
 from normandie_cli.store import read as store_read

@@ -276,7 +276,7 @@ def test_facet_shares_line_up(run) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_summary_fits_60_columns_and_folds_a_long_path_at_slashes(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from normandie_cli.loading.reader import bundled_path
+    from normandie_cli.loading.files import bundled_path
 
     deep = tmp_path / "a-rather-long-directory-name" / "another-quite-long-directory" / "and-one-more"
     deep.mkdir(parents=True)

@@ -20,6 +20,21 @@ CONTROL = f"[{CONTROL_RANGES}]"
 #: A regular expression of one character shown as an escape: the controls and the marks.
 SHOWN_ESCAPED = f"[{CONTROL_RANGES}{MARK_RANGES}]"
 
+def control_name(char: str) -> str:
+    """``U+001B (ESCAPE)``: a character by its code point and, when it has one, its name."""
+    import unicodedata
+
+    code = ord(char)
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code) or (
+        "a C0 control character" if code < 0x20 else "a C1 control character")
+    return f"U+{code:04X} ({name})"
+
+
+_CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED",
+                  0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+                  0x9B: "CONTROL SEQUENCE INTRODUCER", 0x9D: "OPERATING SYSTEM COMMAND"}
+
+
 #: What separates words when folding (compiled on first use).
 SEPARATORS = r"[\s\-_'’.]+"
 

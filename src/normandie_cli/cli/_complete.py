@@ -28,7 +28,7 @@ def _values(ctx: Any, query: Callable[[Any], T]) -> T:
     import sqlite3
 
     from ..loading.book import load_facts, open_store, reopen_store
-    from ..loading.reader import DEFAULT_MAX_SIZE, parse_size, resolve_data_path
+    from ..loading.files import DEFAULT_MAX_SIZE, parse_size, resolve_data_path
     from ..store import write as store
 
     params = ctx.find_root().params or {}

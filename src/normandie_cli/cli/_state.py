@@ -55,7 +55,7 @@ class State:
         """The fact book from ``--data`` / ``NORMANDIE_DATA`` / the bundled file, loaded once."""
         if self._book is None:
             from ..loading.book import load_facts
-            from ..loading.reader import DEFAULT_MAX_SIZE, resolve_data_path
+            from ..loading.files import DEFAULT_MAX_SIZE, resolve_data_path
             from ._progress import slow_work
 
             _forget_cache_notices()
@@ -79,7 +79,7 @@ class State:
         :meth:`book` then."""
         if not self._store_opened:
             from ..loading.book import open_store
-            from ..loading.reader import DEFAULT_MAX_SIZE, resolve_data_path
+            from ..loading.files import DEFAULT_MAX_SIZE, resolve_data_path
             from ._progress import slow_work
 
             _forget_cache_notices()
@@ -100,7 +100,7 @@ class State:
         is built again, and the new connection (or ``None``: use :meth:`book`) is returned."""
         from ..errors import DataError
         from ..loading.book import reopen_store
-        from ..loading.reader import DEFAULT_MAX_SIZE, resolve_data_path
+        from ..loading.files import DEFAULT_MAX_SIZE, resolve_data_path
 
         if self._store is not None:
             self._store.close()

@@ -42,7 +42,7 @@ def sqlite(
 
     from .. import registry
     from ..errors import UsageError
-    from ..loading.reader import resolve_data_path
+    from ..loading.files import resolve_data_path
     from ..store import publish, publish_metadata
     from ..store import read as store
 

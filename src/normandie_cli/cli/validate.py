@@ -30,7 +30,7 @@ def validate(
     from ..loading.book import validate_file
 
     state: State = ctx.obj
-    from ..loading.reader import DEFAULT_MAX_SIZE
+    from ..loading.files import DEFAULT_MAX_SIZE
 
     book, problems = validate_file(file or state.data, max_size=state.max_size or DEFAULT_MAX_SIZE)
     for problem in problems:

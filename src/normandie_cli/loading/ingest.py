@@ -29,7 +29,10 @@ from ..store.completion import STAGED
 from ..store.schema import TABLES, quote
 from ..store.write import Writer, atomically
 from ..testhook import checkpoint, without_hook
-from .reader import DEFAULT_MAX_SIZE, Sink, split_point, stream_facts, stream_rest
+from .events import Sink
+from .files import DEFAULT_MAX_SIZE
+from .reader import stream_facts
+from .split import split_point, stream_rest
 
 
 class NeedsBook(Exception):
