@@ -133,7 +133,7 @@ def main() -> int:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
 
-    from normandie_cli.book import load_facts
+    from normandie_cli.loading.book import load_facts
     from normandie_cli.query import rows as query
     from normandie_cli.registry import COMPANIES
     from normandie_cli.render.table import print_table

@@ -257,7 +257,7 @@ def test_jobs_for_an_organisation_are_its_projects_jobs(run: Runner) -> None:
     ],
 )
 def test_global_options_work_after_the_command(run: Runner, args: tuple[str, ...]) -> None:
-    from normandie_cli.loader import bundled_path
+    from normandie_cli.loading.files import bundled_path
 
     args = tuple(a.replace("DATA", str(bundled_path())) for a in args)
     result = run(*args)

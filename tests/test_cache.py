@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli import cache
-from normandie_cli.book import load_facts
 from normandie_cli.errors import DataError
-from normandie_cli.loader import bundled_path
+from normandie_cli.loading import cache
+from normandie_cli.loading.book import load_facts
+from normandie_cli.loading.files import bundled_path
 
 from .conftest import Runner, write
 
@@ -129,7 +129,7 @@ def test_two_processes_writing_at_once_leave_one_whole_entry(tmp_path: Path) -> 
     path = write(tmp_path, SMALL)
     # Each round touches the file (a new stamp), so each load parses again and rewrites the entry.
     code = (
-        "import os, sys\nfrom normandie_cli.book import load_facts\n"
+        "import os, sys\nfrom normandie_cli.loading.book import load_facts\n"
         "for _ in range(30):\n    os.utime(sys.argv[1])\n    load_facts(sys.argv[1])\n"
     )
     procs = [subprocess.Popen([sys.executable, "-c", code, str(path)]) for _ in range(2)]

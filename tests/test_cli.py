@@ -13,7 +13,7 @@ import yaml
 
 from normandie_cli import __version__, registry
 from normandie_cli.errors import ExitCode
-from normandie_cli.loader import bundled_path
+from normandie_cli.loading.files import bundled_path
 from normandie_cli.registry import FACT_LISTINGS
 
 from .conftest import Golden, Runner, write

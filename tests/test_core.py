@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normandie_cli import text
-from normandie_cli.book import load_facts, validate_file
 from normandie_cli.dates import DateFormatError, PartialDate, compare_dates, parse_date
 from normandie_cli.errors import DataError
-from normandie_cli.loader import read_facts
+from normandie_cli.loading.book import load_facts, validate_file
+from normandie_cli.loading.reader import read_facts
+from normandie_cli.loading.validate import check_quotes
 from normandie_cli.query import rows as query
-from normandie_cli.validate import check_quotes
 
 from .conftest import write
 

@@ -199,9 +199,9 @@ def test_the_first_screen_of_show_answers_the_question() -> None:
     import sys
 
     from normandie_cli import humanize
-    from normandie_cli.book import load_facts
-    from normandie_cli.history import conflict_rows, history_rows
-    from normandie_cli.loader import bundled_path
+    from normandie_cli.loading.book import load_facts
+    from normandie_cli.loading.files import bundled_path
+    from normandie_cli.query.history import conflict_rows, history_rows
     from normandie_cli.query.rows import project_rows
 
     from .test_terminal import run_in_terminal, screen
@@ -286,9 +286,9 @@ def test_the_brief_says_latest_claim_range_count_and_sources(tmp_path: Path) -> 
     """The brief's words on a small fact file: each computed sentence says what it counts, the
     ranges keep like with like (no EUR in a USD range, no phase I in a whole-project range), each
     value keeps its qualifier, and a date's move is history's word."""
-    from normandie_cli.book import load_facts
-    from normandie_cli.history import conflict_rows, history_rows
+    from normandie_cli.loading.book import load_facts
     from normandie_cli.query.brief import brief_of
+    from normandie_cli.query.history import conflict_rows, history_rows
 
     from .conftest import write
 
@@ -313,7 +313,7 @@ def test_the_brief_says_latest_claim_range_count_and_sources(tmp_path: Path) -> 
 
 
 def test_the_brief_says_since_when_a_status_holds(tmp_path: Path) -> None:
-    from normandie_cli.book import load_facts
+    from normandie_cli.loading.book import load_facts
     from normandie_cli.query.brief import brief_of
 
     from .conftest import write
@@ -428,8 +428,8 @@ def test_show_section_names_complete() -> None:
 def test_show_fits_the_width_and_never_breaks_an_id_or_a_url(run: Runner, columns: int, args: tuple[str, ...]) -> None:
     from wcwidth import wcswidth
 
-    from normandie_cli.book import load_facts
-    from normandie_cli.loader import bundled_path
+    from normandie_cli.loading.book import load_facts
+    from normandie_cli.loading.files import bundled_path
 
     book = load_facts(bundled_path())
     whole = {item.id for _, item in book.entities()} | {s.url for s in book.sources if s.url}
@@ -455,10 +455,10 @@ def test_the_brief_asks_history_and_conflicts_on_the_part_of_the_book_about_its_
     """The brief computes history and conflicts on the part of the book about one subject (fast
     on a large book): for every subject that part answers exactly as the whole book does."""
     from normandie_cli import model as m
-    from normandie_cli.book import load_facts
-    from normandie_cli.history import conflict_rows, history_rows
-    from normandie_cli.loader import bundled_path
+    from normandie_cli.loading.book import load_facts
+    from normandie_cli.loading.files import bundled_path
     from normandie_cli.query.brief import part_about
+    from normandie_cli.query.history import conflict_rows, history_rows
 
     book = load_facts(bundled_path())
     everything = conflict_rows(book)
@@ -476,7 +476,7 @@ def test_the_brief_asks_history_and_conflicts_on_the_part_of_the_book_about_its_
 def test_every_record_of_the_book_has_a_brief() -> None:
     """The brief of each record builds: a person's titles are claims, not dates (eric-dehouck's
     four titles once reached the date lines and raised)."""
-    from normandie_cli.book import load_facts
+    from normandie_cli.loading.book import load_facts
     from normandie_cli.query.brief import brief_of
 
     book = load_facts()

@@ -22,14 +22,15 @@ import pytest
 from typer.testing import CliRunner
 
 from normandie_cli import model as m
-from normandie_cli import publish, publish_metadata, publishing, registry
-from normandie_cli.book import load_facts
+from normandie_cli import publishing, registry
 from normandie_cli.dates import PartialDate, parse_date
 from normandie_cli.errors import ExitCode
-from normandie_cli.loader import bundled_path
+from normandie_cli.loading.book import load_facts
+from normandie_cli.loading.files import bundled_path
 from normandie_cli.model import Citation
 from normandie_cli.record import Record
 from normandie_cli.registry import FACT_LISTINGS
+from normandie_cli.store import publish, publish_metadata, publish_read
 
 from .conftest import installed, write
 from .test_store import NUMBERS, make_facts
@@ -108,8 +109,8 @@ def test_nothing_internal_is_published(exported: tuple[Path, Path]) -> None:
             assert not {"line", "_search", "completion"} & set(columns(conn, name)), name
     # What the file is, in SQLite's header rather than in a table
     assert conn.execute("PRAGMA application_id").fetchone() == (publish.APPLICATION_ID,)
-    assert conn.execute("PRAGMA user_version").fetchone() == (publish.SCHEMA_VERSION,)
-    assert publish.is_published(db)
+    assert conn.execute("PRAGMA user_version").fetchone() == (publish.LAYOUT_VERSION,)
+    assert publish_read.is_published(db)
 
 
 #: (table, column, the table it links to): the references the issue names, and the lists.
@@ -287,7 +288,7 @@ def test_the_published_book_reads_back_exactly(tmp_path: Path, which: str) -> No
     book = load_facts(path, use_cache=False)
     publish.write_database(tmp_path / "facts.db", book)
     conn = sqlite3.connect(tmp_path / "facts.db")
-    assert publish.read_book(conn, book.path) == unlined(book)
+    assert publish_read.read_book(conn, book.path) == unlined(book)
 
 
 @pytest.mark.parametrize("value", ["1", "-7", "0.1", "6.0e9", "1/3", "123456789012345678901234567890",
@@ -297,7 +298,7 @@ def test_numbers_keep_their_type_and_value(tmp_path: Path, value: str) -> None:
                       " source: s1, period: 2023-03-14/2023-03-19}\n")
     book = load_facts(write(tmp_path, text), use_cache=False)
     publish.write_database(tmp_path / "facts.db", book)
-    back = publish.read_book(sqlite3.connect(tmp_path / "facts.db"), book.path)
+    back = publish_read.read_book(sqlite3.connect(tmp_path / "facts.db"), book.path)
     assert back == unlined(book)
     assert type(back.figures[0].value) is type(book.figures[0].value)
 
@@ -321,7 +322,7 @@ def test_a_published_book_as_data_answers_like_the_fact_file(run, exported: tupl
 
 
 def test_the_parse_cache_as_data_answers_like_the_fact_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from normandie_cli import cache
+    from normandie_cli.loading import cache
 
     load_facts(bundled_path())
     [entry] = cache.entries()
@@ -377,7 +378,7 @@ def test_a_published_book_edited_by_hand_is_a_data_error(run, exported: tuple[Pa
 
 
 def test_a_yaml_run_does_not_load_the_publishing_code() -> None:
-    code = ("import sys\nfrom normandie_cli.book import load_facts, open_store\nload_facts()\nopen_store()\n"
+    code = ("import sys\nfrom normandie_cli.loading.book import load_facts, open_store\nload_facts()\nopen_store()\n"
             "print(sorted(m for m in sys.modules if 'publish' in m))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli.book import load_facts, validate_file
-from normandie_cli.loader import bundled_path
+from normandie_cli.loading.book import load_facts, validate_file
+from normandie_cli.loading.files import bundled_path
 from normandie_cli.model import FactBook
 from normandie_cli.query import rows as query
 
@@ -131,7 +131,7 @@ def test_towns_carry_their_departments(book: FactBook) -> None:
 
 def test_the_project_is_on_hold_from_december_2024_and_in_the_latest_claims(book: FactBook) -> None:
     from normandie_cli.dates import parse_date
-    from normandie_cli.snapshot import book_as_of
+    from normandie_cli.query.snapshot import book_as_of
 
     def status(b: FactBook) -> str:
         return str(next(r for r in query.project_rows(b) if r["id"] == "eastman-port-jerome")["status"])

@@ -26,9 +26,11 @@ from typing import Any
 
 import pytest
 
-from normandie_cli import cache, errors, lock, stamp
-from normandie_cli.book import load_facts
+from normandie_cli import errors
 from normandie_cli.errors import DataError, ExitCode, shorten
+from normandie_cli.loading import cache, stamp
+from normandie_cli.loading.book import load_facts
+from normandie_cli.store import lock
 
 from .conftest import Runner, installed, write
 from .test_core import MINIMAL
@@ -489,12 +491,12 @@ def test_a_truncated_cache_entry_is_damaged_and_rebuilt(run: Runner, tmp_path: P
 def test_a_cache_that_fails_again_once_rebuilt_is_one_line(run: Runner, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_facts(50, tmp_path / "facts.yaml")
-    from normandie_cli import store
+    from normandie_cli.query import companies
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise sqlite3.DatabaseError("database disk image is malformed")
 
-    monkeypatch.setattr(store, "company_rows", broken)
+    monkeypatch.setattr(companies, "store_company_rows", broken)
     result = run("--data", str(path), "companies", "--format", "json")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == (f"normandie: {path}: its parse cache cannot be read, even rebuilt (database disk image "

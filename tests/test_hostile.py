@@ -27,8 +27,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normandie_cli.book import load_facts
 from normandie_cli.errors import DataError, ExitCode
+from normandie_cli.loading.book import load_facts
 from normandie_cli.registry import FACT_LISTINGS
 
 from .conftest import installed
@@ -666,7 +666,7 @@ def test_arbitrary_yaml_loads_or_raises_data_error(scratch: Path, document: obje
 _CHILD = """\
 import sys
 from normandie_cli.errors import DataError
-from normandie_cli.book import load_facts
+from normandie_cli.loading.book import load_facts
 try:
     load_facts(sys.argv[1], use_cache=False)
 except DataError as err:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli import cache, ingest, store
-from normandie_cli.book import load_facts
 from normandie_cli.errors import DataError
-from normandie_cli.loader import bundled_path
+from normandie_cli.loading import cache, ingest
+from normandie_cli.loading.book import load_facts
+from normandie_cli.loading.files import bundled_path
+from normandie_cli.store import read as store_read
+from normandie_cli.store import write as store
 
 from .conftest import write
 from .test_store import make_facts
@@ -125,8 +127,8 @@ def test_a_good_file_is_not_read_whole_on_the_way_into_the_store(run, tmp_path: 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the whole book was read")
 
-    monkeypatch.setattr("normandie_cli.book.read_facts", refuse)
-    monkeypatch.setattr(store, "read_book", refuse)
+    monkeypatch.setattr("normandie_cli.loading.book.read_facts", refuse)
+    monkeypatch.setattr(store_read, "read_book", refuse)
     result = run("--data", str(generated), "companies", "--town", "Rouen", "-f", "tsv")
     assert result.exit_code == 0 and result.stdout.count("\n") > 50
     assert len(cache.entries()) == 1
@@ -148,12 +150,12 @@ def test_the_memory_it_takes_does_not_grow_with_the_file(tmp_path: Path, monkeyp
     the book). Both files are many batches of records and many chunks of the scan long, and
     what is remembered to go faster (references met, plain scalars' tags, encoded citation
     lists: each up to a fixed number) is kept small here so that both files fill it."""
-    from normandie_cli import loader
+    from normandie_cli.loading import events, files
 
-    monkeypatch.setattr(loader, "_CHUNK", 1 << 16)
-    monkeypatch.setattr(loader, "_PLAIN_LIMIT", 100)
+    monkeypatch.setattr(files, "CHUNK", 1 << 16)
+    monkeypatch.setattr(events, "_PLAIN_LIMIT", 100)
     monkeypatch.setattr(ingest, "_SEEN_LIMIT", 100)
-    monkeypatch.setattr(store, "MEMO_LIMIT", 100)
+    monkeypatch.setattr(store_read, "MEMO_LIMIT", 100)
     peak_bytes(make_facts(300, tmp_path / "warm-up.yaml"), tmp_path / "warm-up.sqlite")  # first-time costs
     small = peak_bytes(make_facts(750, tmp_path / "small.yaml"), tmp_path / "small.sqlite")
     large = peak_bytes(make_facts(3000, tmp_path / "large.yaml"), tmp_path / "large.sqlite")

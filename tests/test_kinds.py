@@ -26,7 +26,7 @@ import pytest
 
 import normandie_cli
 from normandie_cli import registry
-from normandie_cli.book import load_facts
+from normandie_cli.loading.book import load_facts
 
 PACKAGE = Path(normandie_cli.__file__).resolve().parent
 

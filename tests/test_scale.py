@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from normandie_cli import cache, registry
+from normandie_cli import registry
+from normandie_cli.loading import cache
 from normandie_cli.registry import FACT_LISTINGS as LISTINGS
 
 from .conftest import Runner

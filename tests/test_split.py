@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normandie_cli import cache, ingest, store
 from normandie_cli.errors import DataError
+from normandie_cli.loading import cache, ingest
+from normandie_cli.loading import ingest as store
 
 from .conftest import write
 from .test_ingest import dump, reorder

@@ -344,8 +344,8 @@ def _printed(run: Runner) -> list[tuple[str, str]]:
         assert result.exit_code in (0, 4), (command, result.stderr)
         out.append((" ".join(command), result.stdout + result.stderr))
     # show of every id: the rows its JSON prints (through the command line for one id of each kind)
-    from normandie_cli.book import load_facts
-    from normandie_cli.explore import show_rows
+    from normandie_cli.loading.book import load_facts
+    from normandie_cli.query.explore import show_rows
 
     book = load_facts()
     firsts = {kind: item.id for kind, item in reversed(book.entities())}
@@ -370,9 +370,9 @@ def test_no_printed_value_names_a_file_the_product_does_not_ship(run: Runner) ->
 def test_no_note_puts_an_english_gloss_in_quotation_marks(run: Runner) -> None:
     """Every passage in double quotation marks in a printed note, description or statement is the
     article's own words (the one source whose text we have)."""
-    from normandie_cli.book import load_facts
+    from normandie_cli.loading.book import load_facts
+    from normandie_cli.loading.validate import normalise_quote
     from normandie_cli.record import Record
-    from normandie_cli.validate import normalise_quote
 
     article = normalise_quote(ARTICLE.read_text(encoding="utf-8"))
 

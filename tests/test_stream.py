@@ -12,9 +12,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normandie_cli import loader
 from normandie_cli.errors import DataError
-from normandie_cli.loader import bundled_path, read_facts
+from normandie_cli.loading import events, files
+from normandie_cli.loading import reader as loader
+from normandie_cli.loading.files import bundled_path
+from normandie_cli.loading.reader import read_facts
 
 from .test_hostile import _BYTES, _DOCUMENTS, HOSTILE, _NoAliasDumper
 
@@ -25,17 +27,17 @@ def composed_read(path: Path) -> tuple[Any, list[DataError]]:
     """What the loader did before it streamed: compose the whole document with PyYAML, walk it
     with the same reader, and look for aliases over the whole tree when anything went wrong."""
     name = str(path)
-    scan = loader.scan_file(path)  # size, UTF-8 and nesting, as the loader checks them
-    loader._check_depth(name, path, scan)
+    scan = files.scan_file(path)  # size, UTF-8 and nesting, as the loader checks them
+    events.check_depth(name, path, scan)
     text = path.read_bytes().decode("utf-8-sig")
     parser = yaml.CSafeLoader(text)
     try:
         root = parser.get_single_node()
     except yaml.MarkedYAMLError as err:
-        raise loader._yaml_error(name, err) from None
+        raise events.yaml_error(name, err) from None
     except yaml.reader.ReaderError as err:  # the place, counted in the file's bytes (after its byte-order mark)
         bom = b"\xef\xbb\xbf" if path.read_bytes().startswith(b"\xef\xbb\xbf") else b""
-        raise loader.reader_error(name, err, bom + text.encode("utf-8")[:err.position]) from None
+        raise events.reader_error(name, err, bom + text.encode("utf-8")[:err.position]) from None
     except yaml.YAMLError as err:
         raise DataError(name, f"invalid YAML: {err}") from None
     finally:
@@ -51,7 +53,7 @@ def composed_read(path: Path) -> tuple[Any, list[DataError]]:
             if isinstance(node.value, list):
                 for item in node.value:
                     stack.extend(item if isinstance(item, tuple) else (item,))
-    reader = loader._Reader(name, scan.marks)
+    reader = loader.RecordReader(name, scan.marks)
     try:
         book = reader.read_book(root)
     except DataError:
@@ -177,7 +179,7 @@ def test_a_file_the_scan_clears_nests_no_deeper_than_the_limit(scratch: Path, mo
     """The scan's nesting bound lets a file skip the walk over its events when it is at most
     MAX_DEPTH: whatever the mix of flow and block nesting, and however the scan cut the file
     into pieces, a file nested deeper never gets such a bound."""
-    monkeypatch.setattr(loader, "_CHUNK", chunk)
+    monkeypatch.setattr(files, "CHUNK", chunk)
     scratch.write_text(yaml.dump(_nest(kinds), default_flow_style=flow, width=1 << 16), encoding="utf-8")
-    cleared = loader.scan_file(scratch).depth_bound <= loader.MAX_DEPTH
-    assert not cleared or len(kinds) <= loader.MAX_DEPTH
+    cleared = files.scan_file(scratch).depth_bound <= files.MAX_DEPTH
+    assert not cleared or len(kinds) <= files.MAX_DEPTH

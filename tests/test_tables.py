@@ -210,8 +210,8 @@ def test_footnotes_keep_urls_whole_or_cut_and_linked_only_with_colour() -> None:
 
 
 def conflict_table(width: int, rows: list[dict[str, Any]] | None = None, wide: bool = False) -> list[str]:
-    from normandie_cli.book import load_facts
-    from normandie_cli.history import conflict_rows
+    from normandie_cli.loading.book import load_facts
+    from normandie_cli.query.history import conflict_rows
 
     rows = rows if rows is not None else conflict_rows(load_facts())
     out = io.StringIO()
@@ -280,7 +280,7 @@ def test_facet_shares_line_up(run) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_summary_fits_60_columns_and_folds_a_long_path_at_slashes(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from normandie_cli.loader import bundled_path
+    from normandie_cli.loading.files import bundled_path
 
     deep = tmp_path / "a-rather-long-directory-name" / "another-quite-long-directory" / "and-one-more"
     deep.mkdir(parents=True)

@@ -139,7 +139,7 @@ def header_line(lines: list[str]) -> str:
 
 @cache
 def book_ids_and_urls() -> tuple[frozenset[str], frozenset[str]]:
-    from normandie_cli.book import load_facts
+    from normandie_cli.loading.book import load_facts
 
     book = load_facts()
     return frozenset(book.index()), frozenset(s.url for s in book.sources if s.url)

@@ -26,7 +26,7 @@ def run(command: str) -> str:
     from typer.testing import CliRunner
 
     from normandie_cli.cli import app
-    from normandie_cli.loader import bundled_path
+    from normandie_cli.loading.files import bundled_path
 
     args = shlex.split(command)[1:]
     listing = args and args[0] not in ("validate",) and args[:1] != []

@@ -216,7 +216,7 @@ def _main(
     """With no command: a short summary of the fact book and the commands to try."""
     limit = None
     if max_size is not None:
-        from ..loader import parse_size
+        from ..loading.files import parse_size
 
         try:
             limit = parse_size(max_size)

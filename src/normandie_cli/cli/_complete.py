@@ -27,9 +27,9 @@ def _values(ctx: Any, query: Callable[[Any], T]) -> T:
     import os
     import sqlite3
 
-    from .. import store
-    from ..book import load_facts, open_store, reopen_store
-    from ..loader import DEFAULT_MAX_SIZE, parse_size, resolve_data_path
+    from ..loading.book import load_facts, open_store, reopen_store
+    from ..loading.files import DEFAULT_MAX_SIZE, parse_size, resolve_data_path
+    from ..store import write as store
 
     params = ctx.find_root().params or {}
     file = resolve_data_path(params.get("data") or None)
@@ -133,7 +133,7 @@ def from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
     """A callback offering the data file's values of one kind (see ``store.fill_completion``)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-        from .. import store
+        from ..store import completion as store
 
         return _values(ctx, lambda conn: store.complete(conn, kind, incomplete))
 
@@ -163,7 +163,7 @@ def ids_of(*kinds: str, claims: tuple[str, ...] = ()) -> Callable[[Any, Any, str
     starts with the word (see :func:`matching_ids`)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-        from .. import store
+        from ..store import completion as store
 
         def query(conn: Any) -> Candidates:
             rows = [row for kind in kinds for row in store.complete_rows(conn, f"id:{kind}", incomplete)]
@@ -198,7 +198,7 @@ def history_fields(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
     entity = (ctx.params or {}).get("entity")
     if not entity:
         return ()
-    from .. import store
+    from ..store import completion as store
 
     return _values(ctx, lambda conn: store.complete(conn, f"field:{entity}", incomplete))
 

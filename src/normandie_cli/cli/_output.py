@@ -294,7 +294,7 @@ def book_as_of(book: m.FactBook, request: Request) -> tuple[m.FactBook, list[str
     when = request.select.when
     if when is None:
         return book, []
-    from ..snapshot import book_as_of as restrict
+    from ..query.snapshot import book_as_of as restrict
 
     restricted, left_out = restrict(book, when)
     notes = []
@@ -356,7 +356,7 @@ def emit(state: State, listing: Listing, request: Request, output: Output, *, bo
         return
     notes += output.warnings
     if cite and book is not None:
-        from ..citations import add_citations
+        from ..query.citations import add_citations
 
         shaped, columns, cite_notes = add_citations(book, list(shaped), columns, table=fmt == "table")
         notes += cite_notes

@@ -27,7 +27,7 @@ def _tell_test_ready() -> None:
 
 def _forget_cache_notices() -> None:
     """Drop what the parse cache had to say before this run (the core used in the same process)."""
-    from ..cache import notices
+    from ..loading.cache import notices
 
     notices()
 
@@ -54,8 +54,8 @@ class State:
     def book(self) -> model.FactBook:
         """The fact book from ``--data`` / ``NORMANDIE_DATA`` / the bundled file, loaded once."""
         if self._book is None:
-            from ..book import load_facts
-            from ..loader import DEFAULT_MAX_SIZE, resolve_data_path
+            from ..loading.book import load_facts
+            from ..loading.files import DEFAULT_MAX_SIZE, resolve_data_path
             from ._progress import slow_work
 
             _forget_cache_notices()
@@ -78,8 +78,8 @@ class State:
         once, for queries that run in SQL; ``None`` when there is none (``--no-cache``): use
         :meth:`book` then."""
         if not self._store_opened:
-            from ..book import open_store
-            from ..loader import DEFAULT_MAX_SIZE, resolve_data_path
+            from ..loading.book import open_store
+            from ..loading.files import DEFAULT_MAX_SIZE, resolve_data_path
             from ._progress import slow_work
 
             _forget_cache_notices()
@@ -98,9 +98,9 @@ class State:
         """A query on :meth:`store` failed with ``err`` (a ``sqlite3.Error``) before any of its
         output was written: a damaged ``--data`` store raises its DataError; the parse cache's
         is built again, and the new connection (or ``None``: use :meth:`book`) is returned."""
-        from ..book import reopen_store
         from ..errors import DataError
-        from ..loader import DEFAULT_MAX_SIZE, resolve_data_path
+        from ..loading.book import reopen_store
+        from ..loading.files import DEFAULT_MAX_SIZE, resolve_data_path
 
         if self._store is not None:
             self._store.close()
@@ -116,7 +116,7 @@ class State:
 
     def _say_cache_notices(self) -> None:
         """What the parse cache has to say (it cannot be written here), on stderr, once per run."""
-        from ..cache import notices
+        from ..loading.cache import notices
 
         for notice in notices():
             if notice in self._said:

@@ -22,7 +22,7 @@ app.add_typer(cache_app)
 @listing_command(cache_app, registry.CACHE, "normandie cache info --format json", name="info", needs_book=False)
 def info() -> list[Row]:
     """Where the cache is, and each entry: the fact file it is for, whether it is still fresh, its size."""
-    from ..cache import entry_rows
+    from ..loading.cache import entry_rows
 
     return entry_rows()
 
@@ -33,8 +33,8 @@ def clear() -> None:
 
     Example: normandie cache clear
     """
-    from ..cache import cache_dir
-    from ..cache import clear as remove
+    from ..loading.cache import cache_dir
+    from ..loading.cache import clear as remove
 
     removed = remove()
     typer.echo(f"removed {removed} cache entr{'y' if removed == 1 else 'ies'} from {cache_dir()}")

@@ -40,9 +40,11 @@ def sqlite(
     import json
     import sqlite3
 
-    from .. import publish, publish_metadata, publishing, store
+    from .. import publishing
     from ..errors import UsageError
-    from ..loader import resolve_data_path
+    from ..loading.files import resolve_data_path
+    from ..store import publish, publish_metadata
+    from ..store import read as store
 
     state: State = ctx.find_root().obj
     for target in (path, metadata):

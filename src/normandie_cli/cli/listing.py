@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # the core's modules are imported by the commands that use th
 def _store_companies(conn: Any, sort: list[str] | None = None, limit: int | None = None, **filters: Any) -> Output:
     """``companies`` answered from the fact store, without building the book; sorted and cut
     there too when the store can sort by every key (else every row, for Python to sort)."""
-    from ..store import COMPANY_SORTS, company_rows, filter_vocabularies
+    from ..query.companies import COMPANY_SORTS
+    from ..query.companies import store_company_rows as company_rows
+    from ..query.companies import store_filter_vocabularies as filter_vocabularies
 
     if sort and any(key.removeprefix("-") not in COMPANY_SORTS for key in sort):
         sort = limit = None
@@ -127,8 +129,8 @@ def jobs(
     keeps their qualifiers honest (a sum with an "about" figure is "about"); construction jobs
     are not added. --totals adds the totals as rows, for scripts.
     """
-    from ..lookup import resolve_id
     from ..query import rows as query
+    from ..query.lookup import resolve_id
 
     if project is not None:
         project = resolve_id(book, project, ("project", "organisation"), "jobs --project", loose=True)
@@ -153,8 +155,8 @@ def timeline(
     2022, "by 2026" after the dates inside 2026). Dates with no year sort with their event. An event no source
     dates is listed within the dates of the event it is part of ("during"), or as unknown.
     """
-    from ..lookup import resolve_id
     from ..query import rows as query
+    from ..query.lookup import resolve_id
 
     drawn = "timeline" if chart else None
     if project is None:
@@ -204,7 +206,7 @@ def search(
     Results are grouped by kind, with the record's id, the field that matched and its
     source; on a colour terminal the match is highlighted.
     """
-    from .. import explore
+    from ..query import explore
 
     return Output(explore.search_rows(book, text, kind), highlight=text)
 
@@ -231,7 +233,7 @@ def show(
     ...) give the rows of every section (or of --section's). An unknown id is an error that
     suggests the closest ones.
     """
-    from .. import explore
+    from ..query import explore
     from ..query.brief import dossier_of
 
     rows = explore.show_rows(book, entity)
@@ -267,7 +269,7 @@ def history_(
     a time axis (○ planned, or still ahead when claimed; ● a fact, or come), with the lowest and
     highest value claimed; --chart writes each value claimed with its claims on its line.
     """
-    from .. import history
+    from ..query import history
 
     where = "not drawn" if chart else "listed last, not on the strips"
 
@@ -290,7 +292,7 @@ def conflicts(
     time, or (recorded in the fact file) a source contradicting itself. Exit 0; with --strict,
     exit 4 when any conflict exists.
     """
-    from .. import history
+    from ..query import history
 
     rows = history.conflict_rows(book)
     if strict and rows:

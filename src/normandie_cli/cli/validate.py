@@ -27,10 +27,10 @@ def validate(
 
     Example: normandie validate my-facts.yaml
     """
-    from ..book import validate_file
+    from ..loading.book import validate_file
 
     state: State = ctx.obj
-    from ..loader import DEFAULT_MAX_SIZE
+    from ..loading.files import DEFAULT_MAX_SIZE
 
     book, problems = validate_file(file or state.data, max_size=state.max_size or DEFAULT_MAX_SIZE)
     for problem in problems:

@@ -19,8 +19,6 @@ from typing import Any
 
 from .. import humanize
 from .. import model as m
-from ..explore import locate, names_of, relations
-from ..history import claims_of, conflict_rows, history_rows
 from ..record import Record
 from .brief_lines import (
     Item,
@@ -41,6 +39,8 @@ from .brief_lines import (
     what_lines,
     with_name,
 )
+from .explore import locate, names_of, relations
+from .history import claims_of, conflict_rows, history_rows
 from .rows import voices
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from .. import humanize
 from .. import model as m
 from ..dates import PartialDate
-from ..history import Claim, like
 from ..record import Record
+from .history import Claim, like
 from .rows import latest, status_course
 
 NBSP = "\u00a0"

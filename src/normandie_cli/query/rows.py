@@ -12,8 +12,13 @@ from ..dates import PartialDate
 from ..errors import UsageError
 from ..record import Record
 from ..registry import LISTINGS, Row
-from ..text import closest, fold, pick, suggest
-from ..validate import facts_per_source
+from ..text import suggest
+
+# The companies listing's builder and filters live with their SQL twin (query/companies.py).
+from .companies import Vocabularies as Vocabularies
+from .companies import company_rows as company_rows
+from .companies import filter_vocabularies as filter_vocabularies
+from .companies import unknown_filter_values as unknown_filter_values
 
 
 def cited_sources(cite: Iterable[m.Citation]) -> list[str]:
@@ -138,103 +143,6 @@ def linked_projects(book: m.FactBook, project: str) -> list[str]:
                 found.add(other)
                 todo.append(other)
     return [p.id for p in book.projects if p.id in found] or [project]
-
-
-def company_rows(
-    book: m.FactBook,
-    town: str | None = None,
-    department: str | None = None,
-    role: str | None = None,
-    search: str | None = None,
-) -> list[Row]:
-    """Companies, filtered by the filters' one matching rule (``text.pick``: the value's id or
-    name ignoring case, accents and hyphens; else the one it begins; else the one with a word it
-    begins). What a filter compares against is folded once per place or role, not once per
-    company: a register has few towns and many companies."""
-    places = {p.id: p for p in book.places}
-    known = filter_vocabularies(book) if (town, department, role) != (None, None, None) else {}
-    towns = None if town is None else set(pick(town, known["town"])[0])
-    departments = None if department is None else {
-        p.id for p in book.places if p.department in pick(department, known["department"])[0]
-    }
-    roles = None if role is None else set(pick(role, known["role"])[0])
-    needle = None if search is None else fold(search)
-    rows = []
-    for org in book.organisations:
-        if org.kind != "company":
-            continue
-        if towns is not None and org.town not in towns and not any(s.place in towns for s in org.sites):
-            continue
-        if departments is not None and org.town not in departments and not any(
-            s.place in departments for s in org.sites
-        ):
-            continue
-        if roles is not None and not any(r in roles for r in org.roles):
-            continue
-        place = places.get(org.town) if org.town else None
-        sites = list(dict.fromkeys(places[s.place].name if s.place in places else s.place for s in org.sites))
-        if needle is not None:
-            haystack = fold(" ".join(v for v in (org.id, org.name, place.name if place else None, org.description,
-                                                 *sites) if v))
-            if needle not in haystack:
-                continue
-        rows.append({
-            "id": org.id,
-            "name": org.name,
-            "town": place.name if place else None,
-            "town_id": org.town,
-            "department": place.department if place else None,
-            "country": place.country if place else None,
-            "sites": sites,
-            "roles": list(org.roles),
-            "description": org.description,
-            "source": cited_sources(org.cite),
-        })
-    return rows
-
-
-#: What ``--town``, ``--department`` and ``--role`` match against: each value's spellings (a
-#: place's id and name; a département's or role's name), by its key; the last is the one shown.
-Vocabularies = dict[str, dict[str, tuple[str, ...]]]
-
-
-def filter_vocabularies(book: m.FactBook) -> Vocabularies:
-    """The places (any kind: a site may be an area), départements and roles the book knows, for
-    the filters and for telling why one found nothing (a fact store gives the same from
-    ``store.filter_vocabularies``)."""
-    return {
-        "town": {p.id: (p.id, p.name) for p in book.places},
-        "department": {d: (d,) for d in sorted({p.department for p in book.places if p.department})},
-        "role": {r: (r,) for r in sorted({r for o in book.organisations for r in o.roles})},
-    }
-
-
-def unknown_filter_values(
-    known: Vocabularies, town: str | None = None, department: str | None = None, role: str | None = None
-) -> list[str]:
-    """For a filter that names no known value, or several: why the answer is empty, with the
-    closest known values or those it could mean (the data's own spelling). ``known``:
-    :func:`filter_vocabularies`."""
-    out = []
-    for option, wanted, spellings in (("--town", town, known["town"]), ("--department", department,
-                                                                        known["department"]),
-                                      ("--role", role, known["role"])):
-        if wanted is None:
-            continue
-        named, could = pick(wanted, spellings)
-        if named:
-            continue
-        shown = [spelled[-1] for spelled in spellings.values()]
-        if could:
-            some = [spellings[key][-1] for key in could]
-            out.append(f"{option} {wanted!r} could be {', '.join(some[:8])}{', ...' if len(some) > 8 else ''}: "
-                       "give more of the name, or the id")
-            continue
-        close = closest(wanted, shown)
-        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-        out.append(f"{option} {wanted!r} matches no known value{hint}; "
-                   f"known: {', '.join(shown[:12])}{', ...' if len(shown) > 12 else ''}")
-    return out
 
 
 def unknown_ids(book: m.FactBook, filters: dict[str, str | None]) -> list[str]:
@@ -493,6 +401,15 @@ def project_rows(book: m.FactBook) -> list[Row]:
         row["claims"] = len(figures) + sum(1 for s in book.milestones if s.subject == project.id)
         rows.append(row)
     return rows
+
+
+def facts_per_source(book: m.FactBook) -> dict[str, int]:
+    """How many citations and claims name each source id."""
+    counts: dict[str, int] = {source.id: 0 for source in book.sources}
+    for _, item in book.entities():
+        for source, _, _ in item.cited():
+            counts[source] = counts.get(source, 0) + 1
+    return counts
 
 
 def source_rows(book: m.FactBook) -> list[Row]:

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-#: Characters a terminal would act on rather than show: C0 controls but tab and newline, DEL,
-#: C1 controls, and the bidirectional overrides that reorder what is seen.
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+from ..text import SHOWN_ESCAPED
 
 
 def neutralise(text: str) -> str:
     """Control characters as visible escapes (``\\x1b``, ``\\u202e``), for what a person reads."""
     import re
 
-    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+    return re.sub(SHOWN_ESCAPED, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                   else f"\\u{ord(m.group()):04x}", text)
 
 

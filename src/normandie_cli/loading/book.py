@@ -11,15 +11,16 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from .. import model as m
+from ..errors import DataError, first_problem
+from ..memory import gc_paused
+from ..store.integrity import damage, header_problem
+from ..store.read import connect, has_schema, is_current, is_database, read_book, read_meta
+from ..testhook import checkpoint
 from . import cache
-from . import model as m
-from .errors import DataError, first_problem
-from .integrity import damage, header_problem
-from .loader import DEFAULT_MAX_SIZE, check_file, read_facts, resolve_data_path
-from .memory import gc_paused
+from .files import DEFAULT_MAX_SIZE, check_file, resolve_data_path
+from .reader import read_facts
 from .stamp import Reading, read_unchanged
-from .store import connect, has_schema, is_current, is_database, read_book, read_meta
-from .testhook import checkpoint
 
 
 def is_fact_store(file: Path) -> bool:
@@ -33,7 +34,7 @@ def is_published(file: Path) -> bool:
     that knows is imported for a SQLite file only: a YAML file's run never loads it."""
     if not (file.is_file() and is_database(file)):
         return False
-    from . import publish
+    from ..store import publish_read as publish
 
     return publish.is_published(file)
 
@@ -41,7 +42,7 @@ def is_published(file: Path) -> bool:
 def _read_published(file: Path) -> m.FactBook:
     """The book a published fact book (``normandie export sqlite``) holds, read from its tables;
     a DataError unless this version published it."""
-    from .publish import read_book as read_published
+    from ..store.publish_read import read_book as read_published
 
     try:
         problem = header_problem(file)

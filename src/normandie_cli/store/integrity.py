@@ -19,7 +19,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .store import HEADER, connect
+from .read import connect
+from .schema import HEADER
 
 
 def header_problem(path: Path) -> str | None:

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import DataError
-from .testhook import checkpoint
+from ..errors import DataError
+from ..testhook import checkpoint
 
 #: How many times a file is read before a run says it keeps changing.
 ATTEMPTS = 3

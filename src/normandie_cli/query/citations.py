@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import model as m
-from .registry import Row
+from .. import model as m
+from ..registry import Row
 
 
 def cite_rows(book: m.FactBook, rows: Sequence[Row]) -> list[Row]:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import humanize
-from . import model as m
-from .dates import UNKNOWN_DATE
-from .errors import UsageError
+from .. import humanize
+from .. import model as m
+from ..dates import UNKNOWN_DATE
+from ..errors import UsageError
+from ..registry import SHOW, SHOW_SECTIONS, Row
+from ..text import fold, suggest
 from .lookup import resolve_any
-from .query.rows import cited_sources, source_kinds
-from .registry import SHOW, SHOW_SECTIONS, Row
-from .text import fold, suggest
+from .rows import cited_sources, source_kinds
 
 
 def _searchable(item: Any, places: dict[str, str]) -> Iterable[tuple[str, str, list[str]]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import model as m
-from .errors import UsageError
-from .text import closest, fold, pick, suggest
+from .. import model as m
+from ..errors import UsageError
+from ..text import closest, fold, pick, suggest
 
 
 def resolve_id(book: m.FactBook, wanted: str, kinds: Iterable[str], command: str, loose: bool = False) -> str:

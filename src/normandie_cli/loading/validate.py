@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import model as m
-from .errors import DataError
+from .. import model as m
+from ..errors import DataError
 
 _SPACE = r"\s+"  # compiled on first use
 _PUNCT = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "«": '"', "»": '"', "“": '"', "”": '"', "\u00a0": " "})

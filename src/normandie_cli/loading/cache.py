@@ -27,8 +27,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from . import model as m
+from .. import __version__
+from .. import model as m
 
 NO_CACHE_ENV = "NORMANDIE_NO_CACHE"
 DIR_ENV = "NORMANDIE_CACHE_DIR"
@@ -77,7 +77,7 @@ def _is_entry_name(name: str) -> bool:
 
 def _stamp_list(absolute: str, stamp: tuple[int, ...]) -> list[Any]:
     """What an entry must say to be trusted (its ``meta`` table, as :func:`_meta_stamp` reads it)."""
-    return [_TAG, _shape(), absolute, *stamp]
+    return [_TAG, _record_layout(), absolute, *stamp]
 
 
 #: The ``meta`` keys of the stamp, in :data:`stamp.Stamp`'s order.
@@ -92,16 +92,16 @@ def _meta_of(absolute: str, reading: Any) -> dict[str, str]:
     return meta
 
 
-_SHAPES: list[str] = []
+_LAYOUTS: list[str] = []
 
 
-def _shape() -> str:
+def _record_layout() -> str:
     """What the stored records look like (the store's schema follows the model's records)."""
-    if not _SHAPES:
-        from .store import shape
+    if not _LAYOUTS:
+        from ..store.schema import record_layout
 
-        _SHAPES.append(shape())
-    return _SHAPES[0]
+        _LAYOUTS.append(record_layout())
+    return _LAYOUTS[0]
 
 
 #: The entry each fact file's open connection reads, and its inode (see :func:`discard`).
@@ -112,8 +112,8 @@ def _fresh(file: Path) -> Any:
     """An open, read-only connection to the store of ``file`` when it can be trusted; else ``None``."""
     import sqlite3
 
-    from . import store
-    from .integrity import header_problem
+    from ..store import read as store
+    from ..store.integrity import header_problem
     from .stamp import take
 
     _sweep_once()
@@ -143,7 +143,7 @@ def _meta_stamp(meta: dict[str, str]) -> list[Any]:
     ``[]`` when it records none."""
     if "path" not in meta or any(key not in meta for key in _STAMP_KEYS):
         return []
-    return [_TAG, _shape(), meta["path"], *(int(meta[key]) for key in _STAMP_KEYS)]
+    return [_TAG, _record_layout(), meta["path"], *(int(meta[key]) for key in _STAMP_KEYS)]
 
 
 def _same_content(file: Path, meta: dict[str, str]) -> bool:
@@ -168,7 +168,7 @@ def read(file: Path) -> m.FactBook | None:
     """The cached book of ``file``, or ``None`` when there is none that can be trusted."""
     import sqlite3
 
-    from . import store
+    from ..store import read as store
 
     conn = _fresh(file)
     if conn is None:
@@ -192,7 +192,7 @@ def write(file: Path, book: m.FactBook, reading: Any) -> None:
     cannot be written is said once (:func:`notices`)."""
     import sqlite3
 
-    from . import store
+    from ..store import write as store
 
     try:
         entry, absolute = _entry_of(file)
@@ -210,9 +210,9 @@ def build(file: Path, max_size: int) -> bool:
     caller then reads it whole)."""
     import sqlite3
 
+    from ..testhook import checkpoint
     from . import ingest
     from .stamp import Reading, read_unchanged
-    from .testhook import checkpoint
 
     try:
         entry, absolute = _entry_of(file)
@@ -244,7 +244,7 @@ class Building:
         self.lock: Any = None
 
     def __enter__(self) -> Building:
-        from .lock import EntryLock
+        from ..store.lock import EntryLock
 
         _sweep_once()
         try:
@@ -341,7 +341,7 @@ def _sweep_once() -> None:
 def sweep() -> int:
     """Remove what runs that were killed left in the cache directory (temporary stores, parts,
     their journals) and no live process holds; return how many files."""
-    from .lock import sweep as sweep_folder
+    from ..store.lock import sweep as sweep_folder
 
     return sweep_folder(cache_dir())
 
@@ -362,8 +362,8 @@ def entry_rows() -> list[dict[str, Any]]:
     found, and the entry rebuilt, by the first query that reads it."""
     import sqlite3
 
-    from . import store
-    from .integrity import header_problem
+    from ..store import read as store
+    from ..store.integrity import header_problem
     from .stamp import take
 
     sweep()
@@ -405,7 +405,7 @@ def entry_rows() -> list[dict[str, Any]]:
 def clear() -> int:
     """Remove every cache entry, and what killed runs left behind, and the entries' lock files
     no run holds; return how many entries were removed."""
-    from .lock import remove_unowned
+    from ..store.lock import remove_unowned
 
     removed = 0
     for path in entries():

@@ -22,12 +22,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import model as m
-from .dates import PartialDate
-from .errors import first_problem
-from .loader import DEFAULT_MAX_SIZE, Sink, split_point, stream_facts, stream_rest
-from .store import TABLES, Writer, append_part, atomically, quote
-from .testhook import checkpoint, without_hook
+from .. import model as m
+from ..dates import PartialDate
+from ..errors import first_problem
+from ..store.completion import STAGED
+from ..store.schema import TABLES, quote
+from ..store.write import Writer, atomically
+from ..testhook import checkpoint, without_hook
+from .events import Sink
+from .files import DEFAULT_MAX_SIZE
+from .reader import stream_facts
+from .split import split_point, stream_rest
 
 
 class NeedsBook(Exception):
@@ -170,6 +175,27 @@ def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAUL
     atomically(target, fill)
 
 
+def append_part(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
+    """Append the records of another store's tables (written by a :class:`Writer` without
+    :meth:`Writer.finish`) after this one's, in their order; return how many per section. An id
+    already in this store raises ``sqlite3.IntegrityError``."""
+    conn.execute("ATTACH DATABASE ? AS part", (str(path),))
+    try:
+        counts = {}
+        for table, _, columns in TABLES:
+            for name in [table] + [f"{table}_{field}" for field, kind, _ in columns if kind == "ids"]:
+                conn.execute(f"INSERT INTO main.{quote(name)} SELECT * FROM part.{quote(name)} ORDER BY rowid")
+            counts[table] = conn.execute(f"SELECT count(*) FROM part.{quote(table)}").fetchone()[0]
+        conn.execute(f"INSERT INTO main.{STAGED} SELECT * FROM part.{STAGED} ORDER BY rowid")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.execute("DETACH DATABASE part")
+    return counts
+
+
 class _Split:
     """``loader.Splitter`` by a second process (a fresh Python running :func:`part_main`, not a
     fork: nothing of this process's state, threads or locks is inherited), which reads the end
@@ -213,7 +239,7 @@ class _Split:
         import subprocess
         import sys
 
-        from .lock import create_owned
+        from ..store.lock import create_owned
 
         offset, split = point
         try:
@@ -236,7 +262,7 @@ class _Split:
             # Its standard input is a pipe this process never writes to: it closes when this
             # process ends, however it ends, and the second process then stops (part_main).
             self.process = subprocess.Popen(
-                [sys.executable, "-c", "from normandie_cli.ingest import part_main; part_main()", part],
+                [sys.executable, "-c", "from normandie_cli.loading.ingest import part_main; part_main()", part],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=without_hook())
         except (OSError, sqlite3.Error, ValueError):  # no second process: this one reads it all
             self._remove()
@@ -296,8 +322,8 @@ def part_main() -> NoReturn:
     import json
     import sys
 
-    from .dates import parse_date
-    from .lock import hold
+    from ..dates import parse_date
+    from ..store.lock import hold
 
     hold(Path(sys.argv[1]))  # held until this process ends: a sweep leaves the part alone
     _exit_with_parent(Path(sys.argv[1]))

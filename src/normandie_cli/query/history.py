@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import humanize
-from . import model as m
-from .dates import PartialDate
-from .errors import UsageError
+from .. import humanize
+from .. import model as m
+from ..dates import PartialDate
+from ..errors import UsageError
+from ..record import Record
+from ..registry import SIDE_KEYS, Row, side_text
+from ..text import fold
 from .lookup import resolve_any
-from .record import Record
-from .registry import SIDE_KEYS, Row, side_text
-from .text import fold
 
 
 class Claim(Record):
@@ -183,7 +183,7 @@ class _Reader:
     """Reads each claim of one entity against the earlier ones (see :func:`history_rows`)."""
 
     def __init__(self, book: m.FactBook, claims: list[Claim], whole: str) -> None:
-        from .query.rows import source_kinds, voices
+        from .rows import source_kinds, voices
 
         self.kinds = source_kinds(book)
         self.voice_of = voices(book)
@@ -212,7 +212,7 @@ class _Reader:
         """A dated claim against the earlier dated claims of its field: a change over time only
         from the same voice (same source or outlet, surely earlier); else how it stands with the
         latest claim about the same thing; ``not compared`` when there is none."""
-        from .query.rows import surely_before
+        from .rows import surely_before
 
         same = [c for c in earlier if like(c) == like(claim)]
         if not same:
@@ -242,7 +242,7 @@ class _Reader:
     def statuses(self, claims: list[Claim]) -> dict[int, tuple[str | None, str | None]]:
         """Each dated status claim's change (by position in ``claims``), read as
         ``query.rows.status_course`` reads the course of a status."""
-        from .query.rows import status_course
+        from .rows import status_course
 
         steps, _, _ = status_course(claims, self.voice_of)
         out: dict[int, tuple[str | None, str | None]] = {}
@@ -410,7 +410,7 @@ def _merge(row: Row, record: m.Discrepancy, kinds: dict[str, str]) -> None:
 def conflict_rows(book: m.FactBook) -> list[Row]:
     """Every disagreement once: computed from the claims (same thing, different values), or
     recorded in the fact file, or both merged into one row (see :func:`_same_disagreement`)."""
-    from .query.rows import source_kinds, surely_before, voices
+    from .rows import source_kinds, surely_before, voices
 
     kind_of = source_kinds(book)
     voice_of = voices(book)

@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .testhook import checkpoint
+from ..testhook import checkpoint
 
 #: The names of temporary files in the cache directory.
 TEMPORARY = (".tmp-", ".part-")

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import model as m
-from .dates import PartialDate
-from .record import Record
+from .. import model as m
+from ..dates import PartialDate
+from ..record import Record
 
 
 class LeftOut(Record):
