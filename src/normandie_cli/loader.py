@@ -422,15 +422,20 @@ class _Prefixed:
             return out
         return self.handle.read(size)  # type: ignore[no-any-return]
 
+    def tell(self) -> int:
+        """How far into the file the reading is (``Splitter.plan``'s position)."""
+        return self.handle.tell()  # type: ignore[no-any-return]
+
 
 def stream_rest(path: Path, section: str, offset: int, line: int, published: dict[str, PartialDate],
-                sink: Sink) -> list[tuple[str, int, int]]:
+                sink: Sink, splitter: Splitter | None = None) -> list[tuple[str, int, int]]:
     """Read a file from byte ``offset``, an item of ``section`` at (0-based) ``line``, to its
     end, as :func:`stream_facts` reads it (the sources' dates in ``published``), giving each
     record to ``sink``: the other reader of a split file (:class:`Splitter`). Returns the
     top-level keys after the section (name, line, column). Raises SplitFailed (or a YAML or
     data error) unless everything read is well-formed records of sections, with no problem:
-    the file is then read in one, and its errors found there."""
+    the file is then read in one, and its errors found there. A ``splitter`` may split this
+    reading again (its lines are this reader's: the file's less ``line - 1``)."""
     name = str(path)
     with gc_paused(), open(path, "rb") as handle:
         handle.seek(offset)
@@ -438,6 +443,7 @@ def stream_rest(path: Path, section: str, offset: int, line: int, published: dic
         reader.published = dict(published)
         reader.line_offset = line - 1  # the section's key is the first line read
         events = _Events(name, _Prefixed(f"{section}:\n".encode(), handle))
+        events.splitter = splitter
         try:
             root, streamed = events.read_document(reader, sink, sources_known=True)
         finally:
