@@ -358,6 +358,34 @@ def test_killing_only_the_first_process_stops_the_second_and_the_next_run_cleans
     assert leftovers() == []
 
 
+@needs_split
+def test_killing_the_first_of_a_chain_of_readers_stops_them_all(tmp_path: Path, large: Path,
+                                                                subreaper: None) -> None:
+    """NORMANDIE_PROCESSES=8 on the large file: the second process splits its end again (the
+    checkpoints of every process go to a log). The first killed outright, the second stops,
+    then the third, each removing its part."""
+    import time
+
+    log = tmp_path / "splits.log"
+    run = Hooked(tmp_path, "--data", str(large), "companies", "--format", "tsv",
+                 NORMANDIE_PROCESSES="8", NORMANDIE_TEST_LOG=str(log))
+    child, part = until_split(run)
+    deadline = time.monotonic() + HANG
+    third = None
+    while third is None and time.monotonic() < deadline:  # the second process reaches its own split
+        lines = [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+        third = next(((int(w[2]), Path(w[3])) for w in lines if w[0] == str(child) and w[1] == "split"), None)
+        time.sleep(0.05)
+    assert third is not None, "the second process did not split its end"
+    grandchild, third_part = third
+    run.proc.kill()
+    assert run.proc.wait(timeout=HANG) == -signal.SIGKILL
+    for pid in (child, grandchild):  # adopted by this process once their parents are gone
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1
+    assert not part.exists() and not third_part.exists()
+
+
 def test_a_temporary_file_is_removed_once_no_live_process_holds_it(tmp_path: Path) -> None:
     folder = cache.cache_dir()
     folder.mkdir(parents=True)

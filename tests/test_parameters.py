@@ -26,8 +26,12 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "normandie_cli"
 WAIVED = {
     "normandie_cli.loading.ingest.build": "the file, the store, its meta and the reader's knobs (size, batch, split); "
     "a record of its own is the next step",
-    "normandie_cli.loading.ingest._Split.__init__": "the second reader's set-up: the file, its folder, the meta, the writer and the split's knobs",
-    "normandie_cli.loading.events.Events._join": "the first reader's join with the second (the item, the split line, the reader's state)",
+    "normandie_cli.loading.ingest._Split.__init__": "a later reader's set-up: the file, its folder, "
+    "the meta, the writer and the split's knobs",
+    "normandie_cli.loading.events.Events._join": "a reader's join with the next (the item, the "
+    "split line, the reader's state)",
+    "normandie_cli.loading.split.stream_rest": "a later reader's start (file, section, byte, line), the "
+    "sources' dates, the sink and the splitter of its own end; a record of the job is the next step",
     "normandie_cli.query.companies.store_company_rows": "the companies filters as SQL, one keyword each",
     "normandie_cli.render.show._fit": "kinds owns render/show.py (show's sections), changed at the same time",
 }

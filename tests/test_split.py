@@ -41,14 +41,15 @@ def joins(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return appended
 
 
-def built(file: Path, target: Path, at: int | None) -> Dump:
+def built(file: Path, target: Path, at: int | None, readers: int = 2) -> Dump:
     """The store of ``file``, read in one process (``at`` None) or with the second process
-    starting at the first item after byte ``at``."""
+    starting at the first item after byte ``at`` (the later ones, if ``readers`` is more than
+    two, each after about a ``readers - 1``th of what the one before reads)."""
     target.unlink(missing_ok=True)
     if at is None:
         ingest.build(file, target, {"path": "x"}, split=False)
     else:
-        ingest.build(file, target, {"path": "x"}, split=True, split_min=0, split_at=at)
+        ingest.build(file, target, {"path": "x"}, split=True, split_min=0, split_at=at, readers=readers)
     assert not list(target.parent.glob(".part-*")), "a part store was left behind"
     return dump(target)
 
@@ -189,7 +190,7 @@ def test_the_command_line_reads_a_split_file_as_one(run, tmp_path: Path, generat
     """Through the cache, as every command builds its store: same answer, same error."""
     expected = run("--data", str(generated), "--no-cache", "companies", "--town", "Rouen", "-f", "json").stdout
     monkeypatch.setattr(ingest, "SPLIT_MIN", 0)
-    monkeypatch.setattr(ingest, "_cores", lambda: 2)
+    monkeypatch.setattr(ingest, "processes", lambda: 2)
     result = run("--data", str(generated), "companies", "--town", "Rouen", "-f", "json")
     assert result.exit_code == 0 and result.stdout == expected
     assert len(joins) == 1 and len(cache.entries()) == 1
@@ -225,3 +226,66 @@ def test_without_a_second_process_the_first_reads_it_all(tmp_path: Path, generat
         monkeypatch.setattr("sys.executable", str(python))
     assert built(generated, tmp_path / "two.sqlite", generated.stat().st_size // 2) == one
     assert joins == []
+
+
+def test_as_many_processes_as_cores_make_the_same_store(tmp_path: Path, generated: Path, joins: list[Path]) -> None:
+    """Three and four readers, a chain: each later process splits its own end again. The
+    first process appends one part (which holds the later ones'); every process's part is gone."""
+    one = built(generated, tmp_path / "one.sqlite", None)
+    size = generated.stat().st_size
+    for readers in (3, 4):
+        for at in (size // 10, size // 3):
+            assert built(generated, tmp_path / "many.sqlite", at, readers) == one, (readers, at)
+    assert len(joins) == 4  # the first process joins once per build; the later joins are in other processes
+
+
+def splits(log: Path) -> list[tuple[int, int, Path]]:
+    """The split checkpoints a chain of readers wrote: (the process that split, the process
+    it started, that process's part store)."""
+    lines = [line.split(" ", 3) for line in log.read_text().splitlines()] if log.exists() else []
+    return [(int(pid), int(child), Path(part)) for pid, name, child, part in lines if name == "split"]
+
+
+def test_a_later_process_splits_again(tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chain, seen from outside: with four readers, each process starts the next (the
+    split checkpoints, logged by every process, name them), and no part store is left."""
+    from normandie_cli import testhook
+
+    one = built(generated, tmp_path / "one.sqlite", None)
+    log = tmp_path / "splits.log"
+    monkeypatch.setenv(testhook.LOG_ENV, str(log))
+    assert built(generated, tmp_path / "many.sqlite", generated.stat().st_size // 8, 4) == one
+    chain = splits(log)
+    assert len(chain) == 3
+    assert chain[0][0] == os.getpid()
+    assert [pid for pid, _, _ in chain[1:]] == [child for _, child, _ in chain[:-1]]
+    assert not any(part.exists() for _, _, part in chain)
+
+
+def test_the_environment_says_how_many_processes(tmp_path: Path, generated: Path,
+                                                 monkeypatch: pytest.MonkeyPatch, joins: list[Path]) -> None:
+    """NORMANDIE_PROCESSES=3: three readers, same store; =1: no split at all."""
+    from normandie_cli import testhook
+
+    one = built(generated, tmp_path / "one.sqlite", None)
+    log = tmp_path / "splits.log"
+    monkeypatch.setenv(testhook.LOG_ENV, str(log))
+    monkeypatch.setenv(ingest.PROCESSES_ENV, "3")
+    ingest.build(generated, tmp_path / "three.sqlite", {"path": "x"}, split_min=0)
+    assert dump(tmp_path / "three.sqlite") == one
+    assert len(splits(log)) == 2 and len(joins) == 1
+    log.unlink()
+    monkeypatch.setenv(ingest.PROCESSES_ENV, "1")
+    ingest.build(generated, tmp_path / "single.sqlite", {"path": "x"}, split_min=0)
+    assert splits(log) == [] and len(joins) == 1
+    assert not list(tmp_path.glob(".part-*"))
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two", "1.5"])
+def test_a_wrong_number_of_processes_is_one_line(run, tmp_path: Path, generated: Path,  # type: ignore[no-untyped-def]
+                                                 monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setattr(ingest, "SPLIT_MIN", 0)
+    result = run("--data", str(generated), "companies", "--town", "Rouen", "-f", "tsv",
+                 env={ingest.PROCESSES_ENV: value})
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "NORMANDIE_PROCESSES must be a whole number" in result.stderr

@@ -20,10 +20,21 @@ from __future__ import annotations
 import os
 
 ENV = "NORMANDIE_TEST_HOOK"
+#: A file every checkpoint of this process and of the processes it starts appends its line to
+#: (the process's id first), without waiting: a path, unlike the hook's descriptors, means the
+#: same in a child (tests/test_split.py follows a chain of readers with it).
+LOG_ENV = "NORMANDIE_TEST_LOG"
 
 
 def checkpoint(name: str, *details: str) -> None:
     """Say ``name`` to the test driving this run, and wait until it answers (see above)."""
+    log = os.environ.get(LOG_ENV)
+    if log is not None:
+        try:
+            with open(log, "a", encoding="utf-8", errors="surrogateescape") as handle:
+                handle.write(" ".join((str(os.getpid()), name, *details)) + "\n")
+        except OSError:
+            pass
     value = os.environ.get(ENV)
     if value is None:
         return

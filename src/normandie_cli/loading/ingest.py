@@ -6,12 +6,13 @@ references between records are checked in SQL once every record is stored; when 
 (an unknown or duplicated id, an id of the wrong kind) :class:`NeedsBook` is raised and the
 caller reads the file the ordinary way, whose checks name every problem exactly.
 
-On a machine with more than one core, a large file is read by two processes (:class:`_Split`):
-when a section starts with 4 MiB or more of the file still to read and the middle of that
-falls in the section, a second one reads from there to the end into a store of its own, which
-is appended to this one's when this one has read up to it. Anything unusual in the second
-part (an error, a problem, a section it cannot stream) and this process reads it too, as if
-there were no split. Standard library only.
+On a machine with more than one core, a large file is read by as many processes as there are
+usable cores (:class:`_Split`): when a section starts with 4 MiB or more of the file still to
+read and the first Nth of that ends in the section (N processes), a second one reads from there
+to the end into a store of its own, which is appended to this one's when this one has read up
+to it; the second does the same with the processes left, and so on, each reading about an Nth.
+Anything unusual in a later part (an error, a problem, a section it cannot stream) and the
+process before reads it too, as if there were no split. Standard library only.
 """
 
 from __future__ import annotations
@@ -130,23 +131,37 @@ def _flush(writer: Writer) -> None:
 SPLIT_MIN = 4 << 20
 
 
-def _cores() -> int:
+#: How many processes read a large file: a whole number, 1 or more (1: no split); without it,
+#: the cores this process may run on.
+PROCESSES_ENV = "NORMANDIE_PROCESSES"
+
+
+def processes() -> int:
+    """How many processes may read a large file: ``NORMANDIE_PROCESSES``, else the usable cores
+    (``os.sched_getaffinity``, which honours ``taskset`` and a container's CPU set)."""
+    text = os.environ.get(PROCESSES_ENV, "").strip()
+    if text:
+        if not text.isdigit() or int(text) < 1:
+            from ..errors import UsageError
+            raise UsageError(f"{PROCESSES_ENV} must be a whole number of processes, 1 or more, not {text[:20]!r}")
+        return int(text)
     affinity = getattr(os, "sched_getaffinity", None)
     return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
 def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAULT_MAX_SIZE,
           batch: int = 5000, split: bool | None = None, split_min: int | None = None,
-          split_at: int | None = None, verify: Callable[[], None] | None = None) -> None:
+          split_at: int | None = None, verify: Callable[[], None] | None = None,
+          readers: int | None = None) -> None:
     """Write the fact store of ``file`` at ``target``, atomically (built in a temporary file
     in the same directory, then renamed). Raises DataError for a file with problems,
     NeedsBook when its references must be checked on the whole book, OSError or
     sqlite3.Error when the store cannot be written.
 
-    A section with ``split_min`` (default SPLIT_MIN) bytes or more still to read is read by two
-    processes, the second from the first item after the middle of what is left, or after byte
-    ``split_at``: when ``split`` is true, or when it is None and the machine has more than one
-    core.
+    A section with ``split_min`` (default SPLIT_MIN) bytes or more still to read is read by
+    ``readers`` processes (default :func:`processes`; at least two when ``split`` is true, one
+    when it is false), the second from the first item after the first Nth of what is left, or
+    after byte ``split_at``, and so on.
 
     ``verify`` is called once the whole file is read (by both processes), before the store is
     renamed into place: it raises to leave nothing behind (``stamp.Reading.check``: the file
@@ -156,9 +171,12 @@ def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAUL
         writer = Writer(conn, meta, batch)
         references = _References(conn, batch)
         splitter = None
-        if split or (split is None and _cores() > 1):
+        count = 1 if split is False else readers if readers is not None else processes()
+        if split:
+            count = max(count, 2)
+        if count > 1:
             splitter = _Split(file, target.parent, meta, batch, writer, references,
-                              SPLIT_MIN if split_min is None else split_min, split_at)
+                              SPLIT_MIN if split_min is None else split_min, split_at, count)
         try:
             problems = stream_facts(file, _sink(writer, references), max_size, splitter)
         finally:
@@ -197,11 +215,17 @@ def append_part(conn: sqlite3.Connection, path: Path) -> dict[str, int]:
 
 
 class _Split:
-    """``loader.Splitter`` by a second process (a fresh Python running :func:`part_main`, not a
+    """``events.Splitter`` by a second process (a fresh Python running :func:`part_main`, not a
     fork: nothing of this process's state, threads or locks is inherited), which reads the end
     of the file into a store of its own: a Writer's tables, without what :meth:`Writer.finish`
     adds, and the references to check. This process appends it to its own when it reaches the
-    part's first line.
+    part's first line. With ``readers`` processes in all (this one included), this one reads
+    about 1/``readers`` of what is left and the second is given ``readers - 1``: it splits its
+    own end the same way, a chain of processes each reading about as much.
+
+    ``base`` is what to add to this reader's lines to make the file's: 0 in the first process;
+    in a later one, which reads from its part's first line with the section's key before it,
+    that line less one (:func:`split.stream_rest`).
 
     Nothing outlives this process: an error, Ctrl-C or a signal stops the second process and
     removes its part (:meth:`abandon`, from ``stream_facts``'s ``finally``); if this process is
@@ -210,7 +234,8 @@ class _Split:
     later run removes a part left by two processes killed at once (``lock.sweep``)."""
 
     def __init__(self, file: Path, folder: Path, meta: dict[str, str], batch: int, writer: Writer,
-                 references: _References, split_min: int, split_at: int | None) -> None:
+                 references: _References, split_min: int, split_at: int | None, readers: int = 2,
+                 base: int = 0) -> None:
         self.file = file
         self.folder = folder
         self.meta = meta
@@ -219,6 +244,8 @@ class _Split:
         self.references = references
         self.split_min = split_min
         self.split_at = split_at
+        self.readers = readers
+        self.base = base
         self.process: Any = None
         self.part: Path | None = None
         self.held: int | None = None  # the descriptor that holds the part locked
@@ -231,8 +258,8 @@ class _Split:
         size = self.file.stat().st_size
         if size - position < self.split_min:
             return None
-        start = self.split_at if self.split_at is not None else position + (size - position) // 2
-        point = split_point(self.file, start, column, line)
+        start = self.split_at if self.split_at is not None else position + (size - position) // self.readers
+        point = split_point(self.file, start, column, line + self.base)
         if point is None:
             return None
         import json
@@ -249,6 +276,7 @@ class _Split:
         part = str(self.part)
         job = {"file": str(self.file), "section": section, "offset": offset, "line": split,
                "meta": self.meta, "batch": self.batch, "places": self.writer.place_names,
+               "folder": str(self.folder), "readers": self.readers - 1, "split_min": self.split_min,
                "sources": sorted(self.references.sources),
                "published": {source: date.text for source, date in published.items()}}
         try:
@@ -268,7 +296,7 @@ class _Split:
             self._remove()
             return None
         checkpoint("split", str(self.process.pid), part)
-        return split
+        return split - self.base
 
     def join(self) -> list[tuple[str, int, int]] | None:
         assert self.process is not None and self.part is not None
@@ -293,7 +321,7 @@ class _Split:
                 conn.execute("DETACH DATABASE part")
             for table, count in counts.items():
                 self.writer.counts[table] += count
-            return keys
+            return [(name, line - self.base, column) for name, line, column in keys]
         finally:
             self._remove()
 
@@ -316,9 +344,10 @@ class _Split:
 
 
 def part_main() -> NoReturn:
-    """The second process of a split file: read the job's end of the file into its part store
-    (see :class:`_Split`); exit 0 when every record read was well-formed, 1 otherwise (the
-    first process then reads that part itself, and says what is wrong)."""
+    """A later process of a split file: read the job's end of the file into its part store
+    (see :class:`_Split`), splitting it again when the job leaves it more than one reader;
+    exit 0 when every record read was well-formed, 1 otherwise (the process before then reads
+    that part itself, and says what is wrong)."""
     import json
     import sys
 
@@ -337,8 +366,16 @@ def part_main() -> NoReturn:
         references = _References(conn, job["batch"])
         references.sources = set(job["sources"])
         published = {source: parse_date(text) for source, text in job["published"].items()}
-        keys = stream_rest(Path(job["file"]), job["section"], job["offset"], job["line"], published,
-                           _sink(writer, references))
+        splitter = None
+        if job["readers"] > 1:
+            splitter = _Split(Path(job["file"]), Path(job["folder"]), job["meta"], job["batch"], writer,
+                              references, job["split_min"], None, job["readers"], job["line"] - 1)
+        try:
+            keys = stream_rest(Path(job["file"]), job["section"], job["offset"], job["line"], published,
+                               _sink(writer, references), splitter)
+        finally:
+            if splitter is not None:
+                splitter.abandon()
         if any(name == "places" for name, _, _ in keys):  # the search text written would be stale
             sys.exit(1)
         _flush(writer)

@@ -1,7 +1,7 @@
-"""Reading a long fact file in two processes, the reading side: where a second reader may start
-(:func:`split_point`) and the second reader itself (:func:`stream_rest`). The first reader plans
-and joins through ``events.Splitter``; ``ingest`` runs the second process and appends its store
-(``ingest._Split``, ``ingest.part_main``, ``ingest.append_part``)."""
+"""Reading a long fact file in several processes, the reading side: where a later reader may
+start (:func:`split_point`) and a later reader itself (:func:`stream_rest`, which may split its
+own end again). A reader plans and joins through ``events.Splitter``; ``ingest`` runs the later
+processes and appends their stores (``ingest._Split``, ``ingest.part_main``, ``ingest.append_part``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from ..dates import PartialDate
 from ..memory import gc_paused
-from .events import STR, Events, Sink
+from .events import STR, Events, Sink, Splitter
 from .files import CHUNK
 from .reader import RecordReader
 
@@ -91,15 +91,20 @@ class Prefixed:
             return out
         return self.handle.read(size)  # type: ignore[no-any-return]
 
+    def tell(self) -> int:
+        """How far into the file the reading is (``Splitter.plan``'s position)."""
+        return self.handle.tell()  # type: ignore[no-any-return]
+
 
 def stream_rest(path: Path, section: str, offset: int, line: int, published: dict[str, PartialDate],
-                sink: Sink) -> list[tuple[str, int, int]]:
+                sink: Sink, splitter: Splitter | None = None) -> list[tuple[str, int, int]]:
     """Read a file from byte ``offset``, an item of ``section`` at (0-based) ``line``, to its
     end, as :func:`stream_facts` reads it (the sources' dates in ``published``), giving each
     record to ``sink``: the other reader of a split file (:class:`Splitter`). Returns the
     top-level keys after the section (name, line, column). Raises SplitFailed (or a YAML or
     data error) unless everything read is well-formed records of sections, with no problem:
-    the file is then read in one, and its errors found there."""
+    the file is then read in one, and its errors found there. A ``splitter`` may split this
+    reading again (its lines are this reader's: the file's less ``line - 1``)."""
     name = str(path)
     with gc_paused(), open(path, "rb") as handle:
         handle.seek(offset)
@@ -107,6 +112,7 @@ def stream_rest(path: Path, section: str, offset: int, line: int, published: dic
         reader.published = dict(published)
         reader.line_offset = line - 1  # the section's key is the first line read
         events = Events(name, Prefixed(f"{section}:\n".encode(), handle))
+        events.splitter = splitter
         try:
             root, streamed = events.read_document(reader, sink, sources_known=True)
         finally:
