@@ -105,6 +105,7 @@ class _Walker:
 
         self.reader = Probe("<schema>")
         self.defs: dict[str, Any] = _scalar_defs(self.id_pattern, self.decimal, self.fraction, self.point)
+        self.scalars = frozenset(self.defs)
         from .registry import publishing
 
         words = publishing()
@@ -125,7 +126,7 @@ class _Walker:
             value = self.value(key, read)
             words = describe(key)
             if key not in captured.required:  # an optional key may be left empty (null)
-                value = {"anyOf": [value, {"type": "null"}]}
+                value = self.nullable(value)
             if words:
                 value = {"description": words, **value}
             properties[key] = value
@@ -136,6 +137,23 @@ class _Walker:
             out["required"] = required
         self.defs[name] = out
         return {"$ref": f"#/$defs/{name}"}
+
+    def nullable(self, value: dict[str, Any]) -> dict[str, Any]:
+        """``value`` or null, said so that a checker still reports the error inside a value that is
+        not null (an ``anyOf`` of the two would be reported at the key alone)."""
+        ref = value.get("$ref", "")
+        if ref.startswith("#/$defs/") and ref[8:] in self.scalars:
+            value = dict(self.defs[ref[8:]])  # a copy, made nullable below
+        value = dict(value)
+        if "enum" in value:
+            value["enum"] = [*value["enum"], None]
+        elif isinstance(value.get("type"), str):
+            value["type"] = [value["type"], "null"]
+        elif "anyOf" in value:
+            value["anyOf"] = [*value["anyOf"], {"type": "null"}]
+        else:
+            value = {"anyOf": [value, {"type": "null"}]}
+        return value
 
     def value(self, key: str, read: Callable[..., Any]) -> dict[str, Any]:
         """The schema of one key's value, from the reader the loader checks it with."""
@@ -154,7 +172,7 @@ class _Walker:
         nested = captured.what.removeprefix("a ").removeprefix("an ").replace(" ", "_")
         if nested not in self.defs:
             self.record(nested, captured, lambda field: self.column(f"*_{key}", field))
-        return {"type": "array", "items": {"$ref": f"#/$defs/{nested}"}}
+        return {"type": "array", "items": {"$ref": f"#/$defs/{nested}"}}  # "items" holds only for a list
 
     def column(self, table: str, key: str) -> str | None:
         return (self.columns.get(f"{table}.{key}") or self.columns.get(f"{table}.{table.lstrip('*_')}_{key}")
