@@ -18,6 +18,7 @@ from normandie_cli import model as m
 from normandie_cli.book import validate_file
 from normandie_cli.errors import DataError, ExitCode
 from normandie_cli.loader import bundled_path
+from normandie_cli.record import Record
 from normandie_cli.schema import SCHEMA_ID, fact_schema, schema_text
 
 from .conftest import ROOT, Runner, write
@@ -198,6 +199,7 @@ def test_the_schema_is_derived_from_the_model() -> None:
     assert list(schema["properties"]) == ["format", *(section.name for section in m.SECTIONS)]
     for section in m.SECTIONS:
         keys = set(defs[section.kind]["properties"])
+        assert issubclass(section.record, Record)
         # Every field of the record is a key of the file, but what the reader works out itself.
         assert keys == set(section.record._fields) - {"line", "value_text"}, section.name
         assert schema["properties"][section.name]["description"]
