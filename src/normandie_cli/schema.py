@@ -87,6 +87,14 @@ def _scalar_defs(id_pattern: str, decimal: str, fraction: str, point: str) -> di
     }
 
 
+def _boolean_words(text: str) -> str:
+    """A published 0-or-1 column's description, for a key written true or false."""
+    for published, written in (("1 for ", "true for "), ("; 0 for ", "; false for "), (", else 0", ", else false"),
+                               (" (0 or 1)", "")):
+        text = text.replace(published, written)
+    return text
+
+
 class _Walker:
     """Turns the loader's key-to-reader tables into ``$defs`` entries."""
 
@@ -125,10 +133,12 @@ class _Walker:
         for key, read in captured.spec.items():
             value = self.value(key, read)
             words = describe(key)
+            if words and value.get("$ref") == "#/$defs/boolean":  # the published 0 and 1 are true and false here
+                words = _boolean_words(words)
             if key not in captured.required:  # an optional key may be left empty (null)
                 value = self.nullable(value)
             if words:
-                value = {"description": words, **value}
+                value = {**value, "description": words}
             properties[key] = value
         out: dict[str, Any] = {"type": "object", "description": captured.what, "properties": properties,
                                "additionalProperties": False}
