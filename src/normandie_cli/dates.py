@@ -14,7 +14,7 @@ from .record import Record
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 #: Compiled on first use (re caches it): start-up pays for no pattern it does not use.
-_POINT = r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|--(?P<ymonth>\d{2})-(?P<yday>\d{2}))$"
+POINT_PATTERN = r"^(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|--(?P<ymonth>\d{2})-(?P<yday>\d{2}))$"
 
 #: Precision names, from the coarsest.
 YEAR, MONTH, DAY, RANGE, NO_YEAR, UNKNOWN = "year", "month", "day", "range", "day-no-year", "unknown"
@@ -79,7 +79,7 @@ class Point(Record):
 
 
 def _parse_point(text: str) -> Point:
-    match = re.match(_POINT, text)
+    match = re.match(POINT_PATTERN, text)
     if not match:
         raise DateFormatError(
             f"{text!r} is not a date: write YYYY, YYYY-MM, YYYY-MM-DD, --MM-DD, a range A/B, or 'unknown'"

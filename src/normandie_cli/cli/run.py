@@ -14,7 +14,8 @@ from ._signals import Signalled, install
 
 #: The module that registers a command on ``app`` (every listing command is in listing.py).
 _COMMAND_MODULES = {"fields": "fields", "cache": "cache", "export": "export", "validate": "validate"}
-_ALL_MODULES = ("listing", "fields", "cache", "export", "validate")
+_COMMAND_MODULES["schema"] = "schema"
+_ALL_MODULES = ("listing", *_COMMAND_MODULES.values())
 
 
 def register_commands(name: str | None = None) -> None:
