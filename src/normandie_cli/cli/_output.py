@@ -173,7 +173,8 @@ def listing_command(
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
         def signature() -> inspect.Signature:
-            own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
+            own = [p for p in inspect.signature(func, eval_str=True).parameters.values()
+                   if p.name not in ("book", "state")]
             params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
             params += own
             for option, (annotation, default) in _COMMON.items():
@@ -189,8 +190,11 @@ def listing_command(
             options = {option: kwargs.pop(option) for option in _COMMON if option in kwargs}
             state: State = ctx.find_root().obj
             if not needs_book:
-                plain = func(**kwargs)
+                wants_state = "state" in inspect.signature(func).parameters  # diff reads two books itself
+                plain = func(state=state, **kwargs) if wants_state else func(**kwargs)
                 emit(state, listing, plain.rows if isinstance(plain, Output) else plain, **options)
+                if isinstance(plain, Output) and plain.exit_code:
+                    raise typer.Exit(plain.exit_code)
                 return
             if from_store is not None and not (options["as_of"] or options["where"] or options["query"]
                                                or options["cite"]):
