@@ -238,3 +238,12 @@ def test_as_git_external_diff_driver(tmp_path: Path) -> None:
     broken = git("diff", "--cached", check=False)
     assert broken.returncode != 0  # trouble: the driver exits 2 and git stops, naming the file
     assert "b/broken.yaml:" in broken.stderr
+
+
+def test_facet_counts_the_changes(run: Runner, tmp_path: Path) -> None:
+    new = edited(tmp_path, (STATUS, STATUS.replace("esteval-region", "gazette")),
+                 (FIGURE, FIGURE.replace("value: 11", "value: 12")))
+    result = run("diff", str(BUNDLED), str(new), "--facet", "change", "-f", "json")
+    assert result.exit_code == 1
+    assert {row["change"]: row["count"] for row in json.loads(result.stdout)} == {"removed": 1, "added": 1,
+                                                                                   "changed": 1}
