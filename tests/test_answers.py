@@ -83,7 +83,7 @@ _UNKNOWN_DATE = pytest.mark.xfail(strict=True, reason="a facet's JSON writes an 
 
 @pytest.mark.parametrize("listing", [
     pytest.param(name, marks=_UNKNOWN_DATE) if name == "timeline" else name
-    for name in sorted(name for name in LISTINGS if name not in ("show", "history", "search"))])
+    for name in sorted(name for name in LISTINGS if name not in ("show", "history", "search", "diff"))])
 def test_every_listing_takes_facet(run: Runner, listing: str) -> None:
     """The counts per value are the listing's own rows counted, with and without a filter: the
     facet field is one whose values repeat, the filter keeps the rows with another field's most

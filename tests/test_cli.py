@@ -230,7 +230,7 @@ def test_version_and_help(run: Runner) -> None:
     assert "companies" in run("--help").stdout
 
 
-EVERY_COMMAND = [*COMMANDS, "validate", "search", "show", "fields", "history", "conflicts", "schema"]
+EVERY_COMMAND = [*COMMANDS, "validate", "search", "show", "fields", "history", "conflicts", "schema", "diff"]
 
 
 @pytest.mark.parametrize("command", EVERY_COMMAND)

@@ -335,7 +335,7 @@ def _printed(run: Runner) -> list[tuple[str, str]]:
     """(command, text) for every listing in JSON (and the sources as citations), every history
     and every ``show`` of every id."""
     out = []
-    skip = ("history", "search", "show", "cache")  # the first three need an argument, the last no data
+    skip = ("history", "search", "show", "cache", "diff")  # history, search, show, diff need arguments; cache no data
     commands: list[tuple[str, ...]] = [(name,) for name in LISTINGS if name not in skip]
     commands += [("jobs", "--totals"), ("sources", "--format", "bibtex"), ("sources", "--format", "csl-json")]
     for command in commands:

@@ -25,6 +25,12 @@ class ExitCode(enum.IntEnum):
     INVALID = 3
     #: ``normandie conflicts --strict`` found sources that disagree.
     CONFLICTS = 4
+    #: ``normandie diff``: the two fact books differ (as ``diff`` and ``cmp`` say it). The same
+    #: number as DATA_ERROR, which ``diff`` reports as TROUBLE instead, so that 1 means only this.
+    DIFFERENT = 1
+    #: ``normandie diff``: trouble (a fact file missing or unreadable, a bad option), as ``diff``
+    #: says it: the same number as USAGE.
+    TROUBLE = 2
     #: Ended by SIGHUP (the terminal went away; 128 + SIGHUP), cleaned up as for Ctrl-C.
     HANGUP = 129
     #: Interrupted by Ctrl-C (128 + SIGINT).

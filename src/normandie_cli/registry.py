@@ -487,3 +487,31 @@ FACT_LISTINGS: tuple[str, ...] = (
     "companies", "jobs", "timeline", "projects", "sources", "figures", "statements", "people", "places",
     "discrepancies",
 )
+# Diff ---------------------------------------------------------------------------------------
+
+DIFF = Listing(
+    "diff",
+    "What changed between two fact books, record by record: added, removed, changed field by field.",
+    (
+        Field("change", "text", "added, removed or changed"),
+        Field("kind", "text", "the kind of record: source, place, organisation, person, event, project, figure, "
+              "milestone, statement or discrepancy"),
+        Field("id", "id", "the record's id"),
+        Field("subject", "id", "what it is about: a claim's subject, else the record's id"),
+        Field("field", "text", "the field that changed (value, qualifier, as_of, source, ...); a claim in a list "
+              "as the list's name (status, dates, seats, cite, ...), one of its fields as status.value; null "
+              "for a whole record added or removed (a table shows its kind)", lambda r: r["field"] or r["kind"]),
+        Field("old", "text", "the value in OLD (numbers stay numbers, dates are their text at their own "
+              "precision); for a whole record or claim removed, what names it; null when added", prose=True),
+        Field("new", "text", "the value in NEW, as old; null when removed", prose=True),
+        Field("source", "id", "the source of the claim (a record's source as NEW states it); null for a record "
+              "without one"),
+        Field("as_of", "date", "when the claim was made, as NEW states it (OLD for a removed one)"),
+    ),
+    ("subject", "field", "old", "new", "source", "change"),
+    # At 80 columns: the subject as a heading over its rows, then what changed, from what to what,
+    # and who said it; whether it was added or removed reads from an empty old or new.
+    priority=("subject", "field", "old", "new", "source", "change", "id", "kind", "as_of"),
+    group="subject",
+)
+LISTINGS[DIFF.name] = DIFF

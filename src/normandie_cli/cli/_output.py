@@ -169,7 +169,8 @@ def listing_command(
 
     def decorate(func: Callable[..., Rows]) -> Callable[..., None]:
         def signature() -> inspect.Signature:
-            own = [p for p in inspect.signature(func, eval_str=True).parameters.values() if p.name != "book"]
+            own = [p for p in inspect.signature(func, eval_str=True).parameters.values()
+                   if p.name not in ("book", "state")]
             params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
             params += own
             for option, (annotation, default) in _COMMON.items():
@@ -187,8 +188,12 @@ def listing_command(
             request = Request.parse({option: kwargs.pop(option) for option in _COMMON if option in kwargs})
             state: State = ctx.find_root().obj
             if not needs_book:
-                plain = func(**kwargs)
-                emit(state, listing, request, plain if isinstance(plain, Output) else Output(plain))
+                wants_state = "state" in inspect.signature(func).parameters  # diff reads two books itself
+                plain = func(state=state, **kwargs) if wants_state else func(**kwargs)
+                output = plain if isinstance(plain, Output) else Output(plain)
+                emit(state, listing, request, output)
+                if output.exit_code:
+                    raise typer.Exit(output.exit_code)
                 return
             if from_store is not None and not request.needs_book:
                 conn = state.store()

@@ -13,8 +13,8 @@ from ._app import app, new_app, quiet_stdout, say_ended
 from ._signals import Signalled, install
 
 #: The module that registers a command on ``app`` (every listing command is in listing.py).
-_COMMAND_MODULES = {"fields": "fields", "cache": "cache", "export": "export", "validate": "validate"}
-_COMMAND_MODULES["schema"] = "schema"
+_COMMAND_MODULES = {"fields": "fields", "cache": "cache", "export": "export", "validate": "validate",
+                    "schema": "schema", "diff": "diff"}
 _ALL_MODULES = ("listing", *_COMMAND_MODULES.values())
 
 
