@@ -228,3 +228,98 @@ def test_completion_follows_an_edited_file(tmp_path: Path) -> None:
     path.write_text(source.replace("id: cryopak-second-site", "id: cryopak-site-two"), encoding="utf-8")
     os.utime(path, ns=(1, 1))  # a new stamp, whatever the clock's resolution
     assert complete("bash", f"normandie --data {path} timeline cry")[0] == "cryopak-site-two"
+
+
+def typed_in(shell: str, keys: str) -> tuple[str, str]:
+    """The command line an interactive zsh or fish (in a pseudo-terminal, its controlling
+    terminal) holds after ``keys`` and a Tab, with the completion script
+    ``normandie --show-completion SHELL`` prints loaded; and all the screen showed."""
+    import fcntl
+    import pty
+    import re
+    import select
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct_size(24, 200))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("_NORMANDIE", "_TYPER", "COMP_"))}
+    env.update(PATH=f"{SCRIPT.parent}:{env['PATH']}", TERM="xterm")
+    if shell == "zsh":
+        argv = ["zsh", "-f", "-i"]
+        # Case-insensitive matching, as most configurations set it (zsh's own default matches
+        # case-sensitively, so that "Eld" would keep the candidate "eldim" without inserting it).
+        setup = (b"PS1='$ '; autoload -Uz compinit; compinit -D; zstyle ':completion:*' matcher-list "
+                 b"'m:{a-zA-Z}={A-Za-z}'; source <(normandie --show-completion zsh)\n")
+    else:
+        argv = ["fish", "--no-config", "-i"]
+        setup = b"function fish_prompt; echo -n '$ '; end; normandie --show-completion fish | source\n"
+
+    def controlling_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+                               preexec_fn=controlling_terminal)
+    os.close(slave)
+
+    printed = re.compile(rb"(?:^|[\r\n])@@ ([^\r\n\x1b]*)\r\n")
+
+    def read_until(marker: bytes, seconds: float) -> bytes:
+        out = b""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not (printed.search(out) if marker == b"@@" else marker in out):
+            if select.select([master], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the shell has exited
+                    break
+                if not chunk:
+                    break
+                out += chunk
+        return out
+
+    try:
+        screen = read_until(b"$ ", 30)
+        os.write(master, setup + b"echo READY\n")
+        screen += read_until(b"READY\r\n", 60)
+        os.write(master, keys.encode() + b"\t")
+        time.sleep(0.5)
+        screen += read_until(b"\x00", 3)  # what the Tab drew
+        # Ctrl-A (start of line) and "echo @@ ": the shell prints the line it holds.
+        os.write(master, b"\x01echo @@ \r")
+        screen += read_until(b"@@", 60)
+        os.write(master, b"exit\r")
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        os.close(master)
+    text = screen.decode(errors="replace")
+    found = printed.findall(screen)
+    assert found, text
+    return found[-1].decode(), text
+
+
+def struct_size(rows: int, columns: int) -> bytes:
+    import struct
+
+    return struct.pack("HHHH", rows, columns, 0, 0)
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+@pytest.mark.parametrize(("keys", "line"), [
+    ("normandie show ea", "normandie show eastman"),  # the prefix every candidate shares
+    ("normandie show Eld", "normandie show eldim"),  # a name typed, the id inserted
+    ("normandie companies --town herou", "normandie companies --town herouville-saint-clair"),
+])
+def test_a_tab_in_a_real_zsh_and_fish_completes(shell: str, keys: str, line: str) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"needs {shell} (.ci/run installs it)")
+    assert typed_in(shell, keys)[0].strip() == line
+
+
+def test_fish_lists_each_candidate_with_its_help() -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("needs fish (.ci/run installs it)")
+    _, screen = typed_in("fish", "normandie show ea")
+    assert "eastman-site-fr" in screen and "(source: eastman-site-fr)" in screen

@@ -11,8 +11,10 @@ raises and prints nothing: on a file that cannot be read it completes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+
+from ._tab import field_list_pairs, ids_query, offer
 
 Candidates = list[tuple[str, str]]
 T = TypeVar("T")
@@ -57,30 +59,7 @@ def _values(ctx: Any, query: Callable[[Any], T]) -> T:
         conn.close()
 
 
-def _loose(text: str) -> str:
-    """``text`` folded (case, accents, separators), keeping one trailing space when it ends
-    with a separator: ``eastman-`` is a prefix of ``eastman-port-jerome``, not of ``eastman``."""
-    import re
-
-    from ..text import SEPARATORS, fold
-
-    folded = fold(text)
-    return folded + " " if folded and re.search(f"{SEPARATORS}$", text) else folded
-
-
-def _prefixed(incomplete: str, value: str) -> str | None:
-    """``value`` (the data's own spelling) when it starts with what was typed, matched loosely
-    (case, accents, hyphens); else ``None``."""
-    if value.startswith(incomplete):
-        return value
-    target = _loose(incomplete)
-    for end in range(len(value) + 1):
-        folded = _loose(value[:end])
-        if folded == target:
-            return value
-        if len(folded) > len(target) + 1:
-            break
-    return None
+_offer = offer  # the name tests/test_store.py knows it by
 
 
 class Candidate:
@@ -93,18 +72,6 @@ class Candidate:
     def __init__(self, value: str, help: str | None) -> None:
         self.value = value
         self.help = help
-
-
-def _offer(incomplete: str, pairs: Iterable[tuple[str, str]]) -> Candidates:
-    """The pairs whose value starts with what was typed (see :func:`_prefixed`), each value once."""
-    out: Candidates = []
-    seen: set[str] = set()
-    for value, help_text in pairs:
-        shown = _prefixed(incomplete, value)
-        if shown is not None and shown not in seen:
-            seen.add(shown)
-            out.append((shown, help_text))
-    return out
 
 
 def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]],
@@ -120,7 +87,7 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]],
             incomplete = "-" + incomplete
         try:
             pairs = build(ctx, incomplete)
-            kept = pairs if matched else _offer(incomplete, pairs)
+            kept = pairs if matched else offer(incomplete, pairs)
             return [Candidate(value, help_text) for value, help_text in kept]
         except Exception:  # a completion must never break the user's shell
             return []
@@ -129,32 +96,24 @@ def _safely(build: Callable[[Any, str], Iterable[tuple[str, str]]],
     return complete
 
 
+def described(callback: Callable[[Any, Any, str], list[Any]], kind: list[Any]) -> Callable[[Any, Any, str], list[Any]]:
+    """``callback`` with the kind of value it completes as the fast path's spec names it
+    (``cli/_tabspec.py``): ``["data", KIND]``, ``["ids", KINDS, CLAIMS]``, ``["history_fields"]``,
+    or a function of the click context giving it."""
+    callback.tab_kind = kind  # type: ignore[attr-defined]
+    return callback
+
+
 def from_data(kind: str) -> Callable[[Any, Any, str], list[Any]]:
     """A callback offering the data file's values of one kind (see ``store.fill_completion``)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-        from ..store import completion as store
+        from ..store.completion_query import complete
 
-        return _values(ctx, lambda conn: store.complete(conn, kind, incomplete))
+        return _values(ctx, lambda conn: complete(conn, kind, incomplete))
 
     build.__name__ = f"complete_{kind}"
-    return _safely(build)
-
-
-def matching_ids(rows: Sequence[tuple[str, str, str]], incomplete: str,
-                 claims: Callable[[], Iterable[tuple[str, str]]] = tuple) -> Candidates:
-    """The ids to offer for a word, in id form only, so that bash can insert what they share:
-    the ids of ``rows`` (an entity's id, or its id again with its folded name) that start with
-    the word; else those whose name does; else the ids ``claims`` gives that start with it (a
-    claim's id is offered only when the word can be nothing else)."""
-    by_id = _offer(incomplete, [(value, help_text) for value, help_text, _ in rows])
-    if by_id:
-        return by_id
-    typed = _loose(incomplete)
-    by_name = dict((value, help_text) for value, help_text, folded in rows if folded.startswith(typed))
-    if by_name:
-        return list(by_name.items())
-    return _offer(incomplete, claims())
+    return described(_safely(build), ["data", kind])
 
 
 def ids_of(*kinds: str, claims: tuple[str, ...] = ()) -> Callable[[Any, Any, str], list[Any]]:
@@ -163,17 +122,10 @@ def ids_of(*kinds: str, claims: tuple[str, ...] = ()) -> Callable[[Any, Any, str
     starts with the word (see :func:`matching_ids`)."""
 
     def build(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-        from ..store import completion as store
-
-        def query(conn: Any) -> Candidates:
-            rows = [row for kind in kinds for row in store.complete_rows(conn, f"id:{kind}", incomplete)]
-            return matching_ids(rows, incomplete, lambda: [
-                pair for kind in claims for pair in store.complete(conn, f"id:{kind}", incomplete)])
-
-        return _values(ctx, query)
+        return _values(ctx, lambda conn: ids_query(conn, incomplete, kinds, claims))
 
     build.__name__ = f"complete_{'_'.join(kinds)}"
-    return _safely(build, matched=True)
+    return described(_safely(build, matched=True), ["ids", list(kinds), list(claims)])
 
 
 #: The kinds of records that are entities, in the order offered; claims are about them.
@@ -198,9 +150,9 @@ def history_fields(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
     entity = (ctx.params or {}).get("entity")
     if not entity:
         return ()
-    from ..store import completion as store
+    from ..store.completion_query import complete
 
-    return _values(ctx, lambda conn: store.complete(conn, f"field:{entity}", incomplete))
+    return _values(ctx, lambda conn: complete(conn, f"field:{entity}", incomplete))
 
 
 @_safely
@@ -247,14 +199,20 @@ def _listing(ctx: Any) -> Any:
 @_safely
 def field_lists(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
     """``--fields`` and ``--sort``: the last name of a comma-separated list (``-`` kept)."""
-    head, _, last = incomplete.rpartition(",")
-    prefix = f"{head}," if head else ""
-    sign = "-" if last.startswith("-") else ""
-    for field in _listing(ctx).fields:
-        yield f"{prefix}{sign}{field.name}", f"{field.type}: {field.description}"
+    return field_list_pairs(field_help(ctx), incomplete)
+
+
+def field_help(ctx: Any) -> list[tuple[str, str]]:
+    """The fields of the listing being completed, each with its help."""
+    return [(field.name, f"{field.type}: {field.description}") for field in _listing(ctx).fields]
 
 
 @_safely
 def where_fields(ctx: Any, incomplete: str) -> Iterable[tuple[str, str]]:
-    for field in _listing(ctx).fields:
-        yield field.name, f"{field.type}: {field.description}"
+    return field_help(ctx)
+
+
+described(history_fields, ["history_fields"])
+for _static in (kinds, show_sections, commands, formats, where_fields):
+    described(_static, ["pairs"])  # every pair, from the callback itself (with nothing typed)
+described(field_lists, ["fields"])

@@ -9,6 +9,8 @@ from typing import Any
 
 from .. import model as m
 from ..text import fold
+from .completion_query import complete as complete  # the prefix look-up, re-exported
+from .completion_query import complete_rows as complete_rows
 from .schema import KIND, TABLES, quote
 
 #: Organisations' completion lines (their id, then their name: folded, value, help), worked out
@@ -117,23 +119,3 @@ def fill_completion(conn: sqlite3.Connection) -> None:
     conn.commit()
 
 
-def complete(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple[str, str]]:
-    """The (value, help) pairs of one kind whose folded text starts with the folded
-    ``incomplete``, in the order offered: a range on the ``completion_prefix`` index. (The
-    caller keeps those that match what was typed; this only narrows.)"""
-    return [(value, help_text) for value, help_text, _ in complete_rows(conn, kind, incomplete)]
-
-
-def complete_rows(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple[str, str, str]]:
-    """:func:`complete`'s rows with the folded text each one matched: the value's own or, for
-    an id offered for a name, the name's."""
-    prefix = fold(incomplete)
-    if not prefix:
-        cursor = conn.execute("SELECT value, help, folded FROM completion WHERE kind = ? ORDER BY position", (kind,))
-    else:
-        cursor = conn.execute(
-            "SELECT value, help, folded FROM completion WHERE kind = ? AND folded >= ? AND folded < ?"
-            " ORDER BY position",
-            (kind, prefix, prefix + "\U0010ffff"),
-        )
-    return [(str(value), str(help_text), str(folded)) for value, help_text, folded in cursor]
