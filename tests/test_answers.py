@@ -75,15 +75,8 @@ def _scalar_fields(rows: list[dict[str, Any]]) -> dict[str, Counter[Any]]:
     return counts
 
 
-#: Found by the facet test: a facet on a date field counts an unknown date as "unknown" in JSON,
-#: where the listing's own JSON rows have null (render.unknown_dates_as_null is not applied to a
-#: facet's rows). Strict: the day it is fixed, this mark has to go.
-_UNKNOWN_DATE = pytest.mark.xfail(strict=True, reason="a facet's JSON writes an unknown date as 'unknown', not null")
-
-
 @pytest.mark.parametrize("listing", [
-    pytest.param(name, marks=_UNKNOWN_DATE) if name == "timeline" else name
-    for name in sorted(name for name in LISTINGS if name not in ("show", "history", "search", "diff"))])
+    name for name in sorted(name for name in LISTINGS if name not in ("show", "history", "search", "diff"))])
 def test_every_listing_takes_facet(run: Runner, listing: str) -> None:
     """The counts per value are the listing's own rows counted, with and without a filter: the
     facet field is one whose values repeat, the filter keeps the rows with another field's most

@@ -18,13 +18,19 @@ def facet_listing(listing: Listing, names: Sequence[str]) -> Listing:
         f"{listing.name} by {', '.join(names)}",
         f"How many {listing.name} rows hold each value of {', '.join(names)}.",
         (
-            *(Field(name, "text", f"a value of {listing.name}'s {name} (null: not stated)", _value_of(name))
+            # A date keeps its type, so that JSON writes an unknown date as null, as the rows do.
+            *(Field(name, "date" if _type_of(listing, name) == "date" else "text",
+                    f"a value of {listing.name}'s {name} (null: not stated)", _value_of(name))
               for name in names),
             Field("count", "number", "how many rows hold it (a row with a list counts once per distinct value)"),
             # Left-aligned at a terminal: the percentages line up, the bars grow to the right.
             Field("share", "number", "count / the number of rows, from 0 to 1", _share, right=False),
         ),
     )
+
+
+def _type_of(listing: Listing, name: str) -> str | None:
+    return next((f.type for f in listing.fields if f.name == name), None)
 
 
 def _value_of(name: str) -> Callable[[Row], str]:
