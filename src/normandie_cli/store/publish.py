@@ -456,19 +456,7 @@ def write_database(path: Path, book: m.FactBook | Callable[[str], Iterable[Any]]
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    try:
-        conn = sqlite3.connect(temp)
-        try:
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-            records = book if callable(book) else lambda name: getattr(book, name)
-            write_book(conn, ((section, records(section.name)) for section in m.SECTIONS))
-        finally:
-            conn.close()
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    from .write import fill_and_replace
+
+    records = book if callable(book) else lambda name: getattr(book, name)
+    fill_and_replace(temp, path, lambda conn: write_book(conn, ((s, records(s.name)) for s in m.SECTIONS)))

@@ -223,6 +223,15 @@ def atomically(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
     # by a run that ended, however it ended, removes it (lock.sweep).
     temp, held = create_owned(path.parent, ".tmp-", ".sqlite")
     try:
+        fill_and_replace(Path(temp), path, fill)
+    finally:
+        os.close(held)
+
+
+def fill_and_replace(temp: Path, path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """Fill the database ``temp`` (already created, empty) with ``fill``, then rename it over
+    ``path``; on any error, Ctrl-C or signal, remove it and raise."""
+    try:
         conn = sqlite3.connect(temp)
         try:
             conn.execute("PRAGMA journal_mode=OFF")
@@ -237,5 +246,3 @@ def atomically(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
         except OSError:
             pass
         raise
-    finally:
-        os.close(held)
