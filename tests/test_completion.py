@@ -268,7 +268,11 @@ def typed_in(shell: str, keys: str) -> tuple[str, str]:
     def read_until(marker: bytes, seconds: float) -> bytes:
         out = b""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and not (printed.search(out) if marker == b"@@" else marker in out):
+
+        def seen() -> bool:  # b"": any output at all
+            return bool(printed.search(out)) if marker == b"@@" else (marker in out if marker else out != b"")
+
+        while time.monotonic() < deadline and not seen():
             if select.select([master], [], [], 0.2)[0]:
                 try:
                     chunk = os.read(master, 65536)
@@ -280,12 +284,15 @@ def typed_in(shell: str, keys: str) -> tuple[str, str]:
         return out
 
     try:
-        screen = read_until(b"$ ", 30)
-        os.write(master, setup + b"echo READY\n")
+        # The shell's first prompt is its own (zsh -f: "host# "), so wait for any output, not "$ ".
+        screen = read_until(b"", 30) + read_until(b"\x00", 0.5)
+        os.write(master, setup + b'echo RE""ADY\n')  # the echo of the line typed is not "READY"
         screen += read_until(b"READY\r\n", 60)
         os.write(master, keys.encode() + b"\t")
-        time.sleep(0.5)
-        screen += read_until(b"\x00", 3)  # what the Tab drew
+        # What the Tab drew: the keys' echo, then normandie's answer; read until a second passes
+        # with nothing more (the shell has answered; the line is checked below either way).
+        while chunk := read_until(b"\x00", 1.0):
+            screen += chunk
         # Ctrl-A (start of line) and "echo @@ ": the shell prints the line it holds.
         os.write(master, b"\x01echo @@ \r")
         screen += read_until(b"@@", 60)
