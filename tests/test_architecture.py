@@ -41,8 +41,8 @@ def layer(name: str) -> tuple[int, str]:
         part = parts[1]
     elif parts[1:] in (["cli"], ["render"], ["query"], ["loading"], ["store"]):
         part = parts[1]
-    elif parts[1:] in (["registry"], ["columns"], ["formats"], ["publishing"]):
-        part = "query"  # the registry (and its columns, formats and publishing words) sits beside the queries
+    elif parts[1:] in (["registry"], ["columns"], ["formats"], ["tool_listings"], ["publishing"]):
+        part = "query"  # the registry (its columns, formats, tool listings, publishing words) sits beside the queries
     elif parts[1:] == ["__main__"]:
         part = "cli"
     else:

@@ -4,8 +4,9 @@ terminal), the output formats, and what the shared options accept. Standard libr
 The command-line options, completion, ``normandie fields``, the command reference in
 docs/commands.md and the tests' parameter lists are all derived from these tables: adding a
 listing or a format is one entry here (plus its row builder or renderer). The parts a listing
-is made of are in ``columns.py``, the formats in ``formats.py`` (both re-exported here), the
-published database's words in ``publishing.py``.
+is made of are in ``columns.py``, the formats in ``formats.py``, the listings about the program
+and between two books (fields, cache info, diff) in ``tool_listings.py`` (all re-exported here),
+the published database's words in ``publishing.py``.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ from .columns import (
     source_kind_field,
 )
 from .formats import FORMATS, Format, formats_for
+from .tool_listings import CACHE, DIFF, FIELDS
 
-#: Declared in columns.py and formats.py, imported from here by the rest.
-__all__ = ["FORMATS", "KIND_HELP", "PRECISION", "SIDE_KEYS", "SIDES", "Field", "Filter", "Format", "Listing", "Row",
-           "as_of_field", "formats_for", "side_text", "side_value"]
+#: Declared in columns.py, formats.py and tool_listings.py, imported from here by the rest.
+__all__ = ["CACHE", "DIFF", "FIELDS", "FORMATS", "KIND_HELP", "PRECISION", "SIDE_KEYS", "SIDES", "Field", "Filter",
+           "Format", "Listing", "Row", "as_of_field", "formats_for", "side_text", "side_value"]
 
 # Listings ------------------------------------------------------------------------------
 
@@ -312,18 +314,6 @@ DISCREPANCIES = Listing(
     subrows="sides",
 )
 
-FIELDS = Listing(
-    "fields",
-    "Each listing command's fields: what --fields, --sort and --where accept.",
-    (
-        Field("command", "text", "the command"),
-        Field("field", "text", "the field's name, as in JSON"),
-        Field("type", "text", "id, text, number, date, bool or list"),
-        Field("description", "text", "what it holds", prose=True),
-    ),
-)
-
-
 SEARCH = Listing(
     "search",
     "Every fact whose text matches, grouped by kind, with the matched field and its source.",
@@ -456,29 +446,12 @@ CONFLICTS = Listing(
 )
 
 
-CACHE = Listing(
-    "cache",
-    "The parse cache's entries (normandie cache info).",
-    (
-        Field("entry", "text", "the cache file", prose=True),
-        Field("fact_file", "text", "the fact file it is for", prose=True),
-        Field("status", "text", "fresh (used), stale (the file changed: rebuilt on next use), file gone, "
-              "other version (written by another normandie: never read), damaged (truncated, or SQLite "
-              "cannot read it: rebuilt on next use), unreadable"),
-        Field("size", "number", "bytes"),
-        Field("directory", "text", "the cache directory", prose=True),
-    ),
-    ("fact_file", "status", "size", "entry"),
-    priority=("fact_file", "status", "size", "entry", "directory"),
-)
-
-
 #: Every command that prints rows, by name: what ``--fields``, ``--sort``, ``--where``,
 #: ``fields`` and completion know.
 LISTINGS: dict[str, Listing] = {
     listing.name: listing
     for listing in (COMPANIES, JOBS, TIMELINE, PROJECTS, SOURCES, FIGURES, STATEMENTS, PEOPLE, PLACES, DISCREPANCIES,
-                    HISTORY, CONFLICTS, SEARCH, SHOW, FIELDS, CACHE)
+                    HISTORY, CONFLICTS, SEARCH, SHOW, FIELDS, CACHE, DIFF)
 }
 
 
@@ -487,31 +460,3 @@ FACT_LISTINGS: tuple[str, ...] = (
     "companies", "jobs", "timeline", "projects", "sources", "figures", "statements", "people", "places",
     "discrepancies",
 )
-# Diff ---------------------------------------------------------------------------------------
-
-DIFF = Listing(
-    "diff",
-    "What changed between two fact books, record by record: added, removed, changed field by field.",
-    (
-        Field("change", "text", "added, removed or changed"),
-        Field("kind", "text", "the kind of record: source, place, organisation, person, event, project, figure, "
-              "milestone, statement or discrepancy"),
-        Field("id", "id", "the record's id"),
-        Field("subject", "id", "what it is about: a claim's subject, else the record's id"),
-        Field("field", "text", "the field that changed (value, qualifier, as_of, source, ...); a claim in a list "
-              "as the list's name (status, dates, seats, cite, ...), one of its fields as status.value; null "
-              "for a whole record added or removed (a table shows its kind)", lambda r: r["field"] or r["kind"]),
-        Field("old", "text", "the value in OLD (numbers stay numbers, dates are their text at their own "
-              "precision); for a whole record or claim removed, what names it; null when added", prose=True),
-        Field("new", "text", "the value in NEW, as old; null when removed", prose=True),
-        Field("source", "id", "the source of the claim (a record's source as NEW states it); null for a record "
-              "without one"),
-        Field("as_of", "date", "when the claim was made, as NEW states it (OLD for a removed one)"),
-    ),
-    ("subject", "field", "old", "new", "source", "change"),
-    # At 80 columns: the subject as a heading over its rows, then what changed, from what to what,
-    # and who said it; whether it was added or removed reads from an empty old or new.
-    priority=("subject", "field", "old", "new", "source", "change", "id", "kind", "as_of"),
-    group="subject",
-)
-LISTINGS[DIFF.name] = DIFF
