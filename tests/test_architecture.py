@@ -285,3 +285,19 @@ def test_a_package_init_stays_tiny(name: str) -> None:
     first, so it holds no code that imports anything heavy."""
     if MODULES[name].name == "__init__.py" and name.count(".") == 1 and layer(name)[1] in ("loading", "store", "query"):
         assert GRAPH[name] == set()
+
+
+def test_the_maintainers_guide_maps_every_module() -> None:
+    """docs/maintainers.md's layout names every module of the package under its folder."""
+    guide = (PACKAGE.parent.parent / "docs" / "maintainers.md").read_text(encoding="utf-8")
+    layout = guide.split("```", 2)[1]  # the first code block: the package, folder by folder
+    folder, seen = "", set()
+    for line in layout.splitlines():
+        indent = len(line) - len(line.lstrip())
+        words = [word.strip("(),;:.") for word in line.split()]
+        if words and words[0].endswith("/") and indent == 2:
+            folder = words[0]
+        # a line names its module first, and may name a sibling in its text ("fold.py folds text")
+        seen.update((folder if indent > 2 else "") + word for word in words if word.endswith(".py"))
+    modules = {str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")}
+    assert not modules - seen, f"modules docs/maintainers.md does not map: {sorted(modules - seen)}"
