@@ -291,7 +291,7 @@ def test_the_maintainers_guide_maps_every_module() -> None:
     """docs/maintainers.md's layout names every module of the package under its folder."""
     guide = (PACKAGE.parent.parent / "docs" / "maintainers.md").read_text(encoding="utf-8")
     layout = guide.split("```", 2)[1]  # the first code block: the package, folder by folder
-    folder, seen = "", set()
+    folder, seen = "", set[str]()
     for line in layout.splitlines():
         indent = len(line) - len(line.lstrip())
         words = [word.strip("(),;:.") for word in line.split()]

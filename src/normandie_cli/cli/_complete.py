@@ -139,9 +139,6 @@ project_ids = ids_of("project", "organisation")  # jobs --project
 towns = from_data("town")
 departments = from_data("department")
 roles = from_data("role")
-measures = from_data("measure")
-topics = from_data("topic")
-subjects = from_data("subject")
 
 
 @_safely

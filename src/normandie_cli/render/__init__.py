@@ -267,9 +267,3 @@ def _markdown(rows: Sequence[Row], columns: Sequence[str]) -> str:
     lines += ["| " + " | ".join(cell(row[name]) for name in columns) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
-
-def fields_markdown(listing: Listing) -> str:
-    """The listing's fields as a Markdown table (the README's field reference is made with it)."""
-    lines = ["| field | type | meaning |", "| --- | --- | --- |"]
-    lines += [f"| `{f.name}` | {f.type} | {f.description} |" for f in listing.fields]
-    return "\n".join(lines) + "\n"

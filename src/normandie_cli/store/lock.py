@@ -148,7 +148,6 @@ class EntryLock:
         self.timeout = timeout
         self.poll = poll
         self.fd: int | None = None
-        self.waited = False
 
     def acquire(self) -> bool:
         """Whether this run now holds the lock: ``False`` when it cannot be taken here (no
@@ -174,7 +173,6 @@ class EntryLock:
             os.close(fd)
             now = time.monotonic()
             if deadline is None:
-                self.waited = True
                 checkpoint("wait", str(self.path))
                 deadline = now + self.timeout
             if now >= deadline:
