@@ -312,6 +312,20 @@ def test_the_brief_says_latest_claim_range_count_and_sources(tmp_path: Path) -> 
     assert said["sources"] == "4: 2 press, 1 company, 1 kind not stated; published Jan 2022 – 10 Feb 2024; 1 undated"
 
 
+def test_the_brief_dates_its_latest_source_by_the_start_of_its_range(tmp_path: Path) -> None:
+    """A source published "between 10 Feb and Dec 2024" was not published in December: the
+    sources line ends at the range's start, "or later"."""
+    from normandie_cli.loading.book import load_facts
+    from normandie_cli.query.brief import brief_of
+
+    from .conftest import write
+
+    text = SMALL_BOOK.replace('published: "2024-02-10"', 'published: "2024-02-10/2024-12"')
+    assert text != SMALL_BOOK
+    said = {item.label: item.plain() for item in brief_of(load_facts(write(tmp_path, text)), "plant").items}
+    assert said["sources"].endswith("; published Jan 2022 – 10 Feb 2024 or later; 1 undated")
+
+
 def test_the_brief_says_since_when_a_status_holds(tmp_path: Path) -> None:
     from normandie_cli.loading.book import load_facts
     from normandie_cli.query.brief import brief_of

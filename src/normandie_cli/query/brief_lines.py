@@ -382,8 +382,9 @@ def disagreements_line(rows: Sequence[dict[str, Any]], what: str = "") -> Item:
 
 
 def sources_line(ids: Iterable[str], sources: dict[str, m.Source]) -> Item:
-    """How many sources, of which kinds, and the first and last of their publication dates
-    (a range's start, and its end)."""
+    """How many sources, of which kinds, and the first and last of their publication dates:
+    the earliest start and the latest start, "or later" when that one is a range (a source
+    published "between 6 Feb and Dec 2026" was not published in December)."""
     known = [sources[i] for i in dict.fromkeys(ids) if i in sources]
     kinds = Counter(source_kind_of(s) for s in known)
     if len(kinds) == 1:
@@ -399,9 +400,11 @@ def sources_line(ids: Iterable[str], sources: dict[str, m.Source]) -> Item:
     dated = sorted((s for s in known if s.published.has_year), key=lambda s: s.published.sort_key())
     if dated:
         first = dated[0].published.start
-        last = max(((s.published.end or s.published.start) for s in dated), key=lambda p: p.first() if p else ())
+        latest = max(dated, key=lambda s: s.published.start.first() if s.published.start else ())
+        last = latest.published.start
         assert first is not None and last is not None
-        text += f"; published {keep(first.human())}" + (f" – {keep(last.human())}" if last != first else "")
+        later = " or later" if latest.published.end is not None else ""
+        text += f"; published {keep(first.human())}" + (f" – {keep(last.human())}{later}" if last != first else later)
     undated = len(known) - len(dated)
     if undated:
         text += f"; {undated} undated"
