@@ -3,10 +3,17 @@
 ``app`` is the whole app, every command registered (tests, tools); the console script's
 ``main`` imports only the command about to run, and answers a Tab press (``_NORMANDIE_COMPLETE``)
 without Typer when it can (``_tab``).
+
+This module imports nothing at its top but ``os`` (which the interpreter has already loaded):
+every Tab press imports it before the fast path answers, so ``typing`` is read by type
+checkers only.
 """
 
 import os
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["app", "main"]
 
@@ -17,14 +24,9 @@ def main() -> None:
     other run, by the Typer app (``run.main``), which first derives the fast path's table
     when it is missing or stale."""
     if "_NORMANDIE_COMPLETE" in os.environ:
-        import sys
+        from ._tab import answer_and_exit
 
-        from ._tab import answer
-
-        status = answer()
-        if status is not None:
-            sys.stdout.flush()
-            sys.exit(status)
+        answer_and_exit()  # returns only when the full path must answer
         from ._tabspec import ensure_spec
 
         ensure_spec()
@@ -33,7 +35,7 @@ def main() -> None:
     run_main()
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     if name == "app":
         from ._app import app
         from .run import register_commands

@@ -10,21 +10,28 @@ that Rich would change) :func:`answer` returns ``False`` and the full path answe
 
 The matching rules (:func:`offer`, :func:`matching_ids`, :func:`field_list_pairs`) live here and
 the full path's callbacks (``cli/_complete.py``) call them: one rule, two ways in.
-Standard library only.
+Standard library only, and as little of it as a Tab press needs: every module imported here
+is paid on every press (docs/performance.md). ``typing`` and ``collections.abc`` are read by type
+checkers only; ``sqlite3`` is its C module alone (:func:`connect`); a cache entry's name is
+worked out without ``zlib``; the spec is read one command at a time; and the process ends
+without the interpreter's tear-down once the answer is written (:func:`answer_and_exit`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import Any
 
 Candidates = list[tuple[str, str]]
 
 #: The spec's file in the cache directory, and the version of its layout.
 SPEC_NAME = "tab-spec.marshal"
-SPEC_FORMAT = 1
+SPEC_FORMAT = 2
 
 
 # --- matching (shared with cli/_complete.py) -------------------------------------------------
@@ -121,11 +128,30 @@ def cache_dir() -> str:
 
 
 def entry_of(absolute: str) -> str:
-    """The cache entry of the fact file at ``absolute`` (its resolved path), as ``cache`` names it."""
-    import zlib
-
+    """The cache entry of the fact file at ``absolute`` (its resolved path), as ``cache`` names it:
+    its CRC-32 and Adler-32, worked out here for a path's few bytes (loading ``zlib`` costs a
+    Tab press more than this does; a test holds them equal to ``zlib``'s)."""
     raw = absolute.encode("utf-8", "surrogateescape")
-    return os.path.join(cache_dir(), f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.sqlite")
+    return os.path.join(cache_dir(), f"{crc32(raw):08x}{adler32(raw):08x}.sqlite")
+
+
+def crc32(data: bytes) -> int:
+    """``zlib.crc32(data)``, a bit at a time."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0xEDB88320 & -(crc & 1))
+    return crc ^ 0xFFFFFFFF
+
+
+def adler32(data: bytes) -> int:
+    """``zlib.adler32(data)``."""
+    low, high = 1, 0
+    for byte in data:
+        low = (low + byte) % 65521
+        high = (high + low) % 65521
+    return (high << 16) | low
 
 
 def package_files() -> dict[str, tuple[int, int]]:
@@ -148,7 +174,8 @@ def package_files() -> dict[str, tuple[int, int]]:
 
 def load_spec() -> dict[str, Any] | None:
     """The spec, when there is one derived from this package as it is (and from the Typer it
-    was derived with, as it is); else ``None``."""
+    was derived with, as it is); else ``None``. Each command's part is left marshalled
+    (:func:`command_spec` reads the one a Tab press needs)."""
     import marshal
 
     try:
@@ -167,19 +194,53 @@ def load_spec() -> dict[str, Any] | None:
         return None
 
 
+def parse_size(text: str) -> int:
+    """``loading.files.parse_size``: ``64M``, ``1G``, ``500K``, ``1048576`` (powers of 1024);
+    ValueError otherwise. Its rule again, because importing ``loading.files`` (``pathlib``)
+    would cost a Tab press more than a whole answer; a test holds the two equal."""
+    import re
+
+    match = re.fullmatch(r"\s*([0-9]+)\s*([BKMG]?)(?:I?B)?\s*", text.upper())
+    if not match:
+        raise ValueError(text)
+    return int(match[1]) * {"": 1, "B": 1, "K": 1024, "M": 1024**2, "G": 1024**3}[match[2]]
+
+
+def command_spec(spec: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The part of the spec about one command (its options, parameters and arguments)."""
+    import marshal
+
+    part = spec["commands"].get(name)
+    return None if part is None else dict(marshal.loads(part))
+
+
 # --- the store ---------------------------------------------------------------------------------
 
-def open_fresh_store(spec: dict[str, Any], data: str | None) -> Any:
-    """A read-only connection to the parse cache's store of the data file in use when it is
-    fresh exactly as ``cache`` judges it; else ``None`` (the full path then builds or reads it)."""
-    import sqlite3
+def sqlite() -> tuple[Callable[..., Any], type[Exception]]:
+    """``sqlite3.connect`` and ``sqlite3.Error``, from the C module the ``sqlite3`` package wraps
+    when there is one: the package also imports ``datetime`` (for adapters a Tab press never
+    uses), a millisecond of every press. They are the very same objects."""
+    try:
+        from _sqlite3 import Error, connect
+    except ImportError:  # another Python's layout: the package
+        from sqlite3 import Error, connect
+    return connect, Error
 
+
+def open_fresh_store(spec: dict[str, Any], data: str | None, max_size: str | None = None) -> Any:
+    """A read-only connection to the parse cache's store of the data file in use when it is
+    fresh exactly as ``cache`` judges it and the file is within the size limit (``--max-size``,
+    else ``NORMANDIE_MAX_SIZE``, else the default); else ``None`` (the full path then builds or
+    reads it, or says what is wrong)."""
     store = spec["store"]
+    connect, error = sqlite()
     file = data or os.environ.get("NORMANDIE_DATA") or store["bundled"]
     try:
+        size_text = max_size or os.environ.get("NORMANDIE_MAX_SIZE") or None
+        limit = parse_size(size_text) if size_text is not None else store["max_size"]
         absolute = os.path.realpath(file, strict=True)
         info = os.stat(absolute)
-        if info.st_size > store["max_size"] or not os.path.isfile(absolute):
+        if info.st_size > limit or not os.path.isfile(absolute):
             return None
         with open(absolute, "rb") as handle:
             if handle.read(16) == store["header"]:  # a SQLite file given as --data: the full path
@@ -195,8 +256,8 @@ def open_fresh_store(spec: dict[str, Any], data: str | None) -> Any:
                 or page_size & (page_size - 1) or (pages and head[24:28] == head[92:96] and size < pages * page_size)):
             return None
         uri = "file:" + os.path.realpath(entry).replace("?", "%3f").replace("#", "%23") + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True)
-    except (OSError, ValueError, sqlite3.Error):
+        conn = connect(uri, uri=True)
+    except (OSError, ValueError, error):
         return None
     try:
         meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
@@ -208,7 +269,7 @@ def open_fresh_store(spec: dict[str, Any], data: str | None) -> Any:
                 and [meta.get(key) for key in ("size", "mtime_ns", "ctime_ns", "inode", "device")] == stamp
                 and found == store["statements"][meta.get("fts") == "1"]):
             return conn
-    except sqlite3.Error:
+    except error:
         pass
     conn.close()
     return None
@@ -239,23 +300,22 @@ def command_line(shell: str) -> tuple[list[str], str] | None:
 
 def resolve(spec: dict[str, Any], args: list[str], incomplete: str) -> tuple[list[Any], dict[str, Any]] | None:
     """What completes ``incomplete`` after ``args``: the kind of value (a spec descriptor) and
-    what the callbacks read (``data``: the root's ``--data``, ``command``, the positional
-    values so far); ``None`` where the full path must answer."""
+    what the callbacks read (``data`` and ``max_size``: the root's ``--data`` and
+    ``--max-size``, ``command``, the positional values so far); ``None`` where the full path
+    must answer."""
     if not incomplete[:1].isalnum() and incomplete or "--" in args or any("=" in a for a in args):
         return None
     root = spec["root"]
     index = 0
-    state: dict[str, Any] = {"data": None, "command": None, "arguments": []}
+    state: dict[str, Any] = {"data": None, "max_size": None, "command": None, "arguments": []}
     while index < len(args):  # the root's options, then the command's name
         word = args[index]
         if word in root["options"]:
             if root["options"][word]:
                 if index + 1 >= len(args):
                     return None
-                if word == "--data":
-                    state["data"] = args[index + 1]
-                elif word == "--max-size":
-                    return None  # a size limit of the user's: the full path checks it
+                if word in ("--data", "--max-size"):
+                    state[word[2:].replace("-", "_")] = args[index + 1]
                 index += 1
             elif word == "--no-cache":
                 return None
@@ -269,7 +329,7 @@ def resolve(spec: dict[str, Any], args: list[str], incomplete: str) -> tuple[lis
             return None
         return ["commands", root["commands"]], state
     name = args[index]
-    command = spec["commands"].get(name)
+    command = command_spec(spec, name)
     if command is None:
         return None
     state["command"] = name
@@ -314,7 +374,7 @@ def candidates(kind: list[Any], state: dict[str, Any], incomplete: str, spec: di
         return []
     if tag not in ("data", "ids", "history_fields"):
         return None
-    conn = open_fresh_store(spec, state["data"])
+    conn = open_fresh_store(spec, state["data"], state["max_size"])
     if conn is None:
         return None
     from ..store.completion_query import complete
@@ -397,8 +457,6 @@ def answer(write: Callable[[str], Any] = sys.stdout.write) -> int | None:
     shell = os.environ.get("_NORMANDIE_COMPLETE", "").removeprefix("complete_")
     if shell not in ("bash", "zsh", "fish") or os.environ.get("NORMANDIE_NO_CACHE", "") not in ("", "0"):
         return None
-    if os.environ.get("NORMANDIE_MAX_SIZE"):
-        return None
     spec = load_spec()
     parsed = command_line(shell) if spec is not None else None
     if spec is None or parsed is None:
@@ -416,3 +474,25 @@ def answer(write: Callable[[str], Any] = sys.stdout.write) -> int | None:
     if text is not None:
         write(text + "\n")  # click.echo's line end
     return status
+
+
+def answer_and_exit() -> None:
+    """The console script's Tab press: answer it and exit with the answer's status (``SystemExit``,
+    as any run ends); return only when the full path must answer. The interpreter's tear-down
+    of its modules (a few milliseconds a press) is skipped: the first thing done at exit ends
+    the process, once stdout and stderr are flushed (the fast path leaves nothing else to clean
+    up: its connection is closed, it wrote no file)."""
+    status = answer()
+    if status is None:
+        return
+    import atexit
+
+    sys.stdout.flush()
+    atexit.register(_end, status)
+    sys.exit(status)
+
+
+def _end(status: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -7,6 +7,8 @@ Each kind of value is a list: ``["data", KIND]`` and ``["ids", KINDS, CLAIMS]`` 
 completion table), ``["history_fields"]``, ``["pairs", PAIRS]`` (offered as the callback
 offers them), ``["fields", PAIRS]`` (a comma-separated list of field names), ``["choice",
 CHOICES, CASE_SENSITIVE]``, ``["none"]`` (nothing), ``["full"]`` (the full path answers).
+Each command's part (its options, their kinds, its arguments) is marshalled apart, so that a
+Tab press reads the one it completes rather than all of them (``_tab.command_spec``).
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ def _params(ctx: Any, command: Any) -> dict[str, Any]:
 
 def derive() -> dict[str, Any]:
     """The spec of the whole app as it is registered now."""
+    import marshal
+
     import typer
 
     from .. import __version__
@@ -88,7 +92,7 @@ def derive() -> dict[str, Any]:
         if hasattr(command, "list_commands"):
             continue  # a group (cache): the full path
         ctx = command.make_context(name, [], parent=root_ctx, resilient_parsing=True)
-        commands[name] = _params(ctx, command)
+        commands[name] = marshal.dumps(_params(ctx, command))  # read only when a Tab press needs it
     root_options = {name: not (getattr(param, "is_flag", False) or getattr(param, "count", False))
                     for param in root.get_params(root_ctx) if getattr(param, "param_type_name", "") == "option"
                     for name in [*param.opts, *param.secondary_opts]}

@@ -4,9 +4,11 @@ that a Tab press can import it without the rest of the store (see ``_tab``)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from ..text import fold
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    import sqlite3  # for the annotations: a Tab press connects with _sqlite3 (see cli._tab)
 
 
 def complete(conn: sqlite3.Connection, kind: str, incomplete: str) -> list[tuple[str, str]]:
