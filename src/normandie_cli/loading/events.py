@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from .. import model as m
 from ..dates import PartialDate
@@ -58,7 +58,7 @@ _PLAIN_LIMIT = 10_000
 
 
 #: Where :func:`stream_facts` sends each record: its section's name, and the record.
-Sink = Callable[[str, Any], None]
+Sink = Callable[[str, m.Entity], None]
 
 
 class Splitter(Protocol):
@@ -95,7 +95,7 @@ class Mark:
 BOM = b"\xef\xbb\xbf"
 
 
-def skip_bom(handle: Any) -> None:
+def skip_bom(handle: BinaryIO) -> None:
     """Start the parser after the file's byte-order mark, if it has one: as when the text was
     decoded first (``utf-8-sig``), a second mark is the parser's to skip."""
     if handle.read(len(BOM)) != BOM:
