@@ -14,17 +14,23 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import model as m
 from ..dates import UNKNOWN_DATE, PartialDate
 from ..errors import DataError
 from ..memory import gc_paused
-from .events import NULL, Events, Sink, Splitter, check_depth, skip_bom
+from .events import NULL, Events, Sink, Splitter, Streamed, YamlNode, check_depth, skip_bom
 from .files import DEFAULT_MAX_SIZE, resolve_data_path, scan_file
 from .values import ValueReader
 
 FORMAT_TAG = "normandie-facts/1"
+
+T = TypeVar("T")
+#: Reads one key's value (the node, the key): a value kind, a list of them, or nested records.
+Reader = Callable[[YamlNode, str], object]
+#: A kind of record's key-to-reader table.
+Spec = dict[str, Reader]
 
 
 def read_facts(
@@ -36,6 +42,7 @@ def read_facts(
     Records with problems are left out of the returned book.
     """
     file = resolve_data_path(path)
+    # Any: the book is built by keyword, each section's list holding its own record class.
     sections: dict[str, list[Any]] = {section.name: [] for section in m.SECTIONS}
     problems = stream_facts(file, lambda name, record: sections[name].append(record), max_size)
     return m.FactBook(path=str(file), **{name: tuple(records) for name, records in sections.items()}), problems
@@ -90,9 +97,9 @@ class RecordReader(ValueReader):
         super().__init__(path, marks)
         self.problems: list[DataError] = []
         self.published: dict[str, PartialDate] = {}
-        self._specs: dict[str, Any] = {}
+        self._specs: dict[str, Spec] = {}
 
-    def _spec(self, name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def _spec(self, name: str, build: Callable[[], Spec]) -> Spec:
         """The key-to-reader table of a kind of record, built once per file."""
         spec = self._specs.get(name)
         if spec is None:
@@ -102,8 +109,10 @@ class RecordReader(ValueReader):
     # -- records -------------------------------------------------------------------------
 
     def record(
-        self, node: Any, what: str, spec: dict[str, Callable[[Any, str], Any]], required: set[str]
+        self, node: YamlNode, what: str, spec: Spec, required: set[str]
     ) -> dict[str, Any]:
+        """The record's fields by key. Any: each has the type of its key's reader, and the
+        record class (built by keyword) takes them as they come."""
         fields = self.mapping(node, what)
         out: dict[str, Any] = {}
         for key, value_node in fields.items():
@@ -118,7 +127,7 @@ class RecordReader(ValueReader):
             raise self.error(node, f"{what}: missing {', '.join(repr(k) for k in missing)}")
         return out
 
-    def records(self, node: Any, key: str, read_one: Callable[[Any], Any]) -> tuple[Any, ...]:
+    def records(self, node: YamlNode, key: str, read_one: Callable[[YamlNode], m.Entity]) -> tuple[m.Entity, ...]:
         items = []
         for item in self.sequence(node, key):
             try:
@@ -127,23 +136,24 @@ class RecordReader(ValueReader):
                 self.problems.append(err)
         return tuple(items)
 
-    def list_of(self, kind: Callable[[Any, str], Any]) -> Callable[[Any, str], tuple[Any, ...]]:
-        def read(node: Any, key: str) -> tuple[Any, ...]:
+    def list_of(self, kind: Callable[[YamlNode, str], T]) -> Callable[[YamlNode, str], tuple[T, ...]]:
+        def read(node: YamlNode, key: str) -> tuple[T, ...]:
             return tuple(kind(item, key) for item in self.sequence(node, key))
 
         return read
 
-    def enum_of(self, choices: tuple[str, ...]) -> Callable[[Any, str], str]:
+    def enum_of(self, choices: tuple[str, ...]) -> Callable[[YamlNode, str], str]:
         return lambda node, key: self.enum(node, key, choices)
 
     def as_of(self, fields: dict[str, Any]) -> PartialDate:
         if "as_of" in fields:
-            return fields.pop("as_of")  # type: ignore[no-any-return]
+            date: PartialDate = fields.pop("as_of")
+            return date
         return self.published.get(fields.get("source", ""), UNKNOWN_DATE)
 
     # -- the sections --------------------------------------------------------------------
 
-    def read_book(self, root: Any, streamed: dict[str, tuple[Any, ...]] | None = None) -> m.FactBook:
+    def read_book(self, root: YamlNode, streamed: Streamed | None = None) -> m.FactBook:
         """The book from the document's root; ``streamed``: the sections already read record by
         record as the document streamed (their nodes in ``root`` are empty)."""
         streamed = streamed or {}
@@ -158,7 +168,7 @@ class RecordReader(ValueReader):
                 raise self.error(top["format"], f"format {tag!r} is not supported (expected {FORMAT_TAG!r})")
         if "sources" not in top:
             raise self.error(root, "the fact file has no 'sources' list; every fact needs a source")
-        sections: dict[str, tuple[Any, ...]] = {}
+        sections: dict[str, tuple[Any, ...]] = {}  # Any: as in read_facts, by keyword
         for section in m.SECTIONS:  # sources first: claims take their as-of from them
             if section.name in streamed:
                 self.sequence(top[section.name], section.name)  # its node: checked as any other
@@ -168,13 +178,13 @@ class RecordReader(ValueReader):
                 sections[section.name] = self.records(top[section.name], section.name, getattr(self, section.kind))
         return m.FactBook(path=self.path, **sections)
 
-    def citations(self, node: Any, key: str) -> tuple[m.Citation, ...]:
+    def citations(self, node: YamlNode, key: str) -> tuple[m.Citation, ...]:
         spec = self._spec("citation", lambda: {"source": self.ident, "quote": self.text, "note": self.text})
         return tuple(
             m.Citation(**self.record(item, "a citation", spec, {"source"})) for item in self.sequence(node, key)
         )
 
-    def source(self, node: Any) -> m.Source:
+    def source(self, node: YamlNode) -> m.Source:
         spec = self._spec("source", lambda: {
             "id": self.ident, "title": self.text, "description": self.text, "publisher": self.text, "url": self.text,
             "published": self.date, "published_inferred": self.boolean, "published_note": self.text,
@@ -185,7 +195,7 @@ class RecordReader(ValueReader):
         self.published[fields["id"]] = fields["published"]
         return m.Source(**fields, line=self.line(node))
 
-    def place(self, node: Any) -> m.Place:
+    def place(self, node: YamlNode) -> m.Place:
         spec = self._spec("place", lambda: {
             "id": self.ident, "name": self.text, "kind": self.text, "department": self.text,
             "region": self.text, "country": self.text, "cite": self.citations,
@@ -193,13 +203,13 @@ class RecordReader(ValueReader):
         fields = self.record(node, "a place", spec, {"id", "name", "kind", "country", "cite"})
         return m.Place(**fields, line=self.line(node))
 
-    def town(self, node: Any, key: str) -> str | None:
+    def town(self, node: YamlNode, key: str) -> str | None:
         value = self.text(node, key)
         if value == m.NOT_STATED:
             return None
         return self._check_id(node, key, value)
 
-    def organisation(self, node: Any) -> m.Organisation:
+    def organisation(self, node: YamlNode) -> m.Organisation:
         spec = self._spec("organisation", lambda: {
             "id": self.ident, "name": self.text, "kind": self.enum_of(m.ORGANISATION_KINDS),
             "town": self.town, "roles": self.list_of(self.ident), "parent": self.ident,
@@ -208,15 +218,15 @@ class RecordReader(ValueReader):
         fields = self.record(node, "an organisation", spec, {"id", "name", "kind", "town", "cite"})
         return m.Organisation(**fields, line=self.line(node))
 
-    def person(self, node: Any) -> m.Person:
-        def aliases(value: Any, key: str) -> tuple[m.AlsoKnownAs, ...]:
+    def person(self, node: YamlNode) -> m.Person:
+        def aliases(value: YamlNode, key: str) -> tuple[m.AlsoKnownAs, ...]:
             spec = self._spec("also_known_as", lambda: {"name": self.text, "source": self.ident})
             return tuple(
                 m.AlsoKnownAs(**self.record(item, "also_known_as", spec, {"name", "source"}))
                 for item in self.sequence(value, key)
             )
 
-        def titles(value: Any, key: str) -> tuple[m.TitleClaim, ...]:
+        def titles(value: YamlNode, key: str) -> tuple[m.TitleClaim, ...]:
             spec = self._spec("title_claim", lambda: {
                 "value": self.text, "source": self.ident, "as_of": self.date, "organisation": self.ident,
                 "quote": self.text, "note": self.text,
@@ -234,8 +244,8 @@ class RecordReader(ValueReader):
         fields = self.record(node, "a person", spec, {"id", "name", "cite"})
         return m.Person(**fields, line=self.line(node))
 
-    def event(self, node: Any) -> m.Event:
-        def date_claims(value: Any, key: str) -> tuple[m.DateClaim, ...]:
+    def event(self, node: YamlNode) -> m.Event:
+        def date_claims(value: YamlNode, key: str) -> tuple[m.DateClaim, ...]:
             spec = self._spec("date_claim", lambda: {
                 "date": self.date, "source": self.ident, "quote": self.text, "note": self.text, "as_of": self.date,
             })
@@ -253,7 +263,7 @@ class RecordReader(ValueReader):
         fields = self.record(node, "an event", spec, {"id", "name", "kind", "cite"})
         return m.Event(**fields, line=self.line(node))
 
-    def statuses(self, value: Any, key: str) -> tuple[m.StatusClaim, ...]:
+    def statuses(self, value: YamlNode, key: str) -> tuple[m.StatusClaim, ...]:
         spec = self._spec("status_claim", lambda: {
             "value": self.enum_of(m.STATUSES), "source": self.ident, "as_of": self.date,
             "quote": self.text, "note": self.text,
@@ -264,7 +274,7 @@ class RecordReader(ValueReader):
             out.append(m.StatusClaim(as_of=self.as_of(fields), **fields))
         return tuple(out)
 
-    def locations(self, value: Any, key: str) -> tuple[m.Location, ...]:
+    def locations(self, value: YamlNode, key: str) -> tuple[m.Location, ...]:
         """A project's ``locations`` or an organisation's ``sites``."""
         spec = self._spec("location", lambda: {
             "place": self.ident, "source": self.ident, "quote": self.text, "note": self.text,
@@ -274,8 +284,8 @@ class RecordReader(ValueReader):
             for item in self.sequence(value, key)
         )
 
-    def project(self, node: Any) -> m.Project:
-        def follows(value: Any, key: str) -> tuple[m.Follows, ...]:
+    def project(self, node: YamlNode) -> m.Project:
+        def follows(value: YamlNode, key: str) -> tuple[m.Follows, ...]:
             spec = self._spec("follows", lambda: {
                 "project": self.ident, "source": self.ident, "quote": self.text, "note": self.text,
             })
@@ -291,7 +301,7 @@ class RecordReader(ValueReader):
         fields = self.record(node, "a project", spec, {"id", "name", "owner", "cite"})
         return m.Project(**fields, line=self.line(node))
 
-    def figure(self, node: Any) -> m.Figure:
+    def figure(self, node: YamlNode) -> m.Figure:
         spec = self._spec("figure", lambda: {
             "id": self.ident, "subject": self.ident, "measure": self.ident, "value": self.number,
             "unit": self.text, "qualifier": self.enum_of(m.QUALIFIERS), "planned": self.boolean,
@@ -306,7 +316,7 @@ class RecordReader(ValueReader):
             value=value, value_text=value_text, as_of=self.as_of(fields), **fields, line=self.line(node)
         )
 
-    def milestone(self, node: Any) -> m.Milestone:
+    def milestone(self, node: YamlNode) -> m.Milestone:
         spec = self._spec("milestone", lambda: {
             "id": self.ident, "subject": self.ident, "what": self.ident, "date": self.date,
             "date_qualifier": self.enum_of(m.DATE_QUALIFIERS), "planned": self.boolean, "scope": self.text,
@@ -316,7 +326,7 @@ class RecordReader(ValueReader):
         fields = self.record(node, "a milestone", spec, {"id", "subject", "what", "date", "source"})
         return m.Milestone(as_of=self.as_of(fields), **fields, line=self.line(node))
 
-    def statement(self, node: Any) -> m.Statement:
+    def statement(self, node: YamlNode) -> m.Statement:
         spec = self._spec("statement", lambda: {
             "id": self.ident, "subject": self.ident, "topic": self.ident, "text": self.text,
             "as_of": self.date, "source": self.ident, "quote": self.text, "note": self.text,
@@ -324,8 +334,8 @@ class RecordReader(ValueReader):
         fields = self.record(node, "a statement", spec, {"id", "subject", "topic", "text", "source"})
         return m.Statement(as_of=self.as_of(fields), **fields, line=self.line(node))
 
-    def discrepancy(self, node: Any) -> m.Discrepancy:
-        def sides(value: Any, key: str) -> tuple[m.Side, ...]:
+    def discrepancy(self, node: YamlNode) -> m.Discrepancy:
+        def sides(value: YamlNode, key: str) -> tuple[m.Side, ...]:
             spec = self._spec("side", lambda: {
                 "value": self.text, "source": self.ident, "quote": self.text, "note": self.text,
             })

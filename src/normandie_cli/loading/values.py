@@ -5,12 +5,11 @@ file, the line and the column. The record reader (``reader.RecordReader``) build
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..dates import DateFormatError, PartialDate, parse_date
 from ..errors import DataError
 from ..text import CONTROL, control_name
-from .events import BOOL, FLOAT, INT, MAP, PLAIN_TAGS, SEQ, STR, TAG_NAMES, TIMESTAMP
+from .events import BOOL, FLOAT, INT, MAP, PLAIN_TAGS, SEQ, STR, TAG_NAMES, TIMESTAMP, YamlNode
 
 # Patterns are compiled on first use (re caches them), not at start-up. Public: the JSON Schema
 # of the fact file says the same.
@@ -37,32 +36,35 @@ class ValueReader:
             self._visit = self._visit_nothing  # type: ignore[method-assign]
 
     @staticmethod
-    def _visit_nothing(node: Any) -> None:
+    def _visit_nothing(node: YamlNode) -> None:
         return None
 
     # -- errors and node access --------------------------------------------------------
 
-    def error(self, node: Any, message: str) -> DataError:
+    def error(self, node: YamlNode, message: str) -> DataError:
         mark = node.start_mark
+        if mark is None:  # not for a parsed node: PyYAML's parser marks every one
+            return DataError(self.path, message)
         return DataError(self.path, message, mark.line + 1 + self.line_offset, mark.column + 1)
 
-    def line(self, node: Any) -> int:
+    def line(self, node: YamlNode) -> int:
         """The 1-based line where ``node`` starts."""
-        return node.start_mark.line + 1 + self.line_offset  # type: ignore[no-any-return]
+        mark = node.start_mark
+        return 0 if mark is None else mark.line + 1 + self.line_offset  # 0: the records' "no line"
 
-    def _visit(self, node: Any) -> None:
+    def _visit(self, node: YamlNode) -> None:
         if getattr(node, "seen", False):  # the same node met twice: through an alias
             raise self.error(node, "YAML aliases (*name) are not allowed in a fact file; write the value out")
-        node.seen = True
+        node.seen = True  # type: ignore[attr-defined]  # the flag the reader adds to PyYAML's events and nodes
         if node.tag not in PLAIN_TAGS:
             raise self.error(node, f"the tag {node.tag!r} is not allowed in a fact file")
 
-    def mapping(self, node: Any, what: str) -> dict[str, Any]:
+    def mapping(self, node: YamlNode, what: str) -> dict[str, YamlNode]:
         self._visit(node)
         if node.tag != MAP:
             raise self.error(node, f"{what} must be a mapping of keys to values, not {self.describe(node)}")
-        out: dict[str, Any] = {}
-        keys: dict[str, Any] = {}
+        out: dict[str, YamlNode] = {}
+        keys: dict[str, YamlNode] = {}
         for key_node, value_node in node.value:
             self._visit(key_node)
             if key_node.tag != STR:
@@ -77,14 +79,14 @@ class ValueReader:
             keys[key] = key_node
         return out
 
-    def sequence(self, node: Any, what: str) -> list[Any]:
+    def sequence(self, node: YamlNode, what: str) -> list[YamlNode]:
         self._visit(node)
         if node.tag != SEQ:
             raise self.error(node, f"{what} must be a list, not {self.describe(node)}")
         return list(node.value)
 
     @staticmethod
-    def describe(node: Any) -> str:
+    def describe(node: YamlNode) -> str:
         if node.tag == MAP:
             return "a mapping"
         if node.tag == SEQ:
@@ -95,7 +97,7 @@ class ValueReader:
 
     # -- scalar kinds --------------------------------------------------------------------
 
-    def text(self, node: Any, key: str) -> str:
+    def text(self, node: YamlNode, key: str) -> str:
         self._visit(node)
         if node.tag != STR:
             raise self.error(
@@ -109,15 +111,15 @@ class ValueReader:
                                  "(a terminal would act on it); write the text without it")
         return value
 
-    def ident(self, node: Any, key: str) -> str:
+    def ident(self, node: YamlNode, key: str) -> str:
         return self._check_id(node, key, self.text(node, key))
 
-    def _check_id(self, node: Any, key: str, value: str) -> str:
+    def _check_id(self, node: YamlNode, key: str, value: str) -> str:
         if not self._id_match(value):
             raise self.error(node, f"{key}: {value!r} is not an id (lower-case letters, digits and '-')")
         return value
 
-    def date(self, node: Any, key: str) -> PartialDate:
+    def date(self, node: YamlNode, key: str) -> PartialDate:
         self._visit(node)
         if node.tag not in (STR, INT, TIMESTAMP):
             raise self.error(node, f"{key}: expected a date, got {self.describe(node)}")
@@ -126,14 +128,14 @@ class ValueReader:
         except DateFormatError as err:
             raise self.error(node, f"{key}: {err}") from None
 
-    def boolean(self, node: Any, key: str) -> bool:
+    def boolean(self, node: YamlNode, key: str) -> bool:
         self._visit(node)
         raw = str(node.value).lower()
         if node.tag != BOOL or raw not in ("true", "false"):
             raise self.error(node, f"{key}: expected true or false, got {self.describe(node)}")
         return raw == "true"
 
-    def number(self, node: Any, key: str) -> tuple[int | float, str | None]:
+    def number(self, node: YamlNode, key: str) -> tuple[int | float, str | None]:
         """A number from the text as written; a fraction ``"1/3"`` also gives its text."""
         self._visit(node)
         if node.tag not in (STR, INT, FLOAT):
@@ -156,7 +158,7 @@ class ValueReader:
             return int(value), None
         return value, None
 
-    def enum(self, node: Any, key: str, choices: tuple[str, ...]) -> str:
+    def enum(self, node: YamlNode, key: str, choices: tuple[str, ...]) -> str:
         value = self.text(node, key)
         if value not in choices:
             raise self.error(node, f"{key}: {value!r} is not one of {', '.join(choices)}")
