@@ -17,6 +17,7 @@ from .files import MAX_DEPTH, FileScan
 if TYPE_CHECKING:
     from yaml.error import Mark as YamlMark
     from yaml.error import MarkedYAMLError
+    from yaml.events import ScalarEvent
     from yaml.reader import ReaderError
 
 
@@ -97,6 +98,14 @@ class YamlNode(Protocol):
 Streamed = dict[str, tuple[()]]
 
 
+class Stream(Protocol):
+    """The bytes the parser reads (a file, or ``split.Prefixed``), and how far it has read."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def tell(self) -> int: ...
+
+
 class Splitter(Protocol):
     """Reads the end of a long section, and what follows it, somewhere else (another process)
     while :func:`stream_facts` reads up to it: see ``ingest``. The lines are 0-based, as
@@ -160,7 +169,7 @@ class Events:
     composer checks is checked here with its messages and places: a single document, undefined
     aliases, duplicate anchors; and tags are resolved as it resolves them."""
 
-    def __init__(self, name: str, stream: Any) -> None:
+    def __init__(self, name: str, stream: Stream) -> None:
         import yaml
 
         self.yaml = yaml
@@ -172,7 +181,7 @@ class Events:
         self.plain: dict[str, str] = {}
         self.anchors: dict[str, Any] = {}
         #: Where the value the first alias names starts (the place of the alias error).
-        self.first_alias: Any = None
+        self.first_alias: Place | None = None
         #: Who may read the end of a long section in parallel (see :class:`Splitter`).
         self.splitter: Splitter | None = None
         #: The document's end was read by the splitter's other reader.
@@ -297,7 +306,7 @@ class Events:
         self.joined = True
         return True
 
-    def _scalar_tag(self, event: Any) -> None:
+    def _scalar_tag(self, event: ScalarEvent) -> None:
         """Resolve a scalar event's tag as PyYAML's composer would (quoted and block scalars
         are text; a plain one is looked up by its text, once)."""
         tag = event.tag
