@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from .. import model as m
 from ..errors import DataError, first_problem
@@ -190,7 +189,7 @@ def validate_file(
 
 def open_store(
     path: str | os.PathLike[str] | None = None, *, use_cache: bool = True, max_size: int = DEFAULT_MAX_SIZE
-) -> tuple[Any, m.FactBook | None]:
+) -> tuple[sqlite3.Connection | None, m.FactBook | None]:
     """A read-only ``sqlite3.Connection`` to the fact store of a fact file, for queries that
     run in SQL: the file itself when it is a fact store (``normandie export sqlite``), else the
     parse cache's database (the file is parsed and cached first when it is not there yet, or
@@ -221,7 +220,7 @@ def open_store(
 
 def reopen_store(
     path: str | os.PathLike[str] | None, err: BaseException, *, max_size: int = DEFAULT_MAX_SIZE
-) -> tuple[Any, m.FactBook | None]:
+) -> tuple[sqlite3.Connection | None, m.FactBook | None]:
     """A query on the store :func:`open_store` gave failed with ``err`` (a ``sqlite3.Error``,
     before any of its output was written): for a fact store given as ``--data``, raise the
     DataError that says what is wrong with it; for the parse cache, remove the entry and build

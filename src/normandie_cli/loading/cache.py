@@ -25,10 +25,16 @@ import os
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from .. import model as m
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from ..store.lock import EntryLock
+    from .stamp import Reading
 
 NO_CACHE_ENV = "NORMANDIE_NO_CACHE"
 DIR_ENV = "NORMANDIE_CACHE_DIR"
@@ -75,7 +81,7 @@ def _is_entry_name(name: str) -> bool:
     return len(name) == 23 and name.endswith(".sqlite") and all(c in "0123456789abcdef" for c in name[:16])
 
 
-def _stamp_list(absolute: str, stamp: tuple[int, ...]) -> list[Any]:
+def _stamp_list(absolute: str, stamp: tuple[int, ...]) -> list[str | int]:
     """What an entry must say to be trusted (its ``meta`` table, as :func:`_meta_stamp` reads it)."""
     return [_TAG, _record_layout(), absolute, *stamp]
 
@@ -84,7 +90,7 @@ def _stamp_list(absolute: str, stamp: tuple[int, ...]) -> list[Any]:
 _STAMP_KEYS = ("size", "mtime_ns", "ctime_ns", "inode", "device")
 
 
-def _meta_of(absolute: str, reading: Any) -> dict[str, str]:
+def _meta_of(absolute: str, reading: Reading) -> dict[str, str]:
     """The ``meta`` rows of an entry built from ``reading`` (a ``stamp.Reading``, checked)."""
     meta = {"path": absolute, **{key: str(value) for key, value in zip(_STAMP_KEYS, reading.before, strict=True)}}
     if reading.crc is not None:  # changed just before it was read: compared by content too
@@ -108,7 +114,7 @@ def _record_layout() -> str:
 _OPENED: dict[str, tuple[Path, tuple[int, int]]] = {}
 
 
-def _fresh(file: Path) -> Any:
+def _fresh(file: Path) -> sqlite3.Connection | None:
     """An open, read-only connection to the store of ``file`` when it can be trusted; else ``None``."""
     import sqlite3
 
@@ -138,7 +144,7 @@ def _fresh(file: Path) -> Any:
     return None
 
 
-def _meta_stamp(meta: dict[str, str]) -> list[Any]:
+def _meta_stamp(meta: dict[str, str]) -> list[str | int]:
     """The stamp a store's ``meta`` table records (``ValueError`` if a value is not a number);
     ``[]`` when it records none."""
     if "path" not in meta or any(key not in meta for key in _STAMP_KEYS):
@@ -157,7 +163,7 @@ def _same_content(file: Path, meta: dict[str, str]) -> bool:
     return digest(file) == int(meta["crc32"])
 
 
-def connect(file: Path) -> Any:
+def connect(file: Path) -> sqlite3.Connection | None:
     """An open connection to the fresh store of ``file`` (``sqlite3.Connection``), or ``None``."""
     if disabled_by_environment():
         return None
@@ -186,7 +192,7 @@ def read(file: Path) -> m.FactBook | None:
         conn.close()
 
 
-def write(file: Path, book: m.FactBook, reading: Any) -> None:
+def write(file: Path, book: m.FactBook, reading: Reading) -> None:
     """Store ``book``, read from ``file`` by ``reading`` (a checked ``stamp.Reading``: its stamp
     before the read is the entry's); a failure leaves things as they were, and a directory that
     cannot be written is said once (:func:`notices`)."""
@@ -212,7 +218,7 @@ def build(file: Path, max_size: int) -> bool:
 
     from ..testhook import checkpoint
     from . import ingest
-    from .stamp import Reading, read_unchanged
+    from .stamp import read_unchanged
 
     try:
         entry, absolute = _entry_of(file)
@@ -241,7 +247,7 @@ class Building:
 
     def __init__(self, file: Path) -> None:
         self.file = file
-        self.lock: Any = None
+        self.lock: EntryLock | None = None
 
     def __enter__(self) -> Building:
         from ..store.lock import EntryLock
@@ -354,7 +360,7 @@ def entries() -> list[Path]:
         return []
 
 
-def entry_rows() -> list[dict[str, Any]]:
+def entry_rows() -> list[dict[str, str | int | None]]:
     """One row per cache entry: the fact file it is for, and whether it can still be used.
 
     "damaged" is what a cheap check finds (``integrity.header_problem``: a truncated file; and
@@ -369,7 +375,7 @@ def entry_rows() -> list[dict[str, Any]]:
     sweep()
     rows = []
     for path in entries():
-        row: dict[str, Any] = {"entry": str(path), "fact_file": None, "status": "unreadable",
+        row: dict[str, str | int | None] = {"entry": str(path), "fact_file": None, "status": "unreadable",
                                "size": None, "directory": str(cache_dir())}
         try:
             row["size"] = path.stat().st_size

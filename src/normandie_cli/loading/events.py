@@ -7,12 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from .. import model as m
 from ..dates import PartialDate
 from ..errors import DataError
 from .files import MAX_DEPTH, FileScan
+
+if TYPE_CHECKING:
+    from yaml.error import Mark as YamlMark
+    from yaml.error import MarkedYAMLError
+    from yaml.events import ScalarEvent
+    from yaml.reader import ReaderError
 
 
 class RecordReader(Protocol):
@@ -50,7 +56,8 @@ SEQ = "tag:yaml.org,2002:seq"
 PLAIN_TAGS = {STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, MAP, SEQ}
 
 
-TAG_NAMES = {NULL: "null", BOOL: "a boolean", INT: "a number", FLOAT: "a number", TIMESTAMP: "a date"}
+TAG_NAMES: dict[str | None, str] = {NULL: "null", BOOL: "a boolean", INT: "a number", FLOAT: "a number",
+                                    TIMESTAMP: "a date"}
 
 
 #: How many plain scalars' tags are remembered (keys, mostly; numbers are many and each new).
@@ -58,7 +65,45 @@ _PLAIN_LIMIT = 10_000
 
 
 #: Where :func:`stream_facts` sends each record: its section's name, and the record.
-Sink = Callable[[str, Any], None]
+Sink = Callable[[str, m.Entity], None]
+
+
+class Place(Protocol):
+    """Where a node starts: a PyYAML mark (the C parser's or the Python one's), 0-based."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
+class YamlNode(Protocol):
+    """What the reader reads of a node: a streamed one (a scalar event, or a :class:`Node`) or
+    one PyYAML composed (``yaml.nodes.Node``), read alike."""
+
+    @property
+    def tag(self) -> str | None: ...
+
+    # The scalar's text, the list's items or the mapping's (key, value) pairs, as ``tag`` says:
+    # a type checker cannot follow a tag (and PyYAML's own nodes leave their value untyped).
+    @property
+    def value(self) -> Any: ...
+
+    @property
+    def start_mark(self) -> Place | None: ...
+
+
+#: The sections read record by record as the document streamed: each maps to no records.
+Streamed = dict[str, tuple[()]]
+
+
+class Stream(Protocol):
+    """The bytes the parser reads (a file, or ``split.Prefixed``), and how far it has read."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def tell(self) -> int: ...
 
 
 class Splitter(Protocol):
@@ -95,7 +140,7 @@ class Mark:
 BOM = b"\xef\xbb\xbf"
 
 
-def skip_bom(handle: Any) -> None:
+def skip_bom(handle: BinaryIO) -> None:
     """Start the parser after the file's byte-order mark, if it has one: as when the text was
     decoded first (``utf-8-sig``), a second mark is the parser's to skip."""
     if handle.read(len(BOM)) != BOM:
@@ -109,7 +154,8 @@ class Node:
 
     __slots__ = ("tag", "value", "start_mark", "seen")
 
-    def __init__(self, tag: str, value: Any, start_mark: Any) -> None:
+    # value Any: text, items or (key, value) pairs, as the tag says (see YamlNode.value).
+    def __init__(self, tag: str, value: Any, start_mark: Place | None) -> None:
         self.tag = tag
         self.value = value
         self.start_mark = start_mark
@@ -123,7 +169,7 @@ class Events:
     composer checks is checked here with its messages and places: a single document, undefined
     aliases, duplicate anchors; and tags are resolved as it resolves them."""
 
-    def __init__(self, name: str, stream: Any) -> None:
+    def __init__(self, name: str, stream: Stream) -> None:
         import yaml
 
         self.yaml = yaml
@@ -135,7 +181,7 @@ class Events:
         self.plain: dict[str, str] = {}
         self.anchors: dict[str, Any] = {}
         #: Where the value the first alias names starts (the place of the alias error).
-        self.first_alias: Any = None
+        self.first_alias: Place | None = None
         #: Who may read the end of a long section in parallel (see :class:`Splitter`).
         self.splitter: Splitter | None = None
         #: The document's end was read by the splitter's other reader.
@@ -169,7 +215,8 @@ class Events:
             return reader_error(self.name, err, head)
         return DataError(self.name, f"invalid YAML: {err}")
 
-    def _composer_error(self, context: str | None, context_mark: Any, problem: str, problem_mark: Any) -> DataError:
+    def _composer_error(self, context: str | None, context_mark: YamlMark | None, problem: str,
+                        problem_mark: YamlMark | None) -> DataError:
         return yaml_error(self.name, self.yaml.composer.ComposerError(context, context_mark, problem, problem_mark))
 
     def compose(self, event: Any) -> Any:
@@ -236,7 +283,7 @@ class Events:
             pairs.append((key, value))
 
     def _join(self, item: Any, split: int, end: type, reader: RecordReader, root: Node, key: Any, start: Any,
-              streamed: dict[str, tuple[Any, ...]]) -> bool:
+              streamed: Streamed) -> bool:
         """At the planned line (or past it): whether the other reader read the rest. Then
         the section and every top-level key it read are in ``root`` as streamed (their
         places as in the file), and this reader stops."""
@@ -259,7 +306,7 @@ class Events:
         self.joined = True
         return True
 
-    def _scalar_tag(self, event: Any) -> None:
+    def _scalar_tag(self, event: ScalarEvent) -> None:
         """Resolve a scalar event's tag as PyYAML's composer would (quoted and block scalars
         are text; a plain one is looked up by its text, once)."""
         tag = event.tag
@@ -277,7 +324,7 @@ class Events:
             event.tag = tag
 
     def read_document(self, reader: RecordReader, sink: Sink,
-                      sources_known: bool = False) -> tuple[Node, dict[str, tuple[Any, ...]]]:
+                      sources_known: bool = False) -> tuple[Node, Streamed]:
         """The document's root, with each section that can be read record by record already
         read and given to ``sink`` (its name maps to no records; its node is left empty), and
         the rest composed.
@@ -293,7 +340,7 @@ class Events:
             raise self._converted(err) from None
 
     def _read_document(self, reader: RecordReader, sink: Sink,
-                       sources_known: bool) -> tuple[Node, dict[str, tuple[Any, ...]]]:
+                       sources_known: bool) -> tuple[Node, Streamed]:
         yaml = self.yaml
         self.next()  # the stream's start
         start = self.next()
@@ -302,7 +349,7 @@ class Events:
         event = self.next()
         if type(event) is not yaml.MappingStartEvent or event.anchor is not None or event.tag not in (None, "!"):
             root = self.compose(event)
-            streamed: dict[str, tuple[Any, ...]] = {}
+            streamed: Streamed = {}
         else:
             root, streamed = self._stream_top(event, reader, sink, sources_known)
             if self.joined:  # the other reader read the rest, and checked it
@@ -315,11 +362,11 @@ class Events:
         return root, streamed
 
     def _stream_top(self, event: Any, reader: RecordReader, sink: Sink,
-                    sources_known: bool) -> tuple[Node, dict[str, tuple[Any, ...]]]:
+                    sources_known: bool) -> tuple[Node, Streamed]:
         yaml = self.yaml
         root = Node(self.loader.resolve(yaml.MappingNode, None, event.implicit), [], event.start_mark)
         kinds = {section.name: section.kind for section in m.SECTIONS}
-        streamed: dict[str, tuple[Any, ...]] = {}
+        streamed: Streamed = {}
         seen: set[str] = set()
         while True:
             event = self.next()
@@ -362,7 +409,7 @@ class Events:
             root.value.append((key, value))
 
 
-def reader_error(name: str, err: Any, head: bytes) -> DataError:
+def reader_error(name: str, err: ReaderError, head: bytes) -> DataError:
     """A character PyYAML's reader refuses (a control character), at its line and column:
     ``head`` is the text's bytes before it (``err.position`` of them)."""
     text = head.decode("utf-8-sig", errors="replace")
@@ -370,7 +417,7 @@ def reader_error(name: str, err: Any, head: bytes) -> DataError:
     return DataError(name, f"invalid YAML: {str(err).splitlines()[0]}", text.count("\n") + 1, column)
 
 
-def yaml_error(name: str, err: Any) -> DataError:
+def yaml_error(name: str, err: MarkedYAMLError) -> DataError:
     """A PyYAML error as a DataError with its place."""
     mark = err.problem_mark or err.context_mark
     message = " ".join(p for p in (err.context, err.problem) if p) or "invalid YAML"

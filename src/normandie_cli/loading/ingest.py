@@ -21,7 +21,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .. import model as m
 from ..dates import PartialDate
@@ -34,6 +34,9 @@ from .events import Sink
 from .files import DEFAULT_MAX_SIZE
 from .reader import stream_facts
 from .split import split_point, stream_rest
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 class NeedsBook(Exception):
@@ -60,7 +63,7 @@ class _References:
         self.pending: list[tuple[str, str]] = []
         conn.execute("CREATE TEMP TABLE _references (ref TEXT NOT NULL, wanted TEXT NOT NULL)")
 
-    def add(self, kind: str, record: Any) -> None:
+    def add(self, kind: str, record: m.Entity) -> None:
         if kind == "source":
             self.sources.add(record.id)
             return
@@ -110,7 +113,7 @@ class _References:
 def _sink(writer: Writer, references: _References) -> Sink:
     kinds = {section.name: section.kind for section in m.SECTIONS}
 
-    def sink(section: str, record: Any) -> None:
+    def sink(section: str, record: m.Entity) -> None:
         references.add(kinds[section], record)
         try:
             writer.add(section, record)
@@ -246,7 +249,7 @@ class _Split:
         self.split_at = split_at
         self.readers = readers
         self.base = base
-        self.process: Any = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.part: Path | None = None
         self.held: int | None = None  # the descriptor that holds the part locked
 
@@ -303,7 +306,8 @@ class _Split:
         process, self.process = self.process, None
         try:
             code = process.wait()
-            process.stdin.close()
+            if process.stdin is not None:  # a pipe: it was opened with stdin=PIPE
+                process.stdin.close()
             if code != 0:
                 return None
             _flush(self.writer)
@@ -331,7 +335,8 @@ class _Split:
             process, self.process = self.process, None
             process.kill()
             process.wait()
-            process.stdin.close()
+            if process.stdin is not None:  # a pipe: it was opened with stdin=PIPE
+                process.stdin.close()
         self._remove()
 
     def _remove(self) -> None:

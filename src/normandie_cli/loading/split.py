@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
 from ..dates import PartialDate
 from ..memory import gc_paused
@@ -80,7 +80,7 @@ def split_point(path: Path, start: int, column: int, section_line: int,
 class Prefixed:
     """A binary stream: ``head``, then the rest of ``handle``."""
 
-    def __init__(self, head: bytes, handle: Any) -> None:
+    def __init__(self, head: bytes, handle: BinaryIO) -> None:
         self.head = head
         self.handle = handle
 
@@ -89,11 +89,11 @@ class Prefixed:
             size = len(self.head) if size < 0 else size
             out, self.head = self.head[:size], self.head[size:]
             return out
-        return self.handle.read(size)  # type: ignore[no-any-return]
+        return self.handle.read(size)
 
     def tell(self) -> int:
         """How far into the file the reading is (``Splitter.plan``'s position)."""
-        return self.handle.tell()  # type: ignore[no-any-return]
+        return self.handle.tell()
 
 
 def stream_rest(path: Path, section: str, offset: int, line: int, published: dict[str, PartialDate],

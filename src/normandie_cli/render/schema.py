@@ -27,9 +27,9 @@ def _patterns() -> tuple[type, str, str, str, str]:
     """The loader's reader class and its id, decimal and fraction patterns, and the dates'
     point pattern: the one place this module takes them."""
     from ..dates import POINT_PATTERN
-    from ..loading import reader
+    from ..loading import reader, values
 
-    return (reader.RecordReader, reader.ID_PATTERN, reader.DECIMAL_PATTERN, reader.FRACTION_PATTERN,
+    return (reader.RecordReader, values.ID_PATTERN, values.DECIMAL_PATTERN, values.FRACTION_PATTERN,
             POINT_PATTERN)
 
 
