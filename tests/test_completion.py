@@ -326,6 +326,7 @@ def struct_size(rows: int, columns: int) -> bytes:
     return struct.pack("HHHH", rows, columns, 0, 0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
 @pytest.mark.parametrize(("keys", "line"), [
     ("normandie show ea", "normandie show eastman"),  # the prefix every candidate shares
@@ -338,6 +339,7 @@ def test_a_tab_in_a_real_zsh_and_fish_completes(shell: str, keys: str, line: str
     assert typed_in(shell, keys)[0].strip() == line
 
 
+@pytest.mark.slow
 def test_fish_lists_each_candidate_with_its_help() -> None:
     if shutil.which("fish") is None:
         pytest.skip("needs fish (.ci/run installs it)")
