@@ -28,6 +28,20 @@ def installed() -> Path:
     return script
 
 
+#: Tests that take many seconds but are not ours to mark slow (tests/test_tab.py): started first too.
+LONGEST = ("tests/test_tab.py::test_the_fast_path_gives_what_the_full_path_gives",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, in their order, then the rest in theirs: with ``-n auto`` the
+    workers start on the long tests together instead of one of them finishing a long test
+    alone at the end. (Every worker collects the same order, as pytest-xdist requires.)"""
+    def long(item: pytest.Item) -> bool:
+        return item.get_closest_marker("slow") is not None or item.nodeid.startswith(LONGEST)
+
+    items[:] = [item for item in items if long(item)] + [item for item in items if not long(item)]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from the current output")
 

@@ -283,16 +283,29 @@ def typed_in(shell: str, keys: str) -> tuple[str, str]:
                 out += chunk
         return out
 
+    def read_quietly(seconds: float) -> bytes:
+        """Everything the shell prints until ``seconds`` pass with nothing more (60 s at most)."""
+        out = b""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and select.select([master], [], [], seconds)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the shell has exited
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+
     try:
         # The shell's first prompt is its own (zsh -f: "host# "), so wait for any output, not "$ ".
-        screen = read_until(b"", 30) + read_until(b"\x00", 0.5)
+        screen = read_until(b"", 30) + read_quietly(0.5)
         os.write(master, setup + b'echo RE""ADY\n')  # the echo of the line typed is not "READY"
         screen += read_until(b"READY\r\n", 60)
         os.write(master, keys.encode() + b"\t")
         # What the Tab drew: the keys' echo, then normandie's answer; read until a second passes
         # with nothing more (the shell has answered; the line is checked below either way).
-        while chunk := read_until(b"\x00", 1.0):
-            screen += chunk
+        screen += read_quietly(1.0)
         # Ctrl-A (start of line) and "echo @@ ": the shell prints the line it holds.
         os.write(master, b"\x01echo @@ \r")
         screen += read_until(b"@@", 60)
@@ -313,6 +326,7 @@ def struct_size(rows: int, columns: int) -> bytes:
     return struct.pack("HHHH", rows, columns, 0, 0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
 @pytest.mark.parametrize(("keys", "line"), [
     ("normandie show ea", "normandie show eastman"),  # the prefix every candidate shares
@@ -325,6 +339,7 @@ def test_a_tab_in_a_real_zsh_and_fish_completes(shell: str, keys: str, line: str
     assert typed_in(shell, keys)[0].strip() == line
 
 
+@pytest.mark.slow
 def test_fish_lists_each_candidate_with_its_help() -> None:
     if shutil.which("fish") is None:
         pytest.skip("needs fish (.ci/run installs it)")
