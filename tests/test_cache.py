@@ -75,7 +75,7 @@ def _tamper(entry: Path, *statements: str) -> None:
 @pytest.mark.parametrize("statements", [
     ("UPDATE meta SET value = '1' WHERE key = 'schema'",),  # an older schema
     ("UPDATE meta SET value = '0.0.1' WHERE key = 'version'",),  # another program version
-    ("UPDATE meta SET value = 'places:id' WHERE key = 'shape'",),  # other records
+    ("UPDATE meta SET value = 'places:id' WHERE key = 'record_layout'",),  # other records
     ("UPDATE meta SET value = '1' WHERE key = 'size'",),  # another file's stamp
     ("DELETE FROM meta",),
     ("DROP TABLE meta",),

@@ -31,7 +31,7 @@ Candidates = list[tuple[str, str]]
 
 #: The spec's file in the cache directory, and the version of its layout.
 SPEC_NAME = "tab-spec.marshal"
-SPEC_FORMAT = 2
+SPEC_FORMAT = 3
 
 
 # --- matching (shared with cli/_complete.py) -------------------------------------------------
@@ -265,7 +265,8 @@ def open_fresh_store(spec: dict[str, Any], data: str | None, max_size: str | Non
         master = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
         found = sorted(str(sql) for name, sql in master if not str(name).startswith("organisations_fts_"))
         if (meta.get("schema") == store["schema"] and meta.get("version") == store["version"]
-                and meta.get("shape") == store["shape"] and meta.get("path") == absolute and "crc32" not in meta
+                and meta.get("record_layout") == store["record_layout"]
+                and meta.get("path") == absolute and "crc32" not in meta
                 and [meta.get(key) for key in ("size", "mtime_ns", "ctime_ns", "inode", "device")] == stamp
                 and found == store["statements"][meta.get("fts") == "1"]):
             return conn

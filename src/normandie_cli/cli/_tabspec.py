@@ -114,7 +114,7 @@ def derive() -> dict[str, Any]:
             "header": store.HEADER,
             "schema": str(store.SCHEMA_VERSION),
             "version": __version__,
-            "shape": store.record_layout(),
+            "record_layout": store.record_layout(),
             "statements": [sorted(store.schema_statements(False)), sorted(store.schema_statements(True))],
         },
         "root": {"options": root_options, "commands": listed},

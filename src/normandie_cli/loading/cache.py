@@ -3,8 +3,8 @@
 
 The first run on a fact file stores its book; later runs load it, or query it, instead of
 parsing YAML, as long as the file's absolute path and stamp (size, modification time, inode
-change time, inode, device: see :mod:`.stamp`), the program's version and the records' shape
-are unchanged (the database's ``meta`` table records them). The stamp is taken before the file
+change time, inode, device: see :mod:`.stamp`), the program's version and the records' field lists
+(``record_layout``) are unchanged (the database's ``meta`` table records them). The stamp is taken before the file
 is read and checked after, so a file edited while it was read is read again, never stored
 under a stamp its content does not match. Reading a cache never runs code. A missing, stale,
 truncated, corrupt, foreign or older-schema database is ignored (any ``sqlite3.Error`` means

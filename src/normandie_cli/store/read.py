@@ -41,7 +41,7 @@ def read_meta_value(conn: sqlite3.Connection, key: str) -> str | None:
 def is_current(meta: dict[str, str]) -> bool:
     """Written by this program version, with this schema and these records."""
     return (meta.get("schema") == str(SCHEMA_VERSION) and meta.get("version") == __version__
-            and meta.get("shape") == record_layout())
+            and meta.get("record_layout") == record_layout())
 
 
 def has_schema(conn: sqlite3.Connection, meta: dict[str, str]) -> bool:
@@ -82,7 +82,7 @@ def _nested_decoder(cls: type, date: Callable[[str | None], PartialDate | None])
 
     def decode(values: Any) -> Any:
         if type(values) is not list or len(values) != len(fields):
-            raise ValueError(f"a {cls.__name__} of the wrong shape")
+            raise ValueError(f"a {cls.__name__} with the wrong number of fields")
         record: Any = new(cls)
         record.__dict__.update(
             (name, date(value) if name in dated else value) for name, value in zip(fields, values, strict=True)

@@ -13,7 +13,7 @@ an event's places and participants) are JSON text columns too, and also child ta
 filters. Columns whose name starts with ``_`` are derived, for queries: ``organisations._search``
 is the folded text ``companies --search`` matches against, indexed by the FTS5 table
 ``organisations_fts``. ``meta`` holds what the file is (schema version, program version, the
-records' shape, and for a parse cache the fact file's path, size and modification time).
+records' field lists under ``record_layout``, and for a parse cache the fact file's path, size and modification time).
 docs/storage.md describes it for people.
 """
 
@@ -23,8 +23,10 @@ import sqlite3
 
 from .. import model as m
 
-#: Bumped whenever the layout changes: a store of another schema is never read.
-SCHEMA_VERSION = 6
+#: Bumped whenever the tables change: a store of another schema is never read (7: the records'
+#: field lists are kept under ``record_layout``, once ``shape``, the word ``--fields``, ``--sort``
+#: and ``--limit`` use). A published book has its own number: store.publish.LAYOUT_VERSION.
+SCHEMA_VERSION = 7
 
 
 HEADER = b"SQLite format 3\x00"
@@ -76,7 +78,7 @@ KIND = {section.name: section.kind for section in m.SECTIONS}
 
 
 def record_layout() -> str:
-    """The stored records' field lists (kept in ``meta`` under ``shape``): a store written for
+    """The stored records' field lists (kept in ``meta`` under ``record_layout``): a store written for
     other records is never read."""
     parts = []
     for table, _cls, columns in TABLES:

@@ -97,7 +97,7 @@ class Writer:
             if not statement.startswith(later):
                 conn.execute(statement)
         self.later = [statement for statement in statements if statement.startswith(later)]
-        info = {"schema": str(SCHEMA_VERSION), "version": __version__, "shape": record_layout(),
+        info = {"schema": str(SCHEMA_VERSION), "version": __version__, "record_layout": record_layout(),
                 "fts": str(int(self.fts)), **meta}
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
         conn.execute(f"CREATE TABLE {STAGED} (id_folded TEXT, id_value TEXT, id_help TEXT, name_folded TEXT)")
