@@ -250,6 +250,8 @@ class Events:
         if kind is yaml.SequenceStartEvent:
             if tag is None or tag == "!":
                 event.tag = SEQ
+            elif tag != SEQ and tag in PLAIN_TAGS:
+                raise self._misfit(event, "a list")
             event.value = items = []
             end: type = yaml.SequenceEndEvent
             while True:
@@ -264,6 +266,8 @@ class Events:
                     items.append(compose(item))
         if tag is None or tag == "!":
             event.tag = MAP
+        elif tag != MAP and tag in PLAIN_TAGS:
+            raise self._misfit(event, "a mapping")
         event.value = pairs = []
         end = yaml.MappingEndEvent
         while True:
@@ -322,6 +326,16 @@ class Events:
                 if len(self.plain) < _PLAIN_LIMIT:
                     self.plain[value] = tag
             event.tag = tag
+        elif tag == SEQ or tag == MAP:
+            raise self._misfit(event, "a single value")
+
+    def _misfit(self, event: Any, kind: str) -> DataError:
+        """A standard tag on a node of another kind (``!!seq`` on a mapping, ``!!map`` on a
+        list, ``!!str`` on a list, ``!!seq`` on a single value)."""
+        mark = event.start_mark
+        short = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+        return DataError(self.name, f"invalid YAML: the tag {short} does not fit {kind}; write the value without it",
+                         mark.line + 1, mark.column + 1)
 
     def read_document(self, reader: RecordReader, sink: Sink,
                       sources_known: bool = False) -> tuple[Node, Streamed]:
