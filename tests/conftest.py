@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Protocol
@@ -46,16 +48,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from the current output")
 
 
+@pytest.fixture(scope="session")
+def bundled_entry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled fact file's cache entry, as the program writes it on a first run: built once
+    per test process, by ``python -m normandie_cli`` in a cache folder of its own."""
+    folder = tmp_path_factory.mktemp("seed")
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("NORMANDIE_DATA", "NORMANDIE_NO_CACHE", "NORMANDIE_CACHE_DIR")}
+    env.update(XDG_CACHE_HOME=str(folder), HOME=str(folder))
+    subprocess.run([sys.executable, "-m", "normandie_cli", "companies", "--limit", "1"], env=env,
+                   check=True, capture_output=True)
+    [entry] = (folder / "normandie").glob("*.sqlite")
+    return entry
+
+
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No colour, a fixed width, no user data file, and a temporary home and cache."""
-    for name in ("NORMANDIE_DATA", "FORCE_COLOR", "NORMANDIE_NO_CACHE"):
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """No colour, a fixed width, no user data file, and a temporary home and cache. The cache
+    holds the bundled file's entry, as a first run leaves it (each test its own copy: a test
+    may damage it), so that a test pays for the bundled file's parse only when it asks to
+    (``@pytest.mark.cold_cache``: the cache starts empty)."""
+    for name in ("NORMANDIE_DATA", "FORCE_COLOR", "NORMANDIE_NO_CACHE", "NORMANDIE_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    if request.node.get_closest_marker("cold_cache") is None:
+        entry = request.getfixturevalue("bundled_entry")
+        (tmp_path / "cache" / "normandie").mkdir(parents=True)
+        shutil.copy(entry, tmp_path / "cache" / "normandie" / entry.name)  # its mode too
 
 
 class Run:

@@ -17,6 +17,9 @@ from normandie_cli.loading.files import bundled_path
 
 from .conftest import Runner, write
 
+#: Every test here starts from an empty cache (tests/conftest.py).
+pytestmark = pytest.mark.cold_cache
+
 SMALL = """\
 sources:
   - {id: s1, publisher: P, published: "2023", language: en}

@@ -36,6 +36,9 @@ from .conftest import Runner, installed, write
 from .test_core import MINIMAL
 from .test_store import make_facts
 
+#: Every test here starts from an empty cache (tests/conftest.py).
+pytestmark = pytest.mark.cold_cache
+
 #: A run that does not reach its next checkpoint, or its end, within this many seconds hangs.
 HANG = 300
 

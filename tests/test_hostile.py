@@ -504,6 +504,7 @@ def test_every_listing_command_takes_excel_safe(command: str) -> None:
 
 # Signals, pipes, locales -------------------------------------------------------------------
 
+@pytest.mark.cold_cache  # it needs the first run's build (tests/conftest.py)
 @pytest.mark.parametrize("where", ["build", "read"])
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path, where: str) -> None:
     # The test hook (testhook.py): the command says it reached a checkpoint, then waits there

@@ -21,6 +21,9 @@ from normandie_cli.store import write as store
 from .conftest import write
 from .test_store import make_facts
 
+#: Every test here starts from an empty cache (tests/conftest.py).
+pytestmark = pytest.mark.cold_cache
+
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table and view of a store, in rowid order, and its schema."""

@@ -151,12 +151,13 @@ def test_the_wheel_ships_the_licence_and_the_bundled_data(wheel_names: tuple[Pat
 @pytest.mark.slow
 def test_the_docs_tests_pass_inside_the_unpacked_sdist(sdist: Path, tmp_path: Path) -> None:
     # They read tools/ and .ci/: the two that failed when the sdist left those out.
+    folder = tmp_path / "sdist"  # tmp_path also holds the test's cache folder (conftest.py)
     with tarfile.open(sdist) as tar:
         if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
-            tar.extractall(tmp_path, filter="data")
+            tar.extractall(folder, filter="data")
         else:
-            tar.extractall(tmp_path)
-    [unpacked] = tmp_path.iterdir()
+            tar.extractall(folder)
+    [unpacked] = folder.iterdir()
     env = {k: v for k, v in os.environ.items() if k not in ("NORMANDIE_DATA", "FORCE_COLOR", "PYTEST_ADDOPTS")}
     env["PYTHONPATH"] = str(unpacked / "src")  # the sdist's own code, not the installed one
     result = subprocess.run([sys.executable, "-m", "pytest", "tests/test_docs.py", "-q", "-p", "no:cacheprovider",

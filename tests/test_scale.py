@@ -69,6 +69,7 @@ def test_cache_info_and_clear(run: Runner, tmp_path: Path) -> None:
     assert json.loads(run("cache", "info", "-f", "json").stdout) == []
 
 
+@pytest.mark.cold_cache  # it needs the first run's build (tests/conftest.py)
 def test_cache_info_says_when_an_entry_is_stale(run: Runner, tmp_path: Path) -> None:
     path = make_facts(5, tmp_path / "f.yaml")
     run("--data", str(path), "companies")

@@ -23,6 +23,9 @@ from .conftest import write
 from .test_ingest import dump, reorder
 from .test_store import make_facts
 
+#: Every test here starts from an empty cache (tests/conftest.py).
+pytestmark = pytest.mark.cold_cache
+
 Dump = dict[str, list[tuple[object, ...]]]
 
 

@@ -254,6 +254,7 @@ def test_a_changed_package_derives_the_spec_again() -> None:
     assert _tab.load_spec() is not None
 
 
+@pytest.mark.cold_cache  # it needs the first run's build (tests/conftest.py)
 @pytest.mark.parametrize("env", [{}, {"NORMANDIE_CACHE_DIR": "own"}, {"XDG_CACHE_HOME": ""}])
 def test_the_fast_path_finds_the_parse_cache_where_cache_puts_it(env: dict[str, str], tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
