@@ -15,9 +15,18 @@ from ..errors import DataError
 from .files import MAX_DEPTH, FileScan
 
 if TYPE_CHECKING:
-    from yaml.error import Mark as YamlMark
     from yaml.error import MarkedYAMLError
-    from yaml.events import ScalarEvent
+    from yaml.events import (
+        AliasEvent,
+        CollectionStartEvent,
+        Event,
+        MappingEndEvent,
+        MappingStartEvent,
+        NodeEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+    )
     from yaml.reader import ReaderError
 
 
@@ -176,10 +185,18 @@ class Events:
         self.name = name
         self.loader = (getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)(stream)
         self.stream = stream
-        self.scalar = yaml.ScalarEvent
+        # The event classes, typed: ``type(event) is self.scalar`` tells mypy what the event is
+        # (yaml is imported only here, when a file is read).
+        self.scalar: type[ScalarEvent] = yaml.ScalarEvent
+        self.alias: type[AliasEvent] = yaml.AliasEvent
+        self.sequence: type[SequenceStartEvent] = yaml.SequenceStartEvent
+        self.sequence_end: type[SequenceEndEvent] = yaml.SequenceEndEvent
+        self.mapping: type[MappingStartEvent] = yaml.MappingStartEvent
+        self.mapping_end: type[MappingEndEvent] = yaml.MappingEndEvent
         #: The tag of each plain scalar's text met so far (keys, mostly).
         self.plain: dict[str, str] = {}
-        self.anchors: dict[str, Any] = {}
+        #: The node each anchor names (a scalar event, or the Node of a list or a mapping).
+        self.anchors: dict[str, YamlNode] = {}
         #: Where the value the first alias names starts (the place of the alias error).
         self.first_alias: Place | None = None
         #: Who may read the end of a long section in parallel (see :class:`Splitter`).
@@ -198,9 +215,10 @@ class Events:
             raise DataError(self.name, "YAML aliases (*name) are not allowed in a fact file: the value anchored "
                             "here is used again through an alias; write it out", mark.line + 1, mark.column + 1)
 
-    def next(self) -> Any:
+    def next(self) -> Event:
         """The next event (a YAML error is raised as it is: see :meth:`_converted`)."""
-        return self.loader.get_event()
+        event: Event = self.loader.get_event()
+        return event
 
     def _converted(self, err: Exception) -> DataError:
         """A YAML error as a DataError with its place."""
@@ -215,79 +233,104 @@ class Events:
             return reader_error(self.name, err, head)
         return DataError(self.name, f"invalid YAML: {err}")
 
-    def _composer_error(self, context: str | None, context_mark: YamlMark | None, problem: str,
-                        problem_mark: YamlMark | None) -> DataError:
-        return yaml_error(self.name, self.yaml.composer.ComposerError(context, context_mark, problem, problem_mark))
+    def _composer_error(self, context: str | None, context_mark: Place | None, problem: str,
+                        problem_mark: Place | None) -> DataError:
+        """An error PyYAML's composer would raise, as :func:`yaml_error` converts it."""
+        message = " ".join(part for part in (context, problem) if part)
+        return error_at(self.name, f"invalid YAML: {message}", problem_mark or context_mark)
 
-    def compose(self, event: Any) -> Any:
+    def compose(self, event: Event) -> YamlNode:
         """The node starting with ``event`` (already taken from the stream), and its children.
 
-        A node is the event itself, its tag resolved (and, for a list or a mapping, ``value``
-        set to its items or its (key, value) pairs): no object is made per scalar. A plain
-        scalar's tag is resolved once per distinct text (PyYAML's resolver, remembered)."""
-        yaml = self.yaml
-        kind = type(event)
-        if kind is yaml.AliasEvent:
-            target = self.anchors.get(event.anchor)
+        A scalar's node is the event itself, its tag resolved: no object is made per scalar. A
+        list's or a mapping's is a :class:`Node` holding its items or its (key, value) pairs.
+        A plain scalar's tag is resolved once per distinct text (PyYAML's resolver, remembered)."""
+        if type(event) is self.scalar:
+            if event.anchor is not None:
+                self._anchor(event.anchor, event, event)
+            self._scalar_tag(event)
+            return event
+        if type(event) is self.alias:
+            target = self.anchors.get(event.anchor or "")
             if target is None:
                 raise self._composer_error(None, None, "found undefined alias", event.start_mark)
             if self.first_alias is None:
                 self.first_alias = target.start_mark
             return target
-        anchor = event.anchor
-        if anchor is not None:
-            if anchor in self.anchors:
-                raise self._composer_error("found duplicate anchor; first occurrence",
-                                           self.anchors[anchor].start_mark, "second occurrence", event.start_mark)
-            self.anchors[anchor] = event
-        if kind is self.scalar:
-            self._scalar_tag(event)
-            return event
-        get = self.loader.get_event
-        scalar = self.scalar
-        compose = self.compose
+        if type(event) is self.sequence:
+            return self._sequence(event)
+        if type(event) is self.mapping:
+            return self._mapping(event)
+        # The parser gives a node's event here, never an end or a document's event.
+        raise self._composer_error(None, None, f"expected a node, found {type(event).__name__}", event.start_mark)
+
+    def _anchor(self, anchor: str, event: NodeEvent, node: YamlNode) -> None:
+        if anchor in self.anchors:
+            raise self._composer_error("found duplicate anchor; first occurrence",
+                                       self.anchors[anchor].start_mark, "second occurrence", event.start_mark)
+        self.anchors[anchor] = node
+
+    def _collection(self, event: CollectionStartEvent, natural: str, kind: str) -> Node:
+        """The Node of a list or a mapping with an explicit tag or an anchor: its tag resolved
+        (a standard tag of another kind of node refused), its anchor remembered; its value is
+        filled by the caller. (Without either, the node is made where it is read: a call less
+        for each of the many.)"""
         tag = event.tag
-        if kind is yaml.SequenceStartEvent:
-            if tag is None or tag == "!":
-                event.tag = SEQ
-            elif tag != SEQ and tag in PLAIN_TAGS:
-                raise self._misfit(event, "a list")
-            event.value = items = []
-            end: type = yaml.SequenceEndEvent
-            while True:
-                item = get()
-                kind = type(item)
-                if kind is end:
-                    return event
-                if kind is scalar and item.anchor is None:
-                    self._scalar_tag(item)
-                    items.append(item)
-                else:
-                    items.append(compose(item))
         if tag is None or tag == "!":
-            event.tag = MAP
-        elif tag != MAP and tag in PLAIN_TAGS:
-            raise self._misfit(event, "a mapping")
-        event.value = pairs = []
-        end = yaml.MappingEndEvent
+            tag = natural
+        elif tag != natural and tag in PLAIN_TAGS:
+            raise self._misfit(event, kind)
+        node = Node(tag, [], event.start_mark)
+        if event.anchor is not None:
+            self._anchor(event.anchor, event, node)
+        return node
+
+    def _sequence(self, event: SequenceStartEvent) -> Node:
+        if event.anchor is None and (event.tag is None or event.tag == "!"):
+            node = Node(SEQ, [], event.start_mark)
+        else:
+            node = self._collection(event, SEQ, "a list")
+        items: list[YamlNode] = node.value
+        get: Callable[[], Event] = self.loader.get_event  # not self.next: one call less an event
+        scalar, end, mapping = self.scalar, self.sequence_end, self.mapping
+        while True:
+            item = get()
+            if type(item) is scalar and item.anchor is None:
+                self._scalar_tag(item)
+                items.append(item)
+            elif type(item) is mapping:  # a list of records: straight to the mapping
+                items.append(self._mapping(item))
+            elif type(item) is end:
+                return node
+            else:
+                items.append(self.compose(item))
+
+    def _mapping(self, event: MappingStartEvent) -> Node:
+        if event.anchor is None and (event.tag is None or event.tag == "!"):
+            node = Node(MAP, [], event.start_mark)
+        else:
+            node = self._collection(event, MAP, "a mapping")
+        pairs: list[tuple[YamlNode, YamlNode]] = node.value
+        get: Callable[[], Event] = self.loader.get_event
+        scalar, end = self.scalar, self.mapping_end
         while True:
             key = get()
-            kind = type(key)
-            if kind is end:
-                return event
-            if kind is scalar and key.anchor is None:
+            if type(key) is scalar and key.anchor is None:
                 self._scalar_tag(key)
+                key_node: YamlNode = key
+            elif type(key) is end:
+                return node
             else:
-                key = compose(key)
+                key_node = self.compose(key)
             value = get()
             if type(value) is scalar and value.anchor is None:
                 self._scalar_tag(value)
+                pairs.append((key_node, value))
             else:
-                value = compose(value)
-            pairs.append((key, value))
+                pairs.append((key_node, self.compose(value)))
 
-    def _join(self, item: Any, split: int, end: type, reader: RecordReader, root: Node, key: Any, start: Any,
-              streamed: Streamed) -> bool:
+    def _join(self, item: Event, split: int, reader: RecordReader, root: Node, key: YamlNode,
+              start: SequenceStartEvent, streamed: Streamed) -> bool:
         """At the planned line (or past it): whether the other reader read the rest. Then
         the section and every top-level key it read are in ``root`` as streamed (their
         places as in the file), and this reader stops."""
@@ -295,7 +338,8 @@ class Events:
         assert splitter is not None
         self.splitter = None  # one split per file
         keys = None
-        if type(item) is not end and item.start_mark.line == split and not reader.problems:
+        mark = item.start_mark
+        if type(item) is not self.sequence_end and mark is not None and mark.line == split and not reader.problems:
             keys = splitter.join()
         else:
             splitter.abandon()
@@ -304,8 +348,8 @@ class Events:
         root.value.append((key, Node(SEQ, [], start.start_mark)))
         streamed[key.value] = ()
         for name, line, column in keys:
-            mark = Mark(line, column)
-            root.value.append((Node(STR, name, mark), Node(SEQ, [], mark)))
+            place = Mark(line, column)
+            root.value.append((Node(STR, name, place), Node(SEQ, [], place)))
             streamed[name] = ()
         self.joined = True
         return True
@@ -329,16 +373,15 @@ class Events:
         elif tag == SEQ or tag == MAP:
             raise self._misfit(event, "a single value")
 
-    def _misfit(self, event: Any, kind: str) -> DataError:
+    def _misfit(self, event: ScalarEvent | CollectionStartEvent, kind: str) -> DataError:
         """A standard tag on a node of another kind (``!!seq`` on a mapping, ``!!map`` on a
         list, ``!!str`` on a list, ``!!seq`` on a single value)."""
-        mark = event.start_mark
         short = str(event.tag).replace("tag:yaml.org,2002:", "!!")
-        return DataError(self.name, f"invalid YAML: the tag {short} does not fit {kind}; write the value without it",
-                         mark.line + 1, mark.column + 1)
+        return error_at(self.name, f"invalid YAML: the tag {short} does not fit {kind}; write the value without it",
+                        event.start_mark)
 
     def read_document(self, reader: RecordReader, sink: Sink,
-                      sources_known: bool = False) -> tuple[Node, Streamed]:
+                      sources_known: bool = False) -> tuple[YamlNode, Streamed]:
         """The document's root, with each section that can be read record by record already
         read and given to ``sink`` (its name maps to no records; its node is left empty), and
         the rest composed.
@@ -354,20 +397,20 @@ class Events:
             raise self._converted(err) from None
 
     def _read_document(self, reader: RecordReader, sink: Sink,
-                       sources_known: bool) -> tuple[Node, Streamed]:
+                       sources_known: bool) -> tuple[YamlNode, Streamed]:
         yaml = self.yaml
         self.next()  # the stream's start
         start = self.next()
         if type(start) is yaml.StreamEndEvent:
             raise DataError(self.name, "the file is empty (no YAML document)")
         event = self.next()
-        if type(event) is not yaml.MappingStartEvent or event.anchor is not None or event.tag not in (None, "!"):
-            root = self.compose(event)
-            streamed: Streamed = {}
-        else:
+        root: YamlNode
+        if type(event) is self.mapping and event.anchor is None and event.tag in (None, "!"):
             root, streamed = self._stream_top(event, reader, sink, sources_known)
             if self.joined:  # the other reader read the rest, and checked it
                 return root, streamed
+        else:
+            root, streamed = self.compose(event), {}
         self.next()  # the document's end
         after = self.next()
         if type(after) is not yaml.StreamEndEvent:
@@ -375,33 +418,32 @@ class Events:
                                        "but found another document", after.start_mark)
         return root, streamed
 
-    def _stream_top(self, event: Any, reader: RecordReader, sink: Sink,
+    def _stream_top(self, top: MappingStartEvent, reader: RecordReader, sink: Sink,
                     sources_known: bool) -> tuple[Node, Streamed]:
-        yaml = self.yaml
-        root = Node(self.loader.resolve(yaml.MappingNode, None, event.implicit), [], event.start_mark)
+        root = Node(self.loader.resolve(self.yaml.MappingNode, None, top.implicit), [], top.start_mark)
         kinds = {section.name: section.kind for section in m.SECTIONS}
         streamed: Streamed = {}
         seen: set[str] = set()
+        end = self.sequence_end
         while True:
             event = self.next()
-            if type(event) is yaml.MappingEndEvent:
+            if type(event) is self.mapping_end:
                 return root, streamed
             key = self.compose(event)
             event = self.next()
             name = key.value if key.tag == STR else None
             if (name in kinds and name not in seen and (sources_known or name == "sources")
-                    and type(event) is yaml.SequenceStartEvent and event.anchor is None
+                    and type(event) is self.sequence and event.anchor is None
                     and (event.tag in (None, "!") or event.tag == SEQ)):
-                read_one = getattr(reader, kinds[name])
-                end = yaml.SequenceEndEvent
+                read_one: Callable[[YamlNode], m.Entity] = getattr(reader, kinds[name])
                 split = None
                 if self.splitter is not None and name != "sources" and not reader.problems:
-                    split = self.splitter.plan(name, event.start_mark.line, event.start_mark.column,
-                                               self.stream.tell(), reader.published)
+                    line, column = place_of(event.start_mark)
+                    split = self.splitter.plan(name, line, column, self.stream.tell(), reader.published)
                 while True:
                     item = self.next()
-                    if split is not None and (type(item) is end or item.start_mark.line >= split):
-                        if self._join(item, split, end, reader, root, key, event, streamed):
+                    if split is not None and (type(item) is end or place_of(item.start_mark)[0] >= split):
+                        if self._join(item, split, reader, root, key, event, streamed):
                             return root, streamed
                         split = None
                     if type(item) is end:
@@ -414,13 +456,25 @@ class Events:
                     else:
                         sink(name, record)
                 streamed[name] = ()
-                value = Node(SEQ, [], event.start_mark)
+                value: YamlNode = Node(SEQ, [], event.start_mark)
                 sources_known = sources_known or name == "sources"
             else:
                 value = self.compose(event)
             if name is not None:
                 seen.add(name)
             root.value.append((key, value))
+
+
+def place_of(mark: Place | None) -> tuple[int, int]:
+    """A mark's 0-based line and column (PyYAML's parser marks every event; (0, 0) without one)."""
+    return (0, 0) if mark is None else (mark.line, mark.column)
+
+
+def error_at(name: str, message: str, mark: Place | None) -> DataError:
+    """A DataError at a mark's place (1-based), or without a place when there is no mark."""
+    if mark is None:
+        return DataError(name, message)
+    return DataError(name, message, mark.line + 1, mark.column + 1)
 
 
 def reader_error(name: str, err: ReaderError, head: bytes) -> DataError:
