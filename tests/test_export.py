@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from normandie_cli import model as m
 from normandie_cli import publishing, registry
+from normandie_cli.cli import app
 from normandie_cli.dates import PartialDate, parse_date
 from normandie_cli.errors import ExitCode
 from normandie_cli.loading.book import load_facts
@@ -42,6 +43,24 @@ DELEGATION = 11  # the companies of the March 2023 trade mission
 def exported(run, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
     db, meta = tmp_path / "facts.db", tmp_path / "metadata.json"
     result = run("export", "sqlite", str(db), "--metadata", str(meta))
+    assert result.exit_code == 0, result.stderr
+    return db, meta
+
+
+@pytest.fixture(scope="module")
+def shared_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """What :func:`exported` gives, exported once for the module, for the tests that only read
+    it (the command opens a published book read-only: store.read.connect, ``mode=ro``); the
+    tests that damage it take their own. Exported as ``exported`` does, in the environment
+    ``clean_environment`` gives every test (a module's fixture is set up before it)."""
+    folder = tmp_path_factory.mktemp("published")
+    db, meta = folder / "facts.db", folder / "metadata.json"
+    env = {"NORMANDIE_DATA": None, "FORCE_COLOR": None, "NORMANDIE_NO_CACHE": None, "NO_COLOR": "1",
+           "COLUMNS": "100", "TERM": "dumb", "HOME": str(folder / "home"), "XDG_CACHE_HOME": str(folder / "cache")}
+    result = CliRunner().invoke(app, ["export", "sqlite", str(db), "--metadata", str(meta)], env=env,
+                                prog_name="normandie")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
     assert result.exit_code == 0, result.stderr
     return db, meta
 
@@ -70,8 +89,8 @@ def unlined(book: m.FactBook) -> m.FactBook:
 
 # The schema --------------------------------------------------------------------------------
 
-def test_the_export_has_a_table_per_section_and_per_list(exported: tuple[Path, Path]) -> None:
-    db, _ = exported
+def test_the_export_has_a_table_per_section_and_per_list(shared_export: tuple[Path, Path]) -> None:
+    db, _ = shared_export
     conn = sqlite3.connect(db)
     found = objects(conn)
     for section in m.SECTIONS:
@@ -98,8 +117,8 @@ def test_the_export_has_a_table_per_section_and_per_list(exported: tuple[Path, P
                         " ORDER BY position").fetchone() == ("--03-14/--03-19", "range")
 
 
-def test_nothing_internal_is_published(exported: tuple[Path, Path]) -> None:
-    db, _ = exported
+def test_nothing_internal_is_published(shared_export: tuple[Path, Path]) -> None:
+    db, _ = shared_export
     conn = sqlite3.connect(db)
     names = objects(conn)
     assert not {"completion", "meta", "companies", "_organisations_completion"} & names.keys()
@@ -130,8 +149,9 @@ LINKS = [
 
 
 @pytest.mark.parametrize(("table", "column", "target"), LINKS)
-def test_every_reference_is_a_foreign_key(exported: tuple[Path, Path], table: str, column: str, target: str) -> None:
-    conn = sqlite3.connect(exported[0])
+def test_every_reference_is_a_foreign_key(shared_export: tuple[Path, Path], table: str, column: str,
+                                          target: str) -> None:
+    conn = sqlite3.connect(shared_export[0])
     assert foreign_keys(conn, table).get(column) == target
 
 
@@ -145,9 +165,9 @@ def test_the_foreign_keys_hold_and_are_enforced(exported: tuple[Path, Path]) -> 
         conn.execute("UPDATE organisations SET town = 'no-such-place' WHERE id = 'eldim'")
 
 
-def test_every_reference_the_model_declares_is_a_foreign_key(exported: tuple[Path, Path]) -> None:
+def test_every_reference_the_model_declares_is_a_foreign_key(shared_export: tuple[Path, Path]) -> None:
     """Read off each record class's own refers() and cited(): nothing listed here by hand."""
-    conn = sqlite3.connect(exported[0])
+    conn = sqlite3.connect(shared_export[0])
     tables_of = {s.kind: s.name for s in m.SECTIONS} | {"source": "sources"}
     checked = 0
     for section in m.SECTIONS:
@@ -162,8 +182,8 @@ def test_every_reference_the_model_declares_is_a_foreign_key(exported: tuple[Pat
     assert checked >= 20
 
 
-def test_claims_hold_every_claim_once(exported: tuple[Path, Path]) -> None:
-    conn = sqlite3.connect(exported[0])
+def test_claims_hold_every_claim_once(shared_export: tuple[Path, Path]) -> None:
+    conn = sqlite3.connect(shared_export[0])
     book = bundled()
     counts = dict(conn.execute("SELECT kind, count(*) FROM claims GROUP BY kind").fetchall())
     assert counts == {
@@ -192,8 +212,8 @@ def test_claims_hold_every_claim_once(exported: tuple[Path, Path]) -> None:
         statement.topic, statement.text)
 
 
-def test_full_text_search_finds_words_whatever_their_accents(exported: tuple[Path, Path]) -> None:
-    conn = sqlite3.connect(exported[0])
+def test_full_text_search_finds_words_whatever_their_accents(shared_export: tuple[Path, Path]) -> None:
+    conn = sqlite3.connect(shared_export[0])
     found = conn.execute("SELECT e.id FROM entities_fts JOIN entities e ON e.rowid = entities_fts.rowid"
                          " WHERE entities_fts MATCH 'herouville'").fetchall()
     assert ("herouville-saint-clair",) in found
@@ -310,15 +330,29 @@ COMMANDS = [[name] for name in FACT_LISTINGS] + [
 ]
 
 
+#: A command's answer (exit status, stdout) by format and words.
+Answers = dict[tuple[str, ...], tuple[int, str]]
+
+
+@pytest.fixture(scope="module")
+def yaml_answers() -> Answers:
+    """The fact file's answers (--no-cache) to COMMANDS, by format and words: the same for the
+    cached and the no-cache cases below, so each is parsed and drawn once, by the first case
+    that needs it (in the same clean environment as every test)."""
+    return {}
+
+
 @pytest.mark.parametrize("cached", [True, False], ids=["cached", "no-cache"])
 @pytest.mark.parametrize("fmt", ["json", "tsv"])
-def test_a_published_book_as_data_answers_like_the_fact_file(run, exported: tuple[Path, Path], fmt: str,  # type: ignore[no-untyped-def]
-                                                             cached: bool) -> None:
-    db, _ = exported
+def test_a_published_book_as_data_answers_like_the_fact_file(run, shared_export: tuple[Path, Path], fmt: str,  # type: ignore[no-untyped-def]
+                                                             cached: bool, yaml_answers: Answers) -> None:
+    db, _ = shared_export
     for args in COMMANDS:
-        from_yaml = run(*args, "-f", fmt, env={"NORMANDIE_NO_CACHE": "1"})
+        if (fmt, *args) not in yaml_answers:
+            from_yaml = run(*args, "-f", fmt, env={"NORMANDIE_NO_CACHE": "1"})
+            yaml_answers[(fmt, *args)] = (from_yaml.exit_code, from_yaml.stdout)
         from_db = run("--data", str(db), *args, "-f", fmt, env={} if cached else {"NORMANDIE_NO_CACHE": "1"})
-        assert (from_db.exit_code, from_db.stdout) == (from_yaml.exit_code, from_yaml.stdout), args
+        assert (from_db.exit_code, from_db.stdout) == yaml_answers[(fmt, *args)], args
 
 
 def test_the_parse_cache_as_data_answers_like_the_fact_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -332,11 +366,11 @@ def test_the_parse_cache_as_data_answers_like_the_fact_file(run, tmp_path: Path)
         assert run("--data", str(copy), *args, "-f", "json").stdout == run(*args, "-f", "json").stdout, args
 
 
-def test_completion_reads_a_published_book(exported: tuple[Path, Path]) -> None:
+def test_completion_reads_a_published_book(shared_export: tuple[Path, Path]) -> None:
     from .test_completion import complete
 
     installed()  # skips the test without the script
-    db, _ = exported
+    db, _ = shared_export
     assert complete("bash", f"normandie --data {db} companies --town herou") == ["herouville-saint-clair"]
 
 
@@ -384,8 +418,8 @@ def test_a_yaml_run_does_not_load_the_publishing_code() -> None:
     assert out.strip() == "[]"
 
 
-def test_validate_refuses_a_published_book(run, exported: tuple[Path, Path]) -> None:  # type: ignore[no-untyped-def]
-    result = run("--data", str(exported[0]), "validate")
+def test_validate_refuses_a_published_book(run, shared_export: tuple[Path, Path]) -> None:  # type: ignore[no-untyped-def]
+    result = run("--data", str(shared_export[0]), "validate")
     assert result.exit_code == ExitCode.DATA_ERROR
     assert "validate the YAML fact file" in result.stderr
 
@@ -436,8 +470,8 @@ def test_the_database_is_written_with_the_users_umask(run, tmp_path: Path, umask
 
 # The metadata --------------------------------------------------------------------------------
 
-def test_the_metadata_describes_every_table_and_column(exported: tuple[Path, Path]) -> None:
-    db, meta = exported
+def test_the_metadata_describes_every_table_and_column(shared_export: tuple[Path, Path]) -> None:
+    db, meta = shared_export
     data = json.loads(meta.read_text(encoding="utf-8"))
     assert data["license"] == "MIT" and data["title"]
     for source in bundled().sources:
@@ -470,8 +504,8 @@ def canned(meta: Path, name: str) -> str:
     return str(json.loads(meta.read_text(encoding="utf-8"))["databases"]["facts"]["queries"][name]["sql"])
 
 
-def test_the_canned_queries_answer_their_questions(exported: tuple[Path, Path]) -> None:
-    db, meta = exported
+def test_the_canned_queries_answer_their_questions(shared_export: tuple[Path, Path]) -> None:
+    db, meta = shared_export
     conn = sqlite3.connect(db)
     about = conn.execute(canned(meta, "claims_about"), {"subject": "eastman-port-jerome"}).fetchall()
     book = bundled()

@@ -148,7 +148,7 @@ def peak_bytes(file: Path, target: Path) -> int:
 
 @pytest.mark.slow
 def test_the_memory_it_takes_does_not_grow_with_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Python's allocations while a file of 750 and one of 3,000 companies are streamed into
+    """Python's allocations while a file of 500 and one of 2,000 companies are streamed into
     a store: four times the records, about the same peak (the whole-book reader's grows with
     the book). Both files are many batches of records and many chunks of the scan long, and
     what is remembered to go faster (references met, plain scalars' tags, encoded citation
@@ -160,8 +160,8 @@ def test_the_memory_it_takes_does_not_grow_with_the_file(tmp_path: Path, monkeyp
     monkeypatch.setattr(ingest, "_SEEN_LIMIT", 100)
     monkeypatch.setattr(store_read, "MEMO_LIMIT", 100)
     peak_bytes(make_facts(300, tmp_path / "warm-up.yaml"), tmp_path / "warm-up.sqlite")  # first-time costs
-    small = peak_bytes(make_facts(750, tmp_path / "small.yaml"), tmp_path / "small.sqlite")
-    large = peak_bytes(make_facts(3000, tmp_path / "large.yaml"), tmp_path / "large.sqlite")
+    small = peak_bytes(make_facts(500, tmp_path / "small.yaml"), tmp_path / "small.sqlite")
+    large = peak_bytes(make_facts(2000, tmp_path / "large.yaml"), tmp_path / "large.sqlite")
     assert large < 1.5 * small, (small, large)
     tracemalloc.start()
     try:

@@ -82,9 +82,16 @@ def run_in_terminal(argv: list[str], columns: int, lines: int = 50) -> str:
 
 def screen(raw: str, columns: int) -> list[str]:
     """The lines a terminal of ``columns`` shows for ``raw`` (tall enough to hold it all)."""
+    return list(_screen(raw, columns))
+
+
+@cache
+def _screen(raw: str, columns: int) -> tuple[str, ...]:
+    """:func:`screen`, worked out once for each output and width: pyte takes most of this
+    module's time, and several tests read the same command's screen at the same width."""
     display = pyte.Screen(columns, raw.count("\n") + 2)
     pyte.Stream(display).feed(raw.replace("\r\n", "\n").replace("\n", "\r\n"))
-    return [line.rstrip() for line in display.display]
+    return tuple(line.rstrip() for line in display.display)
 
 
 @cache
@@ -261,8 +268,7 @@ def test_the_installed_command_draws_in_a_terminal_of_any_width() -> None:
     executable = shutil.which("normandie")
     if executable is None:
         pytest.skip("normandie is not installed on PATH")
-    count = len(subprocess.run([executable, "companies", "--no-headers"], capture_output=True, text=True,
-                               check=True).stdout.splitlines())
+    count = len(tsv(("companies",)))  # (in-process: only the drawing is this test's point)
     for columns in WIDTHS:
         lines = screen(run_in_terminal([executable, "--no-pager", "companies"], columns), columns)
         assert lines[0] == f"companies ({count})"
@@ -287,8 +293,7 @@ def test_the_pager_takes_output_taller_than_the_screen(tmp_path: Path) -> None:
     executable = shutil.which("normandie") or "normandie"
     env_pager = [f"PAGER={pager}"]
     figures = screen(run_in_terminal(["env", *env_pager, executable, "figures"], 80, lines=20), 80)
-    count = len(subprocess.run([executable, "figures", "--no-headers"], capture_output=True, text=True,
-                               check=True).stdout.splitlines())
+    count = len(tsv(("figures",)))  # (in-process: the pager is this test's point)
     assert figures[0] == f"figures ({count})" and (tmp_path / "log").read_text() == "paged\n"
     run_in_terminal(["env", *env_pager, executable, "projects"], 80, lines=20)
     run_in_terminal(["env", *env_pager, executable, "--no-pager", "figures"], 80, lines=20)
