@@ -5,6 +5,7 @@ as in test_terminal.py) and as the CLI writes them."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -22,15 +23,58 @@ TODAY = "2026-12-04"
 NO_CHANGE_WORDS = re.compile(r"slipp|brought forward|revis|delay|postpon|cut|rais", re.I)
 
 
+HISTORY_CHART = ("history", "eastman-port-jerome", "--chart")
+TIMELINE_CHART = ("timeline", "--chart")
+#: Every command :func:`terminal` shows, by the terminal's width and NORMANDIE_TODAY.
+SHOWN: dict[tuple[int, str], list[tuple[str, ...]]] = {
+    (60, TODAY): [HISTORY_CHART, TIMELINE_CHART],
+    (80, TODAY): [HISTORY_CHART, ("history", "eastman-port-jerome", "jobs-direct", "--chart"), TIMELINE_CHART],
+    (80, "2023-01-15"): [TIMELINE_CHART],
+    (80, "2026-01-31"): [TIMELINE_CHART],
+    (120, TODAY): [HISTORY_CHART, TIMELINE_CHART],
+}
+END = "@@@ end of command, exit status:"
+#: One process, in the pseudo-terminal, runs the commands one after the other through the
+#: console script's own ``main`` (as test_terminal.py does), and writes each one's exit status
+#: after its output.
+DRIVER = f"""
+import sys
+from normandie_cli.cli import main
+for words in sys.argv[1:]:
+    sys.argv = ["normandie", "--no-pager", *words.split(" ")]
+    try:
+        main()
+        status = 0
+    except SystemExit as ended:
+        status = ended.code if isinstance(ended.code, int) else 0 if ended.code is None else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    print({END!r}, status, flush=True)
+"""
+
+
+@functools.cache
+def shown(columns: int, lines: int, today: str) -> dict[tuple[str, ...], str]:
+    """What each command of ``SHOWN[columns, today]`` wrote to a terminal of ``columns`` x
+    ``lines``, from one process started with NORMANDIE_TODAY=today (kept for every test that
+    reads it)."""
+    commands = SHOWN[columns, today]
+    os.environ["NORMANDIE_TODAY"] = today  # the child's environment is copied from ours
+    try:
+        raw = run_in_terminal([sys.executable, "-c", DRIVER, *(" ".join(words) for words in commands)], columns,
+                              lines)
+    finally:
+        del os.environ["NORMANDIE_TODAY"]
+    parts = re.split(f"{re.escape(END)} (\\d+)\n", raw.replace("\r\n", "\n"))
+    assert len(parts) == 2 * len(commands) + 1, raw[-2000:]
+    assert parts[1::2] == ["0"] * len(commands), raw[-2000:]  # each command's exit status
+    return dict(zip(commands, parts[0:-1:2], strict=True))
+
+
 def terminal(*args: str, columns: int = 80, lines: int = 24, today: str = TODAY) -> list[str]:
     """What ``normandie ARGS`` shows in a terminal of ``columns`` x ``lines`` (its scrollback
     included: the screen is read tall enough to hold it all)."""
-    os.environ["NORMANDIE_TODAY"] = today  # the child's environment is copied from ours
-    try:
-        raw = run_in_terminal([sys.executable, "-m", "normandie_cli", "--no-pager", *args], columns, lines)
-    finally:
-        del os.environ["NORMANDIE_TODAY"]
-    return screen(raw, columns)
+    return screen(shown(columns, lines, today)[args], columns)
 
 
 def axes(lines: list[str]) -> list[int]:

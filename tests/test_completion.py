@@ -3,10 +3,15 @@ data file, the modules the completion path imports, and one run in a real bash."
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import os
+import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,6 +37,47 @@ def complete(shell: str, line: str, **env: str) -> list[str]:
     assert result.returncode == 0
     assert result.stderr == ""
     return [line for line in result.stdout.splitlines() if line.strip()]
+
+
+def complete_here(shell: str, line: str, **env: str) -> list[str]:
+    """The candidates :func:`complete` gives, asked in this process as the console script asks
+    them (``cli.main``): the fast path (``_tab``) when it can answer, else the spec derived and
+    the full path (Typer's completion through the app); exit status 0 and nothing on stderr."""
+    from normandie_cli.cli import _tab
+    from normandie_cli.cli._tabspec import ensure_spec
+    from normandie_cli.cli.run import main as full_main
+
+    request = {"_NORMANDIE_COMPLETE": f"complete_{shell}", **env}
+    if shell == "bash":
+        words = line.split() + ([""] if line.endswith(" ") else [])
+        request.update(COMP_WORDS="\n".join(words), COMP_CWORD=str(len(words) - 1))
+    else:
+        request["_TYPER_COMPLETE_ARGS"] = line
+        if shell == "fish":
+            request["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    saved = {key: value for key, value in os.environ.items() if key.startswith(("_NORMANDIE", "_TYPER", "COMP_"))
+             or key in request}
+    for key in saved:
+        del os.environ[key]
+    os.environ.update(request)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = _tab.answer(out.write)
+            if status is None:
+                ensure_spec()
+                try:
+                    full_main()
+                    status = 0
+                except SystemExit as ended:
+                    status = ended.code if isinstance(ended.code, int) else 0 if ended.code is None else 1
+    finally:
+        for key in request:
+            os.environ.pop(key, None)
+        os.environ.update(saved)
+    assert status == 0
+    assert err.getvalue() == ""
+    return [line for line in out.getvalue().splitlines() if line.strip()]
 
 
 pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason="needs the installed normandie script")
@@ -87,7 +133,13 @@ def test_fish_candidates_carry_a_help_text() -> None:
     ],
 )
 def test_values_complete_case_and_accent_insensitively(line: str, expected: list[str]) -> None:
-    assert complete("bash", line) == expected
+    """The matching rules, asked in this process: the first press (a cold cache: the full path
+    answers, and leaves the spec and the store) and the next (the fast path's answer from them).
+    The first line is also asked of the installed script, as the shell asks it."""
+    assert complete_here("bash", line) == expected
+    assert complete_here("bash", line) == expected
+    if line == "normandie companies --town HÉROU":
+        assert complete("bash", line) == expected
 
 
 def test_completion_reads_the_data_file_in_use(tmp_path: Path) -> None:
@@ -98,11 +150,15 @@ def test_completion_reads_the_data_file_in_use(tmp_path: Path) -> None:
     assert "cryopak-zweite" in complete("bash", "normandie timeline cry", NORMANDIE_DATA=str(other))
 
 
-@pytest.mark.parametrize("content", ["sources: [\n", "", "- a list\n"])
-def test_a_broken_data_file_completes_nothing_and_prints_nothing(tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize(("content", "ask"), [("sources: [\n", complete), ("", complete_here),
+                                             ("- a list\n", complete_here)])
+def test_a_broken_data_file_completes_nothing_and_prints_nothing(tmp_path: Path, content: str,
+                                                                 ask: Callable[..., list[str]]) -> None:
+    """One file through the installed script (nothing on a real stderr, exit status 0), the
+    others in this process (the same checks on what the program writes)."""
     path = write(tmp_path, content)
-    assert complete("bash", f"normandie --data {path} timeline ") == []
-    assert complete("zsh", "normandie show e", NORMANDIE_DATA=str(path)) == ["_files"]  # Typer's "no candidates"
+    assert ask("bash", f"normandie --data {path} timeline ") == []
+    assert ask("zsh", "normandie show e", NORMANDIE_DATA=str(path)) == ["_files"]  # Typer's "no candidates"
 
 
 def test_the_completion_path_imports_no_heavy_module() -> None:
@@ -136,24 +192,27 @@ def test_a_tsv_run_with_a_warm_cache_imports_neither_rich_nor_yaml() -> None:
 
 
 def test_show_offers_entity_ids_first_and_ids_only() -> None:
-    candidates = complete("bash", "normandie show ea")
+    candidates = complete_here("bash", "normandie show ea")
     assert candidates[0] == "eastman" and all(c.startswith("eastman") for c in candidates)
-    assert all(c == c.lower() and " " not in c for c in complete("bash", "normandie show "))
+    assert all(c == c.lower() and " " not in c for c in complete_here("bash", "normandie show "))
     assert not any(c.startswith("eastman-jobs") for c in candidates)  # claims wait until only they fit
-    assert "eastman-jobs-direct-gazette" in complete("bash", "normandie show eastman-j")
+    assert "eastman-jobs-direct-gazette" in complete_here("bash", "normandie show eastman-j")
 
 
 def test_a_name_completes_to_its_id() -> None:
     """A name is matched as typed; the id is what is offered (and inserted)."""
-    assert complete("bash", "normandie show Hérouville") == ["herouville-saint-clair"]
-    assert complete("bash", "normandie timeline Trade") == ["trade-mission-2023"]
+    assert complete_here("bash", "normandie show Hérouville") == ["herouville-saint-clair"]
+    assert complete_here("bash", "normandie timeline Trade") == ["trade-mission-2023"]
 
 
-def typed_line(keys: str) -> str:
-    """The command line an interactive bash (readline, in a pseudo-terminal) holds after
-    ``keys`` and a Tab, with the completion script sourced."""
+def typed_lines(*typed: str) -> list[str]:
+    """For each of ``typed``, in turn in one interactive bash (readline, in a pseudo-terminal)
+    with the completion script sourced: the command line it holds after those keys and a Tab.
+    Each is typed with a cache directory of its own (an empty one, as a bash started for it
+    alone would have: the first press of a cold cache), once the line before has been run."""
     import fcntl
     import pty
+    import re
     import select
     import struct
     import termios
@@ -167,35 +226,66 @@ def typed_line(keys: str) -> str:
     process = subprocess.Popen(["bash", "--norc", "--noprofile", "-i"], stdin=slave, stdout=slave, stderr=slave,
                                env=env, close_fds=True, start_new_session=True)
     os.close(slave)
-    # Tab, then Ctrl-A (start of line) and "echo @@ ": bash prints the line readline holds.
-    os.write(master, b"source <(normandie --show-completion bash)\n" + keys.encode() + b"\t\x01echo @@ \rexit\r")
+    printed = re.compile(rb"(?m)^@@ (.*)\n")  # what "echo @@ LINE" printed (not the typed line's echo)
     out = b""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if select.select([master], [], [], 1)[0]:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: bash has exited
-                break
-            if not chunk:
-                break
-            out += chunk
-    os.close(master)
-    process.wait(timeout=10)
-    lines = [line for line in out.decode().replace("\r", "").splitlines() if line.startswith("@@ ")]
-    assert lines, out.decode()
-    return lines[-1].removeprefix("@@ ")
+
+    def read(until: Callable[[], bool]) -> None:
+        nonlocal out
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not until():
+            if select.select([master], [], [], 1)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: bash has exited
+                    break
+                if not chunk:
+                    break
+                out += chunk
+
+    def held() -> list[bytes]:
+        return printed.findall(out.replace(b"\r", b""))
+
+    def answered(count: int) -> bool:
+        return len(held()) >= count
+
+    caches = Path(os.environ["XDG_CACHE_HOME"])
+    try:
+        os.write(master, b"source <(normandie --show-completion bash)\n")
+        for number, keys in enumerate(typed):
+            cache = shlex.quote(str(caches / f"tab-{number}")).encode()
+            # Tab, then Ctrl-A (start of line) and "echo @@ ": bash prints the line readline holds.
+            os.write(master, b"export XDG_CACHE_HOME=" + cache + b"\n" + keys.encode() + b"\t\x01echo @@ \r")
+            read(functools.partial(answered, number + 1))
+        os.write(master, b"exit\r")
+        read(lambda: False)  # to the end: bash has exited
+    finally:
+        os.close(master)
+        process.wait(timeout=10)
+    lines = [line.decode() for line in held()]
+    assert len(lines) == len(typed), out.decode(errors="replace")
+    return lines
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
-@pytest.mark.parametrize(("keys", "line"), [
+#: Keys typed before a Tab in bash, and the line readline then holds.
+TYPED_IN_BASH = [
     ("normandie show ea", "normandie show eastman"),  # the prefix every candidate shares
     ("normandie show Eld", "normandie show eldim"),  # a name typed, the id inserted
     ("normandie show eastman-po", "normandie show eastman-port-jerome"),
     ("normandie companies --town herou", "normandie companies --town herouville-saint-clair"),
-])
+]
+
+
+@functools.cache
+def typed_in_one_bash() -> list[str]:
+    """:func:`typed_lines` for every line of :data:`TYPED_IN_BASH`, in one bash (one start, one
+    ``--show-completion``); kept for the cases of the test that reads it."""
+    return typed_lines(*(keys for keys, _ in TYPED_IN_BASH))
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.parametrize(("keys", "line"), TYPED_IN_BASH)
 def test_a_tab_in_a_real_bash_inserts_the_shared_prefix(keys: str, line: str) -> None:
-    assert typed_line(keys) == line.strip()
+    assert typed_in_one_bash()[TYPED_IN_BASH.index((keys, line))] == line.strip()
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
@@ -230,10 +320,13 @@ def test_completion_follows_an_edited_file(tmp_path: Path) -> None:
     assert complete("bash", f"normandie --data {path} timeline cry")[0] == "cryopak-site-two"
 
 
-def typed_in(shell: str, keys: str) -> tuple[str, str]:
-    """The command line an interactive zsh or fish (in a pseudo-terminal, its controlling
-    terminal) holds after ``keys`` and a Tab, with the completion script
-    ``normandie --show-completion SHELL`` prints loaded; and all the screen showed."""
+def typed_in(shell: str, *typed: str) -> list[tuple[str, str]]:
+    """For each of ``typed``, in turn in one interactive zsh or fish (in a pseudo-terminal, its
+    controlling terminal) with the completion script ``normandie --show-completion SHELL``
+    prints loaded: the command line the shell holds after those keys and a Tab, and all the
+    screen showed for them. Each is typed with a cache directory of its own (an empty one, as
+    a shell started for it alone would have: the first press of a cold cache), after the line
+    before was run and the shell said so."""
     import fcntl
     import pty
     import re
@@ -300,24 +393,32 @@ def typed_in(shell: str, keys: str) -> tuple[str, str]:
     try:
         # The shell's first prompt is its own (zsh -f: "host# "), so wait for any output, not "$ ".
         screen = read_until(b"", 30) + read_quietly(0.5)
-        os.write(master, setup + b'echo RE""ADY\n')  # the echo of the line typed is not "READY"
-        screen += read_until(b"READY\r\n", 60)
-        os.write(master, keys.encode() + b"\t")
-        # What the Tab drew: the keys' echo, then normandie's answer; read until a second passes
-        # with nothing more (the shell has answered; the line is checked below either way).
-        screen += read_quietly(1.0)
-        # Ctrl-A (start of line) and "echo @@ ": the shell prints the line it holds.
-        os.write(master, b"\x01echo @@ \r")
-        screen += read_until(b"@@", 60)
+        os.write(master, setup)
+        caches = Path(os.environ["XDG_CACHE_HOME"])
+        answers = []
+        for number, keys in enumerate(typed):
+            cache = shlex.quote(str(caches / f"tab-{number}")).encode()
+            fresh = b"set -gx XDG_CACHE_HOME " + cache if shell == "fish" else b"export XDG_CACHE_HOME=" + cache
+            # The echo of the line typed is not "READY<n>".
+            os.write(master, fresh + b'; echo RE""ADY%d\n' % number)
+            screen += read_until(b"READY%d\r\n" % number, 60)
+            os.write(master, keys.encode() + b"\t")
+            # What the Tab drew: the keys' echo, then normandie's answer; read until a second passes
+            # with nothing more (the shell has answered; the line is checked below either way).
+            shown = read_quietly(1.0)
+            # Ctrl-A (start of line) and "echo @@ ": the shell prints the line it holds.
+            os.write(master, b"\x01echo @@ \r")
+            shown += read_until(b"@@", 60)
+            screen += shown
+            found = printed.findall(shown)
+            assert found, screen.decode(errors="replace")
+            answers.append((found[-1].decode(), shown.decode(errors="replace")))
         os.write(master, b"exit\r")
     finally:
         process.kill()
         process.wait(timeout=10)
         os.close(master)
-    text = screen.decode(errors="replace")
-    found = printed.findall(screen)
-    assert found, text
-    return found[-1].decode(), text
+    return answers
 
 
 def struct_size(rows: int, columns: int) -> bytes:
@@ -326,22 +427,34 @@ def struct_size(rows: int, columns: int) -> bytes:
     return struct.pack("HHHH", rows, columns, 0, 0)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("shell", ["zsh", "fish"])
-@pytest.mark.parametrize(("keys", "line"), [
+#: Keys typed before a Tab in zsh and fish, and the line the shell then holds.
+TYPED = [
     ("normandie show ea", "normandie show eastman"),  # the prefix every candidate shares
     ("normandie show Eld", "normandie show eldim"),  # a name typed, the id inserted
     ("normandie companies --town herou", "normandie companies --town herouville-saint-clair"),
-])
+]
+
+
+@functools.cache
+def typed_in_one_session(shell: str) -> list[tuple[str, str]]:
+    """:func:`typed_in` for every line of :data:`TYPED`, in one shell: one start of the shell
+    (and of compinit) for them all; kept for the cases (and the test) that read it."""
+    return typed_in(shell, *(keys for keys, _ in TYPED))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+@pytest.mark.parametrize(("keys", "line"), TYPED)
 def test_a_tab_in_a_real_zsh_and_fish_completes(shell: str, keys: str, line: str) -> None:
     if shutil.which(shell) is None:
         pytest.skip(f"needs {shell} (.ci/run installs it)")
-    assert typed_in(shell, keys)[0].strip() == line
+    assert typed_in_one_session(shell)[TYPED.index((keys, line))][0].strip() == line
 
 
 @pytest.mark.slow
 def test_fish_lists_each_candidate_with_its_help() -> None:
     if shutil.which("fish") is None:
         pytest.skip("needs fish (.ci/run installs it)")
-    _, screen = typed_in("fish", "normandie show ea")
+    assert TYPED[0][0] == "normandie show ea"
+    _, screen = typed_in_one_session("fish")[0]
     assert "eastman-site-fr" in screen and "(source: eastman-site-fr)" in screen

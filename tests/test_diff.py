@@ -205,16 +205,19 @@ def test_as_git_external_diff_driver(tmp_path: Path) -> None:
         pytest.skip("git is not installed")
     repo = tmp_path / "book"
     repo.mkdir()
+    # The configuration as `git config` would write it, given to every git run here in its
+    # environment (git 2.31+), instead of three `git config` runs.
+    config = {"user.email": "test@example.org", "user.name": "test",
+              "diff.normandie.command": f"'{sys.executable}' -m normandie_cli diff --format tsv"}
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "GIT_CONFIG_NOSYSTEM": "1",
-           "HOME": str(tmp_path), "COLUMNS": "80"}
+           "HOME": str(tmp_path), "COLUMNS": "80", "GIT_CONFIG_COUNT": str(len(config))}
+    for number, (key, value) in enumerate(config.items()):
+        env.update({f"GIT_CONFIG_KEY_{number}": key, f"GIT_CONFIG_VALUE_{number}": value})
 
     def git(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=check)
 
     git("init", "-q")
-    git("config", "user.email", "test@example.org")
-    git("config", "user.name", "test")
-    git("config", "diff.normandie.command", f"'{sys.executable}' -m normandie_cli diff --format tsv")
     (repo / ".gitattributes").write_text("*.yaml diff=normandie\n", encoding="utf-8")
     shutil.copy(BUNDLED, repo / "facts.yaml")
     git("add", ".")

@@ -132,6 +132,39 @@ def _run(root: Path, *args: str) -> str:
     return proc.stdout
 
 
+END = "@@@ end of command, exit status:"
+#: One process runs several commands one after the other through the console script's own
+#: ``main`` (words of a command joined by a unit separator), each one's exit status after its output.
+DRIVER = f"""
+import sys
+from normandie_cli.cli import main
+for words in sys.argv[1:]:
+    sys.argv = ["normandie", *words.split("\\x1f")]
+    try:
+        main()
+        status = 0
+    except SystemExit as ended:
+        status = ended.code if isinstance(ended.code, int) else 0 if ended.code is None else 1
+    sys.stdout.flush()
+    print({END!r}, status, flush=True)
+"""
+
+
+def _run_each(root: Path, *commands: tuple[str, ...]) -> list[str]:
+    """What each command writes to stdout, as :func:`_run` gives it, from one process of the copy."""
+    env = {**os.environ, "PYTHONPATH": str(root / "pkg"), "NORMANDIE_DATA": str(root / "facts.yaml"),
+           "NORMANDIE_CACHE_DIR": str(root / "cache"), "COLUMNS": "100", "NO_COLOR": "1"}
+    env.pop("NORMANDIE_NO_CACHE", None)
+    proc = subprocess.run([sys.executable, "-c", DRIVER, *("\x1f".join(words) for words in commands)], env=env,
+                          capture_output=True, text=True, cwd=root, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    parts = re.split(f"{re.escape(END)} (\\d+)\n", proc.stdout)
+    assert len(parts) == 2 * len(commands) + 1 and parts[-1] == "", proc.stdout[-2000:]
+    assert parts[1::2] == ["0"] * len(commands), proc.stderr  # each command's exit status
+    return parts[0:-1:2]
+
+
 def test_the_copy_runs_the_copy(widened: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(widened / "pkg")}
     where = subprocess.run([sys.executable, "-c", "import normandie_cli.model as m; print(m.__file__, m.KINDS)"],
@@ -142,18 +175,22 @@ def test_the_copy_runs_the_copy(widened: Path) -> None:
 def test_a_new_kind_shows_about_its_subject_and_where_it_points(widened: Path) -> None:
     book = load_facts()
     subject, place = book.projects[0].id, book.projects[0].locations[0].place
-    rows = json.loads(_run(widened, "show", subject, "--format", "json"))
+    shown = _run_each(widened, ("show", subject, "--format", "json"),
+                      ("show", subject, "--section", "rumours", "--format", "json"),
+                      ("show", place, "--section", "related", "--format", "json"),
+                      ("show", "rumour-one", "--section", "related", "--format", "json"))
+    rows = json.loads(shown[0])
     mine = [r for r in rows if r["section"] == "rumours"]
     assert [(r["field"], r["value"], r["source"], r["quote"]) for r in mine] == [
         ("rumour-one", "a zebracorn plant is planned", [book.sources[0].id], "on dit")]
     sections = list(dict.fromkeys(r["section"] for r in rows))
     assert sections.index("rumours") < sections.index("related")  # about it, before what relates to it
-    assert json.loads(_run(widened, "show", subject, "--section", "rumours", "--format", "json")) == mine
+    assert json.loads(shown[1]) == mine
     # what points at a place: the new kind's reference reads as kind (reference)
-    related = json.loads(_run(widened, "show", place, "--section", "related", "--format", "json"))
+    related = json.loads(shown[2])
     assert ("rumour (heard_at)", "rumour-one") in [(r["field"], r["value"]) for r in related]
     # and the rumour's own dossier points at both
-    own = json.loads(_run(widened, "show", "rumour-one", "--section", "related", "--format", "json"))
+    own = json.loads(shown[3])
     assert [(r["field"], r["value"]) for r in own] == [("subject", subject), ("heard_at", place)]
 
 

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -213,16 +213,19 @@ def test_the_schema_is_derived_from_the_model() -> None:
     assert defs["source"]["properties"]["publisher"]["description"] == "who published it"
 
 
-def test_the_bundled_file_validates(schema_file: Path) -> None:
-    assert check(schema_file, bundled_path()) == {bundled_path(): []}
+def test_the_bundled_file_validates(schema_file: Path, corpus: Corpus) -> None:
+    """The file ``normandie schema --output`` writes is the corpus's schema, by which
+    check-jsonschema finds no error in the bundled file."""
+    assert schema_file.read_text(encoding="utf-8") == schema_text()
+    assert bundled_path() in corpus.files and corpus.verdicts[bundled_path()] == []
 
 
 @pytest.mark.parametrize(("name", "old", "new", "where"), BAD, ids=[b[0] for b in BAD])
-def test_a_broken_file_fails_with_the_key_path(tmp_path: Path, schema_file: Path, name: str, old: str,
-                                               new: str, where: str) -> None:
+def test_a_broken_file_fails_with_the_key_path(corpus: Corpus, name: str, old: str, new: str, where: str) -> None:
     assert old in GOOD
-    path = write(tmp_path, GOOD.replace(old, new, 1), f"{name}.yaml")
-    errors = check(schema_file, path)[path]
+    path = corpus.folder / f"{name}.yaml"
+    assert path.read_text(encoding="utf-8") == GOOD.replace(old, new, 1)
+    errors = corpus.verdicts[path]
     assert errors, f"the schema accepted {name}"
     assert where in {error_path for error_path, _ in errors}, errors
     assert not _loads(path), f"the reader accepted {name}"
@@ -253,18 +256,36 @@ GAPS = {
 }
 
 
-def test_the_schema_and_validate_agree_on_a_corpus(tmp_path: Path, schema_file: Path) -> None:
-    corpus = [write(tmp_path, GOOD, "good.yaml"), bundled_path()]
-    corpus += [write(tmp_path, GOOD.replace(old, new, 1), f"{name}.yaml") for name, old, new, _ in BAD]
-    corpus += [ROOT / "tests" / "hostile" / f"{name}.yaml" for name in HOSTILE]
-    verdicts = check(schema_file, *corpus)
-    disagree = {path.stem: (_loads(path), not verdicts[path]) for path in corpus
+class Corpus(NamedTuple):
+    folder: Path  # where good.yaml and each of BAD, as <name>.yaml, are written
+    files: list[Path]  # those, the bundled file and HOSTILE's
+    verdicts: dict[Path, list[tuple[str, str]]]  # check-jsonschema's, on them all in one run
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """The schema (``schema_text``, what ``normandie schema`` writes: see
+    test_the_bundled_file_validates) and check-jsonschema's verdict on GOOD, the bundled file,
+    each of BAD and HOSTILE, in one run: a file's verdict does not depend on the others named
+    with it; the tests only read them."""
+    folder = tmp_path_factory.mktemp("corpus")
+    schema = folder / "normandie-facts.schema.json"
+    schema.write_text(schema_text(), encoding="utf-8")
+    files = [write(folder, GOOD, "good.yaml"), bundled_path()]
+    files += [write(folder, GOOD.replace(old, new, 1), f"{name}.yaml") for name, old, new, _ in BAD]
+    files += [ROOT / "tests" / "hostile" / f"{name}.yaml" for name in HOSTILE]
+    return Corpus(folder, files, check(schema, *files))
+
+
+def test_the_schema_and_validate_agree_on_a_corpus(corpus: Corpus) -> None:
+    verdicts = corpus.verdicts
+    disagree = {path.stem: (_loads(path), not verdicts[path]) for path in corpus.files
                 if _loads(path) != (not verdicts[path])}
     # Every file the reader takes, the schema takes (an editor never flags a good file) ...
     assert not [name for name, (reader, _) in disagree.items() if reader]
     # ... and the other way round only where a gap is known.
     assert set(disagree) == set(GAPS)
-    assert _loads(corpus[0]) and _loads(bundled_path())
+    assert _loads(corpus.files[0]) and _loads(bundled_path())
 
 
 def test_validate_checks_every_file_named(tmp_path: Path, run: Runner) -> None:

@@ -68,9 +68,15 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_facts(300, tmp_path_factory.mktemp("split") / "facts.yaml")
 
 
-def test_a_generated_file_read_by_two_processes_makes_the_same_store(tmp_path: Path, generated: Path,
+@pytest.fixture(scope="module")
+def one(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Dump:
+    """The store of the generated file read in one process: what every split of it must make
+    (built once for the module: the tests only compare with it)."""
+    return built(generated, tmp_path_factory.mktemp("one") / "one.sqlite", None)
+
+
+def test_a_generated_file_read_by_two_processes_makes_the_same_store(tmp_path: Path, generated: Path, one: Dump,
                                                                    joins: list[Path]) -> None:
-    one = built(generated, tmp_path / "one.sqlite", None)
     size = generated.stat().st_size
     points = [size * k // 10 for k in range(10)]
     for at in points:
@@ -83,9 +89,8 @@ def test_a_generated_file_read_by_two_processes_makes_the_same_store(tmp_path: P
 @pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fraction=st.floats(0, 1))
-def test_wherever_the_second_process_starts_the_store_is_the_same(tmp_path: Path, generated: Path,
+def test_wherever_the_second_process_starts_the_store_is_the_same(tmp_path: Path, generated: Path, one: Dump,
                                                                   fraction: float) -> None:
-    one = built(generated, tmp_path / "one.sqlite", None)
     at = int(fraction * generated.stat().st_size)
     assert built(generated, tmp_path / "two.sqlite", at) == one
 
@@ -210,11 +215,11 @@ def test_the_command_line_reads_a_split_file_as_one(run, tmp_path: Path, generat
 
 
 @pytest.mark.parametrize("how", ["cannot start", "fails at once"])
-def test_without_a_second_process_the_first_reads_it_all(tmp_path: Path, generated: Path, joins: list[Path],
+def test_without_a_second_process_the_first_reads_it_all(tmp_path: Path, generated: Path, one: Dump,
+                                                       joins: list[Path],
                                                        monkeypatch: pytest.MonkeyPatch, how: str) -> None:
     """No second process (none can be started, or it dies at once: another Python, a broken
     install): the first reads the whole file, and the store is the same."""
-    one = built(generated, tmp_path / "one.sqlite", None)
     if how == "cannot start":
         import subprocess
 
@@ -231,10 +236,10 @@ def test_without_a_second_process_the_first_reads_it_all(tmp_path: Path, generat
     assert joins == []
 
 
-def test_as_many_processes_as_cores_make_the_same_store(tmp_path: Path, generated: Path, joins: list[Path]) -> None:
+def test_as_many_processes_as_cores_make_the_same_store(tmp_path: Path, generated: Path, one: Dump,
+                                                       joins: list[Path]) -> None:
     """Three and four readers, a chain: each later process splits its own end again. The
     first process appends one part (which holds the later ones'); every process's part is gone."""
-    one = built(generated, tmp_path / "one.sqlite", None)
     size = generated.stat().st_size
     for readers in (3, 4):
         for at in (size // 10, size // 3):
@@ -249,12 +254,12 @@ def splits(log: Path) -> list[tuple[int, int, Path]]:
     return [(int(pid), int(child), Path(part)) for pid, name, child, part in lines if name == "split"]
 
 
-def test_a_later_process_splits_again(tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_later_process_splits_again(tmp_path: Path, generated: Path, one: Dump,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The chain, seen from outside: with four readers, each process starts the next (the
     split checkpoints, logged by every process, name them), and no part store is left."""
     from normandie_cli import testhook
 
-    one = built(generated, tmp_path / "one.sqlite", None)
     log = tmp_path / "splits.log"
     monkeypatch.setenv(testhook.LOG_ENV, str(log))
     assert built(generated, tmp_path / "many.sqlite", generated.stat().st_size // 8, 4) == one
@@ -265,12 +270,11 @@ def test_a_later_process_splits_again(tmp_path: Path, generated: Path, monkeypat
     assert not any(part.exists() for _, _, part in chain)
 
 
-def test_the_environment_says_how_many_processes(tmp_path: Path, generated: Path,
+def test_the_environment_says_how_many_processes(tmp_path: Path, generated: Path, one: Dump,
                                                  monkeypatch: pytest.MonkeyPatch, joins: list[Path]) -> None:
     """NORMANDIE_PROCESSES=3: three readers, same store; =1: no split at all."""
     from normandie_cli import testhook
 
-    one = built(generated, tmp_path / "one.sqlite", None)
     log = tmp_path / "splits.log"
     monkeypatch.setenv(testhook.LOG_ENV, str(log))
     monkeypatch.setenv(ingest.PROCESSES_ENV, "3")
