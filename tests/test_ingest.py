@@ -140,7 +140,8 @@ def test_a_good_file_is_not_read_whole_on_the_way_into_the_store(run, tmp_path: 
 def peak_bytes(file: Path, target: Path) -> int:
     tracemalloc.start()
     try:
-        ingest.build(file, target, {}, batch=100)  # both files: many batches of companies and figures
+        # Both files: many batches of companies and figures.
+        ingest.build(file, target, {}, plan=ingest.ReadPlan(batch=100))
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -50,9 +50,10 @@ def built(file: Path, target: Path, at: int | None, readers: int = 2) -> Dump:
     two, each after about a ``readers - 1``th of what the one before reads)."""
     target.unlink(missing_ok=True)
     if at is None:
-        ingest.build(file, target, {"path": "x"}, split=False)
+        ingest.build(file, target, {"path": "x"}, plan=ingest.ReadPlan(split=False))
     else:
-        ingest.build(file, target, {"path": "x"}, split=True, split_min=0, split_at=at, readers=readers)
+        ingest.build(file, target, {"path": "x"},
+                     plan=ingest.ReadPlan(split=True, split_min=0, split_at=at, readers=readers))
     assert not list(target.parent.glob(".part-*")), "a part store was left behind"
     return dump(target)
 
@@ -184,9 +185,10 @@ def broken(generated: Path, how: str) -> str:
 def test_a_file_broken_in_its_second_half_gets_the_same_error(tmp_path: Path, generated: Path, how: str) -> None:
     file = write(tmp_path, broken(generated, how))
     with pytest.raises((DataError, ingest.NeedsBook)) as one:
-        ingest.build(file, tmp_path / "one.sqlite", {}, split=False)
+        ingest.build(file, tmp_path / "one.sqlite", {}, plan=ingest.ReadPlan(split=False))
     with pytest.raises((DataError, ingest.NeedsBook)) as two:
-        ingest.build(file, tmp_path / "two.sqlite", {}, split=True, split_min=0, split_at=file.stat().st_size // 2)
+        ingest.build(file, tmp_path / "two.sqlite", {},
+                     plan=ingest.ReadPlan(split=True, split_min=0, split_at=file.stat().st_size // 2))
     assert type(two.value) is type(one.value)
     if isinstance(one.value, DataError):  # (NeedsBook: the file is read whole, for its error)
         assert str(two.value) == str(one.value)
@@ -278,12 +280,12 @@ def test_the_environment_says_how_many_processes(tmp_path: Path, generated: Path
     log = tmp_path / "splits.log"
     monkeypatch.setenv(testhook.LOG_ENV, str(log))
     monkeypatch.setenv(ingest.PROCESSES_ENV, "3")
-    ingest.build(generated, tmp_path / "three.sqlite", {"path": "x"}, split_min=0)
+    ingest.build(generated, tmp_path / "three.sqlite", {"path": "x"}, plan=ingest.ReadPlan(split_min=0))
     assert dump(tmp_path / "three.sqlite") == one
     assert len(splits(log)) == 2 and len(joins) == 1
     log.unlink()
     monkeypatch.setenv(ingest.PROCESSES_ENV, "1")
-    ingest.build(generated, tmp_path / "single.sqlite", {"path": "x"}, split_min=0)
+    ingest.build(generated, tmp_path / "single.sqlite", {"path": "x"}, plan=ingest.ReadPlan(split_min=0))
     assert splits(log) == [] and len(joins) == 1
     assert not list(tmp_path.glob(".part-*"))
 

@@ -21,7 +21,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from .. import model as m
 from ..dates import PartialDate
@@ -152,34 +152,46 @@ def processes() -> int:
     return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
+class ReadPlan(NamedTuple):
+    """How a cold read is carried out: the program takes the defaults; tests and benchmarks
+    set them. A section with ``split_min`` bytes (default SPLIT_MIN) or more still to read is read by ``readers``
+    processes (default :func:`processes`; at least two when ``split`` is true, one when it is
+    false), the second from the first item after the first Nth of what is left, or after byte
+    ``split_at``, and so on. ``batch``: records written at a time."""
+
+    batch: int = 5000
+    split: bool | None = None
+    split_min: int | None = None
+    split_at: int | None = None
+    readers: int | None = None
+
+    def process_count(self) -> int:
+        count = 1 if self.split is False else self.readers if self.readers is not None else processes()
+        return max(count, 2) if self.split else count
+
+
+#: The program's plan: every default.
+DEFAULT_PLAN = ReadPlan()
+
+
 def build(file: Path, target: Path, meta: dict[str, str], max_size: int = DEFAULT_MAX_SIZE,
-          batch: int = 5000, split: bool | None = None, split_min: int | None = None,
-          split_at: int | None = None, verify: Callable[[], None] | None = None,
-          readers: int | None = None) -> None:
+          verify: Callable[[], None] | None = None, plan: ReadPlan = DEFAULT_PLAN) -> None:
     """Write the fact store of ``file`` at ``target``, atomically (built in a temporary file
-    in the same directory, then renamed). Raises DataError for a file with problems,
-    NeedsBook when its references must be checked on the whole book, OSError or
-    sqlite3.Error when the store cannot be written.
+    in the same directory, then renamed), read as ``plan`` says. Raises DataError for a file
+    with problems, NeedsBook when its references must be checked on the whole book, OSError
+    or sqlite3.Error when the store cannot be written.
 
-    A section with ``split_min`` (default SPLIT_MIN) bytes or more still to read is read by
-    ``readers`` processes (default :func:`processes`; at least two when ``split`` is true, one
-    when it is false), the second from the first item after the first Nth of what is left, or
-    after byte ``split_at``, and so on.
-
-    ``verify`` is called once the whole file is read (by both processes), before the store is
+    ``verify`` is called once the whole file is read (by every process), before the store is
     renamed into place: it raises to leave nothing behind (``stamp.Reading.check``: the file
     changed while it was read)."""
 
     def fill(conn: sqlite3.Connection) -> None:
-        writer = Writer(conn, meta, batch)
-        references = _References(conn, batch)
+        writer = Writer(conn, meta, plan.batch)
+        references = _References(conn, plan.batch)
         splitter = None
-        count = 1 if split is False else readers if readers is not None else processes()
-        if split:
-            count = max(count, 2)
+        count = plan.process_count()
         if count > 1:
-            splitter = _Split(file, target.parent, meta, batch, writer, references,
-                              SPLIT_MIN if split_min is None else split_min, split_at, count)
+            splitter = _Split(file, target.parent, meta, writer, references, plan._replace(readers=count))
         try:
             problems = stream_facts(file, _sink(writer, references), max_size, splitter)
         finally:
@@ -236,18 +248,17 @@ class _Split:
     its part and exits. Both hold the part locked while they live (``lock.create_owned``), so a
     later run removes a part left by two processes killed at once (``lock.sweep``)."""
 
-    def __init__(self, file: Path, folder: Path, meta: dict[str, str], batch: int, writer: Writer,
-                 references: _References, split_min: int, split_at: int | None, readers: int = 2,
-                 base: int = 0) -> None:
+    def __init__(self, file: Path, folder: Path, meta: dict[str, str], writer: Writer,
+                 references: _References, plan: ReadPlan, base: int = 0) -> None:
         self.file = file
         self.folder = folder
         self.meta = meta
-        self.batch = batch
+        self.batch = plan.batch
         self.writer = writer
         self.references = references
-        self.split_min = split_min
-        self.split_at = split_at
-        self.readers = readers
+        self.split_min = SPLIT_MIN if plan.split_min is None else plan.split_min
+        self.split_at = plan.split_at
+        self.readers = plan.readers or 2
         self.base = base
         self.process: subprocess.Popen[bytes] | None = None
         self.part: Path | None = None
@@ -373,8 +384,9 @@ def part_main() -> NoReturn:
         published = {source: parse_date(text) for source, text in job["published"].items()}
         splitter = None
         if job["readers"] > 1:
-            splitter = _Split(Path(job["file"]), Path(job["folder"]), job["meta"], job["batch"], writer,
-                              references, job["split_min"], None, job["readers"], job["line"] - 1)
+            plan = ReadPlan(batch=job["batch"], split_min=job["split_min"], readers=job["readers"])
+            splitter = _Split(Path(job["file"]), Path(job["folder"]), job["meta"], writer, references, plan,
+                              job["line"] - 1)
         try:
             keys = stream_rest(Path(job["file"]), job["section"], job["offset"], job["line"], published,
                                _sink(writer, references), splitter)
