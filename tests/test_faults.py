@@ -16,6 +16,7 @@ import os
 import random
 import re
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -117,9 +118,10 @@ def normandie(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
                           timeout=HANG)
 
 
-def rouen_count(path: Path, *extra: str) -> int:
-    result = normandie(*extra, "--data", str(path), "companies", "--town", "Rouen", "--format", "json")
-    assert result.returncode == 0, result.stderr
+def rouen_count(run: Runner, path: Path, *extra: str) -> int:
+    """In this process: what a run answers from the file, and the cache, as they are on disk."""
+    result = run(*extra, "--data", str(path), "companies", "--town", "Rouen", "--format", "json")
+    assert result.exit_code == 0, result.stderr
     return len(json.loads(result.stdout))
 
 
@@ -130,9 +132,15 @@ def leftovers() -> list[str]:
 
 # 1. A file edited while it is read ---------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def pristine_facts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_facts(300, tmp_path_factory.mktemp("facts") / "facts.yaml")
+
+
 @pytest.fixture
-def facts(tmp_path: Path) -> Path:
-    return make_facts(300, tmp_path / "facts.yaml")
+def facts(tmp_path: Path, pristine_facts: Path) -> Path:
+    """A fresh copy for each test (tests edit it): the file generated once per module."""
+    return Path(shutil.copyfile(pristine_facts, tmp_path / "facts.yaml"))
 
 
 def move_a_company_out_of_rouen(path: Path) -> None:
@@ -169,22 +177,25 @@ READS = {
 
 @pytest.mark.parametrize("how", ["in place", "mv", "touch -r"])
 @pytest.mark.parametrize("read", list(READS))
-def test_a_file_edited_while_it_is_read_is_read_again(tmp_path: Path, facts: Path, read: str, how: str) -> None:
-    before = rouen_count(facts, "--no-cache")
-    run = Hooked(tmp_path, "--data", str(facts), *READS[read])
-    while (words := run.event()) is not None:
-        if words[0] == "read" and len(run.names("read")) == 1:
+def test_a_file_edited_while_it_is_read_is_read_again(run: Runner, tmp_path: Path, facts: Path, read: str,
+                                                      how: str) -> None:
+    """The edited run is the installed script, stopped at its checkpoints; the runs before and
+    after it, which only read what is on disk, run in this process."""
+    before = rouen_count(run, facts, "--no-cache")
+    hooked = Hooked(tmp_path, "--data", str(facts), *READS[read])
+    while (words := hooked.event()) is not None:
+        if words[0] == "read" and len(hooked.names("read")) == 1:
             edit(facts, how)  # after the first read, before its stamp is checked
-        run.go()
-    code, out, err = run.finish()
+        hooked.go()
+    code, out, err = hooked.finish()
     assert (code, err) == (0, "")
-    assert len(run.names("read")) == 2  # read again, once
+    assert len(hooked.names("read")) == 2  # read again, once
     if read != "whole book":
         assert out.count(b"\n") == 1 + before - 1  # the header, then the file as it is now
     # Never stored under a stamp its content does not match: the next runs answer from the file as it is.
-    assert rouen_count(facts) == before - 1
+    assert rouen_count(run, facts) == before - 1
     if read != "no cache":
-        [row] = json.loads(normandie("cache", "info", "--format", "json").stdout)
+        [row] = json.loads(run("cache", "info", "--format", "json").stdout)
         assert row["status"] == "fresh"
     assert leftovers() == []
 
@@ -432,33 +443,57 @@ def damage_a_rouen_page(db: Path, facts: Path) -> None:
         handle.write(random.Random(23).randbytes(size))
 
 
-@pytest.fixture
-def exported(tmp_path: Path) -> tuple[Path, Path]:
-    facts = make_facts(2000, tmp_path / "facts.yaml")
-    db = tmp_path / "x.db"
-    result = normandie("--data", str(facts), "export", "sqlite", str(db))
+@pytest.fixture(scope="module")
+def pristine_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Generated and exported once per module (without a cache: no test's cache folder exists yet)."""
+    folder = tmp_path_factory.mktemp("exported")
+    facts = make_facts(2000, folder / "facts.yaml")
+    db = folder / "x.db"
+    result = normandie("--no-cache", "--data", str(facts), "export", "sqlite", str(db),
+                       XDG_CACHE_HOME=str(folder / "cache"), HOME=str(folder / "home"))
     assert result.returncode == 0, result.stderr
     return facts, db
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "table"])
-def test_a_damaged_page_of_a_data_store_is_one_line_and_no_output(exported: tuple[Path, Path], fmt: str) -> None:
+@pytest.fixture
+def exported(tmp_path: Path, pristine_export: tuple[Path, Path]) -> tuple[Path, Path]:
+    """A fresh copy of the fact file and its export for each test (tests damage them)."""
+    facts, db = pristine_export
+    return Path(shutil.copyfile(facts, tmp_path / "facts.yaml")), Path(shutil.copyfile(db, tmp_path / "x.db"))
+
+
+def cli(run: Runner, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """The ``run`` fixture's run (in this process) as :func:`normandie` gives it, bytes out."""
+    result = run(*args, env={"NORMANDIE_MAX_SIZE": None})  # type: ignore[dict-item]  # None: unset
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout.encode(), result.stderr.encode())
+
+
+@pytest.mark.parametrize(("fmt", "how"), [("json", "script"), ("jsonl", "in-process"), ("csv", "in-process"),
+                                          ("tsv", "in-process"), ("table", "in-process")])
+def test_a_damaged_page_of_a_data_store_is_one_line_and_no_output(run: Runner, exported: tuple[Path, Path],
+                                                                  fmt: str, how: str) -> None:
+    """One format through the installed script, what reaches a real stdout and stderr; the
+    others in this process, where the same code writes to the same streams."""
     facts, db = exported
     damage_a_rouen_page(db, facts)
-    result = normandie("--data", str(db), "companies", "--town", "Rouen", "--format", fmt)
+
+    def command(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return normandie(*args) if how == "script" else cli(run, *args)
+
+    result = command("--data", str(db), "companies", "--town", "Rouen", "--format", fmt)
     assert (result.returncode, result.stdout) == (1, b"")  # a JSON array is whole, or not written
     assert re.fullmatch(rf"normandie: {re.escape(str(db))}: damaged: SQLite's quick_check says '[^\n]+'; "
                         r"write it again from its YAML fact file \(normandie export sqlite PATH\)\n",
                         result.stderr.decode()), result.stderr
-    whole_book = normandie("--data", str(db), "jobs")
+    whole_book = command("--data", str(db), "jobs")
     assert whole_book.returncode == 1 and b"damaged" in whole_book.stderr and b"Traceback" not in whole_book.stderr
 
 
-def test_a_truncated_data_store_says_so(exported: tuple[Path, Path]) -> None:
+def test_a_truncated_data_store_says_so(run: Runner, exported: tuple[Path, Path]) -> None:
     _, db = exported
     data = db.read_bytes()
     db.write_bytes(data[: len(data) // 2])
-    result = normandie("--data", str(db), "companies", "--format", "json")
+    result = cli(run, "--data", str(db), "companies", "--format", "json")
     assert (result.returncode, result.stdout) == (1, b"")
     pages = len(data) // 4096
     assert result.stderr.decode() == (
@@ -466,20 +501,23 @@ def test_a_truncated_data_store_says_so(exported: tuple[Path, Path]) -> None:
         "bytes; write it again from its YAML fact file (normandie export sqlite PATH)\n")
 
 
-@pytest.mark.parametrize("query", [["companies", "--town", "Rouen", "--format", "json"],
-                                   ["companies", "--town", "Rouen", "--format", "tsv"],
-                                   ["companies", "--where", "town_id=rouen", "--format", "json"]],
-                         ids=["store json", "store tsv", "whole book"])
-def test_a_damaged_page_of_the_cache_is_rebuilt_and_the_answer_right(exported: tuple[Path, Path],
-                                                                     query: list[str]) -> None:
+@pytest.mark.parametrize(("query", "how"), [
+    (["companies", "--town", "Rouen", "--format", "json"], "script"),
+    (["companies", "--town", "Rouen", "--format", "tsv"], "in-process"),
+    (["companies", "--where", "town_id=rouen", "--format", "json"], "in-process"),
+], ids=["store json", "store tsv", "whole book"])
+def test_a_damaged_page_of_the_cache_is_rebuilt_and_the_answer_right(run: Runner, exported: tuple[Path, Path],
+                                                                     query: list[str], how: str) -> None:
+    """The right answer, the cold build and ``cache info`` run in this process; the answer from
+    the damaged cache through the installed script for one query, in this process for the others."""
     facts, _ = exported
-    right = normandie("--no-cache", "--data", str(facts), *query)
-    assert normandie("--data", str(facts), "companies", "--limit", "1").returncode == 0  # builds the cache
+    right = cli(run, "--no-cache", "--data", str(facts), *query)
+    assert cli(run, "--data", str(facts), "companies", "--limit", "1").returncode == 0  # builds the cache
     [entry] = cache.entries()
     damage_a_rouen_page(entry, facts)
-    [row] = json.loads(normandie("cache", "info", "--format", "json").stdout)
+    [row] = json.loads(cli(run, "cache", "info", "--format", "json").stdout)
     assert row["status"] == "fresh"  # the cheap check does not read every page (docs/errors.md)
-    answer = normandie("--data", str(facts), *query)
+    answer = (normandie if how == "script" else lambda *args: cli(run, *args))("--data", str(facts), *query)
     assert (answer.returncode, answer.stderr) == (0, b"")
     assert answer.stdout == right.stdout
     conn = sqlite3.connect(entry)
@@ -642,8 +680,9 @@ def test_normandie_cache_dir_moves_the_cache(run: Runner, tmp_path: Path, monkey
 
 @pytest.mark.parametrize("command", [["companies", "--town", "Rouen", "--format", "json"],
                                      ["jobs", "--format", "json"]], ids=["store", "whole book"])
-def test_four_concurrent_first_runs_build_once(tmp_path: Path, facts: Path, command: list[str]) -> None:
-    right = normandie("--no-cache", "--data", str(facts), *command).stdout
+def test_four_concurrent_first_runs_build_once(run: Runner, tmp_path: Path, facts: Path,
+                                               command: list[str]) -> None:
+    right = cli(run, "--no-cache", "--data", str(facts), *command).stdout  # in this process: only the answer
     runs = [Hooked(tmp_path, "--data", str(facts), *command, name=f"run{i}") for i in range(4)]
     builder: Hooked | None = None
     waiting: set[int] = set()
@@ -651,9 +690,9 @@ def test_four_concurrent_first_runs_build_once(tmp_path: Path, facts: Path, comm
     while live:  # answer every checkpoint, but hold the builder until the three others wait for it
         ready, _, _ = select.select([runs[i] for i in live], [], [], HANG)
         assert ready, f"no checkpoint within {HANG} s"
-        for run in ready:
-            index = runs.index(run)
-            words = run.event()
+        for hooked in ready:
+            index = runs.index(hooked)
+            words = hooked.event()
             if words is None:
                 live.discard(index)
                 continue
@@ -667,10 +706,10 @@ def test_four_concurrent_first_runs_build_once(tmp_path: Path, facts: Path, comm
                 if len(waiting) == 3 and builder is not None:
                     builder.go()
             runs[index].go()
-    results = [run.finish() for run in runs]
+    results = [hooked.finish() for hooked in runs]
     assert [(code, err) for code, _, err in results] == [(0, "")] * 4
     assert {out for _, out, _ in results} == {right}
-    assert sum(len(run.names("build")) for run in runs) == 1  # one build, the three others waited and read it
+    assert sum(len(hooked.names("build")) for hooked in runs) == 1  # one build, the three others waited and read it
     assert len(waiting) == 3
     assert len(cache.entries()) == 1 and leftovers() == []
 

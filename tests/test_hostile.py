@@ -1,7 +1,9 @@
 """Hostile input: files built to crash, hang, mislead or take over a terminal.
 
 Most tests run the installed ``normandie`` command in a subprocess (as test_e2e does) on the
-corpus in tests/hostile/ (see its README) or on files generated here. A bad file must give
+corpus in tests/hostile/ (see its README) or on files generated here; where many files or
+commands go through the same path and the process is not the point (the message, the output's
+values), all of them run in this process (``cli``) and a few through the installed script too. A bad file must give
 exit 1, nothing on stdout, and exactly one line ``normandie: <path>[:line[:column]]: <message>``
 on stderr, never a traceback. Two hypothesis tests feed arbitrary bytes and arbitrary YAML to
 the loader in-process; a resource-limited child checks that the billion laughs and very deep
@@ -26,7 +28,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from normandie_cli.cli import app
 from normandie_cli.errors import DataError, ExitCode
 from normandie_cli.loading.book import load_facts
 from normandie_cli.registry import FACT_LISTINGS
@@ -45,17 +49,20 @@ LISTINGS = FACT_LISTINGS
 # Running the installed command -------------------------------------------------------------
 
 class Result:
-    def __init__(self, proc: subprocess.CompletedProcess[bytes]) -> None:
-        self.returncode = proc.returncode
-        self.stdout_bytes = proc.stdout
-        self.stderr_bytes = proc.stderr
-        self.stdout = proc.stdout.decode("utf-8", "replace")
-        self.stderr = proc.stderr.decode("utf-8", "replace")
+    def __init__(self, returncode: int, stdout: bytes, stderr: bytes) -> None:
+        self.returncode = returncode
+        self.stdout_bytes = stdout
+        self.stderr_bytes = stderr
+        self.stdout = stdout.decode("utf-8", "replace")
+        self.stderr = stderr.decode("utf-8", "replace")
+
+
+#: Variables a run does not inherit from the test's environment.
+_UNSET = ("NORMANDIE_DATA", "FORCE_COLOR", "NORMANDIE_NO_CACHE", "NORMANDIE_MAX_SIZE")
 
 
 def _env(**extra: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NORMANDIE_DATA", "FORCE_COLOR", "NORMANDIE_NO_CACHE", "NORMANDIE_MAX_SIZE")}
+    env = {k: v for k, v in os.environ.items() if k not in _UNSET}
     for key, value in extra.items():
         if value is None:
             env.pop(key, None)
@@ -71,7 +78,17 @@ def normandie(*args: str, timeout: float = 20, **env: str | None) -> Result:
                               stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         pytest.fail(f"normandie {' '.join(args)} did not finish within {timeout} s (a hang)")
-    return Result(proc)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def cli(*args: str, **env: str | None) -> Result:
+    """The same command run in this process (Typer's CliRunner), bytes out as :func:`normandie`
+    gives them (CliRunner's ``stdout`` text would turn CRLF into LF). An exception other than
+    SystemExit is raised again: a traceback fails the test as it does through the script."""
+    result = CliRunner().invoke(app, list(args), env={**dict.fromkeys(_UNSET), **env}, prog_name="normandie")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Result(result.exit_code, result.stdout_bytes, result.stderr_bytes)
 
 
 def assert_one_line_error(result: Result, path: str | Path, *fragments: str) -> str:
@@ -163,31 +180,44 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "fragments"), BAD_FILES, ids=[n for n, _ in BAD_FILES])
-def test_a_bad_file_is_one_line_on_stderr_and_exit_1(name: str, fragments: tuple[str, ...]) -> None:
+#: Bad files also run through the installed script (the others only in this process, where the
+#: same error boundary writes the same line): one for each stage that refuses a file, its bytes
+#: (not UTF-8), its YAML (aliases, the billion laughs) and a value in a record.
+THROUGH_THE_SCRIPT = ("latin1.yaml", "billion-laughs.yaml", "yes-no.yaml")
+
+BAD_RUNS = [pytest.param(name, fragments, "in-process", id=name) for name, fragments in BAD_FILES] + [
+    pytest.param(name, fragments, "script", id=f"{name}-script") for name, fragments in BAD_FILES
+    if name in THROUGH_THE_SCRIPT]
+
+
+@in_process  # the "script" cases run the installed script, and are skipped without it
+@pytest.mark.parametrize(("name", "fragments", "how"), BAD_RUNS)
+def test_a_bad_file_is_one_line_on_stderr_and_exit_1(name: str, fragments: tuple[str, ...], how: str) -> None:
     path = corpus(name)
     fragments = tuple(f.replace("{latin1}", _latin1_offset()) if "{latin1}" in f else f for f in fragments)
-    assert_one_line_error(normandie("--data", str(path), "companies"), path, *fragments)
+    command = normandie if how == "script" else cli
+    assert_one_line_error(command("--data", str(path), "companies"), path, *fragments)
 
 
+@in_process
 @pytest.mark.parametrize(
     ("name", "place"),
     [("duplicate-key.yaml", ":15:"), ("tab-indent.yaml", ":4:"), ("syntax-error.yaml", ":")],
 )
 def test_syntax_and_duplicate_key_errors_give_line_and_column(name: str, place: str) -> None:
     path = corpus(name)
-    result = normandie("--data", str(path), "companies")
+    result = cli("--data", str(path), "companies")
     assert_one_line_error(result, path)
     assert re.match(rf"normandie: {re.escape(str(path))}:\d+:\d+: ", result.stderr), result.stderr
     assert result.stderr.startswith(f"normandie: {path}{place}"), result.stderr
 
 
-@pytest.mark.slow
 def test_the_bad_corpus_is_refused_by_validate_too() -> None:
-    """``validate`` exits 1 when the file cannot be read or parsed, 3 for problems in records."""
-    for name, _ in BAD_FILES:
-        path = corpus(name)
-        result = normandie("--data", str(path), "validate")
+    """``validate`` exits 1 when the file cannot be read or parsed, 3 for problems in records:
+    every bad file in this process, and one (the billion laughs) through the installed script."""
+    runs = [(name, cli("--data", str(corpus(name)), "validate")) for name, _ in BAD_FILES]
+    runs.append(("billion-laughs.yaml (script)", normandie("--data", str(corpus("billion-laughs.yaml")), "validate")))
+    for name, result in runs:
         assert result.returncode in (1, 3), (name, result.returncode, result.stderr)
         assert "Traceback" not in result.stderr, name
 
@@ -212,10 +242,11 @@ def test_an_exponent_is_read_as_meant() -> None:
     assert [row["value"] for row in json.loads(result.stdout)] == [6_000_000_000]
 
 
+@in_process
 @pytest.mark.parametrize("name", ["invisible-chars.yaml", "rich-markup.yaml", "formula.yaml", "bom.yaml",
                                   "float-exponent.yaml"])
 def test_hostile_content_files_are_valid(name: str) -> None:
-    result = normandie("--data", str(corpus(name)), "validate")
+    result = cli("--data", str(corpus(name)), "validate")
     assert result.returncode == 0, result.stderr + result.stdout
 
 
@@ -344,16 +375,18 @@ def test_control_characters_in_a_fact_file_are_refused_naming_file_place_and_cod
     assert re.findall(r"U\+[0-9A-F]{4}", listed.stdout) == ["U+001B", "U+0007", "U+009B"]
 
 
+@in_process
 @pytest.mark.parametrize(
     ("escape", "code"),
     [("\\x00", "U+0000"), ("\\x7f", "U+007F"), ("\\x85", "U+0085"), ("\\r", "U+000D"), ("\\u202e", "U+202E"),
      ("\\u2066", "U+2066"), ("\\u2069", "U+2069"), ("\\x9d", "U+009D")],
 )
 def test_each_forbidden_character_is_refused(tmp_path: Path, escape: str, code: str) -> None:
+    """In this process: the refusal through the installed script is the control-characters test's."""
     path = tmp_path / "facts.yaml"
     path.write_text(MINIMAL + f'organisations:\n  - {{id: x, name: "a{escape}b", kind: company, town: rouen,'
                     " cite: [{source: s1}]}\n", encoding="utf-8")
-    result = normandie("--data", str(path), "companies")
+    result = cli("--data", str(path), "companies")
     assert result.returncode == ExitCode.DATA_ERROR, result.stdout
     assert f":{MINIMAL.count(chr(10)) + 2}:" in result.stderr and code in result.stderr, result.stderr
 
@@ -423,13 +456,15 @@ def _by_id(rows: list[list[str]]) -> dict[str, tuple[str, str]]:
     return {row[0]: (row[1], row[2]) for row in body}
 
 
+@in_process
 @pytest.mark.parametrize("name", ["invisible-chars.yaml", "formula.yaml", "rich-markup.yaml"])
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_csv_and_tsv_carry_values_exactly(name: str, fmt: str) -> None:
+    """In this process, the output's bytes as written (the tests below read csv and tsv through
+    the installed script)."""
     expected = {k: (o["name"], o["description"]) for k, o in organisations_in(name).items()}
     exact = ["--no-excel-safe"] if fmt == "csv" else []  # tsv is exact by default
-    result = normandie("--data", str(corpus(name)), "companies", "--format", fmt, "--fields", "id,name,description",
-                       *exact)
+    result = cli("--data", str(corpus(name)), "companies", "--format", fmt, "--fields", "id,name,description", *exact)
     assert result.returncode == 0, result.stderr
     rows = _csv_rows(result) if fmt == "csv" else _tsv_rows(result)
     assert _by_id(rows) == expected
@@ -495,9 +530,10 @@ def test_excel_safe_leaves_other_formats_exact(fmt: str) -> None:
     assert {r["id"]: r["name"] for r in rows} == {k: o["name"] for k, o in orgs.items()}
 
 
+@in_process
 @pytest.mark.parametrize("command", LISTINGS)
 def test_every_listing_command_takes_excel_safe(command: str) -> None:
-    result = normandie(command, "--format", "csv", "--excel-safe")
+    result = cli(command, "--format", "csv", "--excel-safe")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
 
