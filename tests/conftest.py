@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -128,6 +129,44 @@ def golden(request: pytest.FixtureRequest) -> Golden:
         assert text == path.read_text(encoding="utf-8")
 
     return check
+
+
+#: What :func:`driver` prints after each command's output, then the command's exit status.
+DRIVER_END = "@@@ end of command, exit status:"
+
+
+def driver(*before: str) -> str:
+    """A Python program that runs each of its arguments, a command's words joined by ``\\x1f``
+    (:func:`driver_args`), through the console script's own ``main``, one after the other in
+    one process (one start-up for many commands), each followed by DRIVER_END and its exit
+    status; ``before``: words put before each command's."""
+    return f"""
+import sys
+from normandie_cli.cli import main
+for words in sys.argv[1:]:
+    sys.argv = ["normandie", *{list(before)!r}, *words.split("\\x1f")]
+    try:
+        main()
+        status = 0
+    except SystemExit as ended:
+        status = ended.code if isinstance(ended.code, int) else 0 if ended.code is None else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    print({DRIVER_END!r}, status, flush=True)
+"""
+
+
+def driver_args(commands: list[tuple[str, ...]]) -> list[str]:
+    return ["\x1f".join(words) for words in commands]
+
+
+def driven_outputs(raw: str, count: int) -> list[str]:
+    """Each of ``count`` commands' output from what :func:`driver` printed (line ends as a
+    terminal gives them, or not), each command having exited with status 0."""
+    parts = re.split(f"{re.escape(DRIVER_END)} (\\d+)\n", raw.replace("\r\n", "\n"))
+    assert len(parts) == 2 * count + 1, raw[-2000:]
+    assert parts[1::2] == ["0"] * count, raw[-2000:]  # each command's exit status
+    return parts[0:-1:2]
 
 
 def write(tmp_path: Path, text: str, name: str = "facts.yaml") -> Path:

@@ -16,7 +16,7 @@ import pytest
 from normandie_cli import humanize
 from normandie_cli.render.chart import PANEL, history_chart, timeline_chart
 
-from .conftest import Runner
+from .conftest import Runner, driven_outputs, driver, driver_args
 from .test_terminal import ANSI, run_in_terminal, screen
 
 TODAY = "2026-12-04"
@@ -33,24 +33,8 @@ SHOWN: dict[tuple[int, str], list[tuple[str, ...]]] = {
     (80, "2026-01-31"): [TIMELINE_CHART],
     (120, TODAY): [HISTORY_CHART, TIMELINE_CHART],
 }
-END = "@@@ end of command, exit status:"
-#: One process, in the pseudo-terminal, runs the commands one after the other through the
-#: console script's own ``main`` (as test_terminal.py does), and writes each one's exit status
-#: after its output.
-DRIVER = f"""
-import sys
-from normandie_cli.cli import main
-for words in sys.argv[1:]:
-    sys.argv = ["normandie", "--no-pager", *words.split(" ")]
-    try:
-        main()
-        status = 0
-    except SystemExit as ended:
-        status = ended.code if isinstance(ended.code, int) else 0 if ended.code is None else 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    print({END!r}, status, flush=True)
-"""
+#: One process, in the pseudo-terminal, runs the commands one after the other (conftest.driver).
+DRIVER = driver("--no-pager")
 
 
 @functools.cache
@@ -61,14 +45,10 @@ def shown(columns: int, lines: int, today: str) -> dict[tuple[str, ...], str]:
     commands = SHOWN[columns, today]
     os.environ["NORMANDIE_TODAY"] = today  # the child's environment is copied from ours
     try:
-        raw = run_in_terminal([sys.executable, "-c", DRIVER, *(" ".join(words) for words in commands)], columns,
-                              lines)
+        raw = run_in_terminal([sys.executable, "-c", DRIVER, *driver_args(commands)], columns, lines)
     finally:
         del os.environ["NORMANDIE_TODAY"]
-    parts = re.split(f"{re.escape(END)} (\\d+)\n", raw.replace("\r\n", "\n"))
-    assert len(parts) == 2 * len(commands) + 1, raw[-2000:]
-    assert parts[1::2] == ["0"] * len(commands), raw[-2000:]  # each command's exit status
-    return dict(zip(commands, parts[0:-1:2], strict=True))
+    return dict(zip(commands, driven_outputs(raw, len(commands)), strict=True))
 
 
 def terminal(*args: str, columns: int = 80, lines: int = 24, today: str = TODAY) -> list[str]:

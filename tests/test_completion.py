@@ -358,6 +358,13 @@ def typed_in(shell: str, *typed: str) -> list[tuple[str, str]]:
 
     printed = re.compile(rb"(?:^|[\r\n])@@ ([^\r\n\x1b]*)\r\n")
 
+    def printed_since() -> bytes:
+        """What the shell printed that was not read yet (b"" once it has exited)."""
+        try:
+            return os.read(master, 65536)
+        except OSError:  # EIO: the shell has exited
+            return b""
+
     def read_until(marker: bytes, seconds: float) -> bytes:
         out = b""
         deadline = time.monotonic() + seconds
@@ -367,11 +374,7 @@ def typed_in(shell: str, *typed: str) -> list[tuple[str, str]]:
 
         while time.monotonic() < deadline and not seen():
             if select.select([master], [], [], 0.2)[0]:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # EIO: the shell has exited
-                    break
-                if not chunk:
+                if not (chunk := printed_since()):
                     break
                 out += chunk
         return out
@@ -381,11 +384,7 @@ def typed_in(shell: str, *typed: str) -> list[tuple[str, str]]:
         out = b""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and select.select([master], [], [], seconds)[0]:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the shell has exited
-                break
-            if not chunk:
+            if not (chunk := printed_since()):
                 break
             out += chunk
         return out

@@ -28,6 +28,8 @@ import normandie_cli
 from normandie_cli import registry
 from normandie_cli.loading.book import load_facts
 
+from .conftest import DRIVER_END, driven_outputs, driver, driver_args
+
 PACKAGE = Path(normandie_cli.__file__).resolve().parent
 
 #: The new kind: a rumour about a subject, heard at a place.
@@ -132,22 +134,8 @@ def _run(root: Path, *args: str) -> str:
     return proc.stdout
 
 
-END = "@@@ end of command, exit status:"
-#: One process runs several commands one after the other through the console script's own
-#: ``main`` (words of a command joined by a unit separator), each one's exit status after its output.
-DRIVER = f"""
-import sys
-from normandie_cli.cli import main
-for words in sys.argv[1:]:
-    sys.argv = ["normandie", *words.split("\\x1f")]
-    try:
-        main()
-        status = 0
-    except SystemExit as ended:
-        status = ended.code if isinstance(ended.code, int) else 0 if ended.code is None else 1
-    sys.stdout.flush()
-    print({END!r}, status, flush=True)
-"""
+#: One process runs several commands one after the other (conftest.driver).
+DRIVER = driver()
 
 
 def _run_each(root: Path, *commands: tuple[str, ...]) -> list[str]:
@@ -155,14 +143,12 @@ def _run_each(root: Path, *commands: tuple[str, ...]) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(root / "pkg"), "NORMANDIE_DATA": str(root / "facts.yaml"),
            "NORMANDIE_CACHE_DIR": str(root / "cache"), "COLUMNS": "100", "NO_COLOR": "1"}
     env.pop("NORMANDIE_NO_CACHE", None)
-    proc = subprocess.run([sys.executable, "-c", DRIVER, *("\x1f".join(words) for words in commands)], env=env,
+    proc = subprocess.run([sys.executable, "-c", DRIVER, *driver_args(list(commands))], env=env,
                           capture_output=True, text=True, cwd=root, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    parts = re.split(f"{re.escape(END)} (\\d+)\n", proc.stdout)
-    assert len(parts) == 2 * len(commands) + 1 and parts[-1] == "", proc.stdout[-2000:]
-    assert parts[1::2] == ["0"] * len(commands), proc.stderr  # each command's exit status
-    return parts[0:-1:2]
+    assert re.search(f"{re.escape(DRIVER_END)} \\d+\n\\Z", proc.stdout), proc.stdout[-2000:]  # nothing after the last
+    return driven_outputs(proc.stdout, len(commands))
 
 
 def test_the_copy_runs_the_copy(widened: Path) -> None:

@@ -31,6 +31,8 @@ from wcwidth import wcswidth
 from normandie_cli.cli import app
 from normandie_cli.registry import FACT_LISTINGS, LISTINGS
 
+from .conftest import driven_outputs, driver, driver_args
+
 WIDTHS = (60, 80, 120, 200)
 COMMANDS = [(name,) for name in (*FACT_LISTINGS, "conflicts")] + [
     ("show", "eastman-port-jerome"), ("show", "eastman-port-jerome", "--full"),
@@ -38,19 +40,8 @@ COMMANDS = [(name,) for name in (*FACT_LISTINGS, "conflicts")] + [
     ("history", "eastman-port-jerome", "--chart"), ("companies", "--role", "delegation"), ("jobs", "--cite"),
     ("sources", "--cite"), ("search", "eastman"), ("timeline", "eastman-port-jerome"),
 ]
-END = "@@@ end of command @@@"
-DRIVER = f"""
-import sys
-from normandie_cli.cli.run import main
-for words in sys.argv[1:]:
-    sys.argv = ["normandie", "--no-pager", *words.split(" ")]
-    try:
-        main()
-    except SystemExit:
-        pass
-    sys.stdout.flush()
-    print({END!r}, flush=True)
-"""
+#: One process runs the commands one after the other (conftest.driver).
+DRIVER = driver("--no-pager")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 
 
@@ -97,10 +88,8 @@ def _screen(raw: str, columns: int) -> tuple[str, ...]:
 @cache
 def outputs(columns: int) -> dict[tuple[str, ...], str]:
     """Each command's raw terminal output at ``columns``, from one process."""
-    raw = run_in_terminal([sys.executable, "-c", DRIVER, *(" ".join(c) for c in COMMANDS)], columns)
-    parts = raw.replace("\r\n", "\n").split(END + "\n")
-    assert len(parts) == len(COMMANDS) + 1, raw[-2000:]
-    return dict(zip(COMMANDS, parts[:-1], strict=True))
+    raw = run_in_terminal([sys.executable, "-c", DRIVER, *driver_args(COMMANDS)], columns)
+    return dict(zip(COMMANDS, driven_outputs(raw, len(COMMANDS)), strict=True))
 
 
 @cache
