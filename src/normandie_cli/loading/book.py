@@ -18,7 +18,6 @@ from ..store.read import connect, has_schema, is_current, is_database, read_book
 from ..testhook import checkpoint
 from . import cache
 from .files import DEFAULT_MAX_SIZE, check_file, resolve_data_path
-from .reader import read_facts
 from .stamp import Reading, read_unchanged
 
 
@@ -146,6 +145,7 @@ def load_facts(
 def _parse(file: Path, max_size: int, published: bool = False) -> tuple[m.FactBook, Reading]:
     """The checked book of a YAML fact file or a published fact book, and the read it came from
     (its stamp checked)."""
+    from .reader import read_facts  # the YAML reader: not imported by a run the store answers
     from .validate import check_references
 
     def read(reading: Reading) -> tuple[m.FactBook, Reading]:
@@ -176,6 +176,7 @@ def validate_file(
     if is_fact_store(file) or is_published(file):
         raise DataError(str(file), "a fact store (SQLite), checked when it was written; "
                         "validate the YAML fact file it was exported from")
+    from .reader import read_facts
     from .validate import check_quotes, check_references
 
     def read(reading: Reading) -> tuple[m.FactBook, list[DataError]]:
