@@ -130,7 +130,7 @@ def test_a_good_file_is_not_read_whole_on_the_way_into_the_store(run, tmp_path: 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the whole book was read")
 
-    monkeypatch.setattr("normandie_cli.loading.book.read_facts", refuse)
+    monkeypatch.setattr("normandie_cli.loading.reader.read_facts", refuse)  # as book.py imports it
     monkeypatch.setattr(store_read, "read_book", refuse)
     result = run("--data", str(generated), "companies", "--town", "Rouen", "-f", "tsv")
     assert result.exit_code == 0 and result.stdout.count("\n") > 50

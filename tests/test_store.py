@@ -350,7 +350,7 @@ def test_a_selective_query_does_not_build_the_book(run, monkeypatch: pytest.Monk
         raise AssertionError("the whole book was read")
 
     monkeypatch.setattr(store_read, "read_book", refuse)
-    monkeypatch.setattr("normandie_cli.loading.book.read_facts", refuse)
+    monkeypatch.setattr("normandie_cli.loading.reader.read_facts", refuse)  # as book.py imports it
     result = run("companies", "--town", "Rouen", "--limit", "1", "-f", "tsv")
     assert result.exit_code == 0 and result.stdout.count("\n") == 2
     with pytest.raises(AssertionError, match="whole book"):
@@ -517,16 +517,16 @@ def test_without_a_writable_cache_a_query_parses_the_file_once(run, tmp_path: Pa
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the cache directory would be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    import normandie_cli.loading.book as book_module
+    import normandie_cli.loading.reader as reader_module
 
     calls: list[object] = []
-    real = book_module.read_facts  # type: ignore[attr-defined]  # what book.py imported: counted below
+    real = reader_module.read_facts  # what book.py imports where it parses: counted below
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(book_module, "read_facts", counting)
+    monkeypatch.setattr(reader_module, "read_facts", counting)
     parsed = run("companies", "--role", "delegation", "-f", "json", env={"NORMANDIE_NO_CACHE": "1"})
     calls.clear()
     result = run("companies", "--role", "delegation", "-f", "json")
