@@ -29,7 +29,8 @@ def test_readme_opens_with_the_two_set_up_commands_and_ci_runs_the_test_one() ->
     assert "pip install ." in block[0] and "normandie companies --role delegation" in block[0]
     assert block[1].endswith("pip install -e '.[test]' && pytest")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install --quiet --disable-pip-version-check -e '.[test]'\n" in ci and ci.endswith("\npytest\n")
+    assert "pip install --quiet --disable-pip-version-check -e '.[test]'\n" in ci and "\npytest\n" in ci
+    assert ci.endswith("\npytest -m slow\n")  # the README's tests, then the slow ones a plain pytest leaves out
     assert "\nruff check .\nmypy\n" in ci  # lint and type-check before the tests
     assert "normandie\" companies --role delegation" in ci
 
