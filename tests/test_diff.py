@@ -18,7 +18,7 @@ from normandie_cli import registry
 from normandie_cli.errors import ExitCode
 from normandie_cli.loading.files import bundled_path
 
-from .conftest import Runner
+from .conftest import Runner, installed
 
 BUNDLED = bundled_path()
 FIGURE = """  - id: trade-mission-companies-gazette
@@ -179,9 +179,7 @@ def test_the_table_fits_80_columns_with_ids_whole(run: Runner, tmp_path: Path) -
 
 
 def _console() -> list[str]:
-    found = shutil.which("normandie")
-    assert found is not None
-    return [found]
+    return [str(installed())]
 
 
 def test_end_to_end_with_jq_and_csv(tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ import json
 import os
 import pty
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from wcwidth import wcswidth
 from normandie_cli.cli import app
 from normandie_cli.registry import FACT_LISTINGS, LISTINGS
 
-from .conftest import driven_outputs, driver, driver_args
+from .conftest import driven_outputs, driver, driver_args, installed
 
 WIDTHS = (60, 80, 120, 200)
 COMMANDS = [(name,) for name in (*FACT_LISTINGS, "conflicts")] + [
@@ -254,9 +253,7 @@ def test_conflicts_show_the_values_that_disagree_one_side_per_line() -> None:
 
 
 def test_the_installed_command_draws_in_a_terminal_of_any_width() -> None:
-    executable = shutil.which("normandie")
-    if executable is None:
-        pytest.skip("normandie is not installed on PATH")
+    executable = str(installed())
     count = len(tsv(("companies",)))  # (in-process: only the drawing is this test's point)
     for columns in WIDTHS:
         lines = screen(run_in_terminal([executable, "--no-pager", "companies"], columns), columns)
@@ -268,7 +265,7 @@ def test_the_installed_command_draws_in_a_terminal_of_any_width() -> None:
 def test_colour_is_on_at_a_terminal_and_off_with_no_color() -> None:
     raw = outputs(80)[("jobs",)]
     assert "\x1b[" in raw
-    executable = shutil.which("normandie") or "normandie"
+    executable = str(installed())
     plain = run_in_terminal([executable, "--no-pager", "--no-color", "jobs"], 80)
     assert "\x1b[" not in plain
     assert screen(plain, 80) == screen(raw, 80)  # colour repeats what the text says
@@ -279,7 +276,7 @@ def test_the_pager_takes_output_taller_than_the_screen(tmp_path: Path) -> None:
     pager = tmp_path / "pager.sh"
     pager.write_text(f"#!/bin/sh\necho paged >> {tmp_path / 'log'}\ncat\n", encoding="utf-8")
     pager.chmod(0o755)
-    executable = shutil.which("normandie") or "normandie"
+    executable = str(installed())
     env_pager = [f"PAGER={pager}"]
     figures = screen(run_in_terminal(["env", *env_pager, executable, "figures"], 80, lines=20), 80)
     count = len(tsv(("figures",)))  # (in-process: the pager is this test's point)
@@ -296,7 +293,7 @@ def test_wide_goes_to_the_pager_scrolling_sideways_when_a_line_is_wider_than_the
     fake.parent.mkdir()
     fake.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path / 'log'}\ncat\n", encoding="utf-8")
     fake.chmod(0o755)
-    executable = shutil.which("normandie") or "normandie"
+    executable = str(installed())
     pager = [f"PAGER={fake} -FRX"]
     run_in_terminal(["env", *pager, executable, "projects", "--wide"], 80, lines=40)
     assert (tmp_path / "log").read_text() == "-FRX -S\n"
