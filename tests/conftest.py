@@ -19,16 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+#: Where the installed ``normandie`` script is: beside the Python running the tests (see :func:`installed`).
+SCRIPT = Path(sys.executable).with_name("normandie")
+
+
 def installed() -> Path:
     """The installed ``normandie`` script, for every test that runs the command as a user does.
 
     It is the one beside the Python running the tests (the ``bin`` folder of its virtual
     environment), so it is found whether or not that environment is activated and whatever
     else is on ``PATH``. Without it (the package not installed) the test is skipped, saying why."""
-    script = Path(sys.executable).with_name("normandie")
-    if not script.exists():
+    if not SCRIPT.exists():
         pytest.skip(f"the normandie script is not installed beside {sys.executable}")
-    return script
+    return SCRIPT
 
 
 #: Tests that take many seconds but are not ours to mark slow (tests/test_tab.py): started first too.

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import write
-
-SCRIPT = Path(sys.executable).with_name("normandie")
+from .conftest import SCRIPT, write
 
 
 def complete(shell: str, line: str, **env: str) -> list[str]:

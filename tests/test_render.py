@@ -77,7 +77,7 @@ def test_csv_prefixes_formula_cells_by_default(monkeypatch: pytest.MonkeyPatch) 
 
 from normandie_cli.registry import FACT_LISTINGS, LISTINGS, PRECISION  # noqa: E402
 
-from .conftest import Runner  # noqa: E402
+from .conftest import Runner, installed  # noqa: E402
 
 DATED = [(name,) for name in FACT_LISTINGS if any(f.type == "date" for f in LISTINGS[name].fields)] + [
     ("history", "eastman-port-jerome"), ("show", "eastman-port-jerome"), ("conflicts",)]
@@ -135,12 +135,8 @@ def test_csv_and_tsv_write_an_unknown_date_as_an_empty_cell_and_people_read_unkn
 
 def test_csv_excel_is_the_csv_in_utf8_after_a_byte_order_mark() -> None:
     import subprocess
-    import sys
-    from pathlib import Path
 
-    script = Path(sys.executable).with_name("normandie")
-    if not script.exists():
-        pytest.skip("needs the installed normandie script")
+    script = installed()
 
     def output(*args: str) -> bytes:
         done = subprocess.run([str(script), "companies", "--role", "delegation", *args], capture_output=True,

@@ -27,7 +27,7 @@ from normandie_cli.store import read as store_read
 from normandie_cli.store import write as store_write
 from normandie_cli.text import fold
 
-from .conftest import write
+from .conftest import installed, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -478,9 +478,7 @@ def test_completion_candidates_from_the_store_are_those_of_the_book(books,  # ty
 
 
 def test_completion_honours_max_size(tmp_path: Path) -> None:
-    script = Path(sys.executable).with_name("normandie")
-    if not script.exists():
-        pytest.skip("needs the installed normandie script")
+    script = installed()
     import os
 
     def complete(*words: str, **env: str) -> list[str]:
