@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from .. import model as m
 from ..dates import PartialDate
 from ..errors import DataError
 from .files import MAX_DEPTH, FileScan
+from .nodes import MAP, PLAIN_TAGS, SEQ, STR, Mark, Node, Place, YamlNode, error_at, place_of
 
 if TYPE_CHECKING:
     from yaml.error import MarkedYAMLError
@@ -38,69 +39,12 @@ class RecordReader(Protocol):
     published: dict[str, PartialDate]
 
 
-STR = "tag:yaml.org,2002:str"
-
-
-NULL = "tag:yaml.org,2002:null"
-
-
-BOOL = "tag:yaml.org,2002:bool"
-
-
-INT = "tag:yaml.org,2002:int"
-
-
-FLOAT = "tag:yaml.org,2002:float"
-
-
-TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-MAP = "tag:yaml.org,2002:map"
-
-
-SEQ = "tag:yaml.org,2002:seq"
-
-
-PLAIN_TAGS = {STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, MAP, SEQ}
-
-
-TAG_NAMES: dict[str | None, str] = {NULL: "null", BOOL: "a boolean", INT: "a number", FLOAT: "a number",
-                                    TIMESTAMP: "a date"}
-
-
 #: How many plain scalars' tags are remembered (keys, mostly; numbers are many and each new).
 _PLAIN_LIMIT = 10_000
 
 
 #: Where :func:`stream_facts` sends each record: its section's name, and the record.
 Sink = Callable[[str, m.Entity], None]
-
-
-class Place(Protocol):
-    """Where a node starts: a PyYAML mark (the C parser's or the Python one's), 0-based."""
-
-    @property
-    def line(self) -> int: ...
-
-    @property
-    def column(self) -> int: ...
-
-
-class YamlNode(Protocol):
-    """What the reader reads of a node: a streamed one (a scalar event, or a :class:`Node`) or
-    one PyYAML composed (``yaml.nodes.Node``), read alike."""
-
-    @property
-    def tag(self) -> str | None: ...
-
-    # The scalar's text, the list's items or the mapping's (key, value) pairs, as ``tag`` says:
-    # a type checker cannot follow a tag (and PyYAML's own nodes leave their value untyped).
-    @property
-    def value(self) -> Any: ...
-
-    @property
-    def start_mark(self) -> Place | None: ...
 
 
 #: The sections read record by record as the document streamed: each maps to no records.
@@ -136,16 +80,6 @@ class Splitter(Protocol):
         dropped."""
 
 
-class Mark:
-    """A place in the file, for a key read by the other reader of a split file."""
-
-    __slots__ = ("line", "column")
-
-    def __init__(self, line: int, column: int) -> None:
-        self.line = line
-        self.column = column
-
-
 BOM = b"\xef\xbb\xbf"
 
 
@@ -154,21 +88,6 @@ def skip_bom(handle: BinaryIO) -> None:
     decoded first (``utf-8-sig``), a second mark is the parser's to skip."""
     if handle.read(len(BOM)) != BOM:
         handle.seek(0)
-
-
-class Node:
-    """What PyYAML's composer would make of a piece of the document: the resolved tag, the
-    value (the scalar's text, a list of nodes, or a list of (key, value) node pairs), where it
-    starts, and whether the reader has visited it (a second visit means an alias)."""
-
-    __slots__ = ("tag", "value", "start_mark", "seen")
-
-    # value Any: text, items or (key, value) pairs, as the tag says (see YamlNode.value).
-    def __init__(self, tag: str, value: Any, start_mark: Place | None) -> None:
-        self.tag = tag
-        self.value = value
-        self.start_mark = start_mark
-        self.seen = False
 
 
 class Events:
@@ -463,18 +382,6 @@ class Events:
             if name is not None:
                 seen.add(name)
             root.value.append((key, value))
-
-
-def place_of(mark: Place | None) -> tuple[int, int]:
-    """A mark's 0-based line and column (PyYAML's parser marks every event; (0, 0) without one)."""
-    return (0, 0) if mark is None else (mark.line, mark.column)
-
-
-def error_at(name: str, message: str, mark: Place | None) -> DataError:
-    """A DataError at a mark's place (1-based), or without a place when there is no mark."""
-    if mark is None:
-        return DataError(name, message)
-    return DataError(name, message, mark.line + 1, mark.column + 1)
 
 
 def reader_error(name: str, err: ReaderError, head: bytes) -> DataError:

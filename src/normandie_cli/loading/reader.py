@@ -20,8 +20,9 @@ from .. import model as m
 from ..dates import UNKNOWN_DATE, PartialDate
 from ..errors import DataError
 from ..memory import gc_paused
-from .events import NULL, Events, Sink, Splitter, Streamed, YamlNode, check_depth, skip_bom
+from .events import Events, Sink, Splitter, Streamed, check_depth, skip_bom
 from .files import DEFAULT_MAX_SIZE, resolve_data_path, scan_file
+from .nodes import NULL, YamlNode
 from .values import ValueReader
 
 FORMAT_TAG = "normandie-facts/1"

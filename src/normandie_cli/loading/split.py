@@ -11,8 +11,9 @@ from typing import BinaryIO
 
 from ..dates import PartialDate
 from ..memory import gc_paused
-from .events import STR, Events, Sink, Splitter
+from .events import Events, Sink, Splitter
 from .files import CHUNK
+from .nodes import STR
 from .reader import RecordReader
 
 

@@ -9,7 +9,7 @@ import re
 from ..dates import DateFormatError, PartialDate, parse_date
 from ..errors import DataError
 from ..text import CONTROL, control_name
-from .events import BOOL, FLOAT, INT, MAP, PLAIN_TAGS, SEQ, STR, TAG_NAMES, TIMESTAMP, YamlNode
+from .nodes import BOOL, FLOAT, INT, MAP, PLAIN_TAGS, SEQ, STR, TAG_NAMES, TIMESTAMP, YamlNode
 
 # Patterns are compiled on first use (re caches them), not at start-up. Public: the JSON Schema
 # of the fact file says the same.
