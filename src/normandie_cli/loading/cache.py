@@ -3,10 +3,11 @@
 
 The first run on a fact file stores its book; later runs load it, or query it, instead of
 parsing YAML, as long as the file's absolute path and stamp (size, modification time, inode
-change time, inode, device: see :mod:`.stamp`), the program's version and the records' field lists
-(``record_layout``) are unchanged (the database's ``meta`` table records them). The stamp is taken before the file
-is read and checked after, so a file edited while it was read is read again, never stored
-under a stamp its content does not match. Reading a cache never runs code. A missing, stale,
+change time, inode, device: see :mod:`.stamp`), the program's version and the records' field
+lists (``record_layout``) are unchanged (the database's ``meta`` table records them). The stamp
+is taken before the file is read and checked after, so a file edited while it was read is read
+again, never stored under a stamp its content does not match. Reading a cache never runs code.
+A missing, stale,
 truncated, corrupt, foreign or older-schema database is ignored (any ``sqlite3.Error`` means
 absent) and rebuilt; a database is built in a temporary file renamed into place, so two
 processes writing at once leave one whole file.
@@ -27,7 +28,6 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import __version__
 from .. import model as m
 
 if TYPE_CHECKING:
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 
 NO_CACHE_ENV = "NORMANDIE_NO_CACHE"
 DIR_ENV = "NORMANDIE_CACHE_DIR"
-SCHEMA = 3
-_TAG = f"normandie-cache/{SCHEMA}/{__version__}"
 #: How long a run waits for another one building the same entry before it reads the file
 #: itself: a minute, and a second more per MiB of the file (a build reads 3 to 4 MiB a second
 #: on two cores; a build that ends, even killed, lets the waiting runs go at once).
@@ -82,8 +80,10 @@ def _is_entry_name(name: str) -> bool:
 
 
 def _stamp_list(absolute: str, stamp: tuple[int, ...]) -> list[str | int]:
-    """What an entry must say to be trusted (its ``meta`` table, as :func:`_meta_stamp` reads it)."""
-    return [_TAG, _record_layout(), absolute, *stamp]
+    """The path and stamp an entry must record to be trusted (its ``meta`` table, as
+    :func:`_meta_stamp` reads it); the schema, program version and record layout are
+    ``store.read.is_current``'s to check."""
+    return [absolute, *stamp]
 
 
 #: The ``meta`` keys of the stamp, in :data:`stamp.Stamp`'s order.
@@ -96,18 +96,6 @@ def _meta_of(absolute: str, reading: Reading) -> dict[str, str]:
     if reading.crc is not None:  # changed just before it was read: compared by content too
         meta["crc32"] = str(reading.crc)
     return meta
-
-
-_LAYOUTS: list[str] = []
-
-
-def _record_layout() -> str:
-    """What the stored records look like (the store's schema follows the model's records)."""
-    if not _LAYOUTS:
-        from ..store.schema import record_layout
-
-        _LAYOUTS.append(record_layout())
-    return _LAYOUTS[0]
 
 
 #: The entry each fact file's open connection reads, and its inode (see :func:`discard`).
@@ -149,7 +137,7 @@ def _meta_stamp(meta: dict[str, str]) -> list[str | int]:
     ``[]`` when it records none."""
     if "path" not in meta or any(key not in meta for key in _STAMP_KEYS):
         return []
-    return [_TAG, _record_layout(), meta["path"], *(int(meta[key]) for key in _STAMP_KEYS)]
+    return [meta["path"], *(int(meta[key]) for key in _STAMP_KEYS)]
 
 
 def _same_content(file: Path, meta: dict[str, str]) -> bool:

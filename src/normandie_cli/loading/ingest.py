@@ -154,10 +154,10 @@ def processes() -> int:
 
 class ReadPlan(NamedTuple):
     """How a cold read is carried out: the program takes the defaults; tests and benchmarks
-    set them. A section with ``split_min`` bytes (default SPLIT_MIN) or more still to read is read by ``readers``
-    processes (default :func:`processes`; at least two when ``split`` is true, one when it is
-    false), the second from the first item after the first Nth of what is left, or after byte
-    ``split_at``, and so on. ``batch``: records written at a time."""
+    set them. A section with ``split_min`` bytes (default SPLIT_MIN) or more still to read is
+    read by ``readers`` processes (default :func:`processes`; at least two when ``split`` is
+    true, one when it is false), the second from the first item after the first Nth of what is
+    left, or after byte ``split_at``, and so on. ``batch``: records written at a time."""
 
     batch: int = 5000
     split: bool | None = None
