@@ -134,6 +134,20 @@ def golden(request: pytest.FixtureRequest) -> Golden:
     return check
 
 
+def request_env(shell: str, line: str, action: str = "get-args") -> dict[str, str]:
+    """The environment Typer's completion script gives the program for ``line`` (the cursor at
+    its end), as bash's script joins COMP_WORDS (IFS a line end)."""
+    env = {"_NORMANDIE_COMPLETE": f"complete_{shell}"}
+    if shell == "bash":
+        words = line.split() + ([""] if line.endswith(" ") else [])
+        env.update(COMP_WORDS="\n".join(words), COMP_CWORD=str(len(words) - 1))
+    else:
+        env["_TYPER_COMPLETE_ARGS"] = line
+        if shell == "fish":
+            env["_TYPER_COMPLETE_FISH_ACTION"] = action
+    return env
+
+
 #: What :func:`driver` prints after each command's output, then the command's exit status.
 DRIVER_END = "@@@ end of command, exit status:"
 

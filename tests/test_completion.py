@@ -16,21 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SCRIPT, write
+from .conftest import SCRIPT, request_env, write
 
 
 def complete(shell: str, line: str, **env: str) -> list[str]:
     """Candidates the installed command gives for ``line`` (the cursor at its end)."""
     variables = {k: v for k, v in os.environ.items() if not k.startswith(("_NORMANDIE", "_TYPER", "COMP_"))}
-    variables["_NORMANDIE_COMPLETE"] = f"complete_{shell}"
-    if shell == "bash":
-        words = line.split() + ([""] if line.endswith(" ") else [])
-        variables.update(COMP_WORDS="\n".join(words), COMP_CWORD=str(len(words) - 1))
-    else:
-        variables["_TYPER_COMPLETE_ARGS"] = line
-        if shell == "fish":
-            variables["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
-    variables.update(env)
+    variables.update(request_env(shell, line), **env)
     result = subprocess.run([str(SCRIPT)], capture_output=True, text=True, env=variables, timeout=60)
     assert result.returncode == 0
     assert result.stderr == ""
@@ -45,14 +37,7 @@ def complete_here(shell: str, line: str, **env: str) -> list[str]:
     from normandie_cli.cli._tabspec import ensure_spec
     from normandie_cli.cli.run import main as full_main
 
-    request = {"_NORMANDIE_COMPLETE": f"complete_{shell}", **env}
-    if shell == "bash":
-        words = line.split() + ([""] if line.endswith(" ") else [])
-        request.update(COMP_WORDS="\n".join(words), COMP_CWORD=str(len(words) - 1))
-    else:
-        request["_TYPER_COMPLETE_ARGS"] = line
-        if shell == "fish":
-            request["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    request = {**request_env(shell, line), **env}
     saved = {key: value for key, value in os.environ.items() if key.startswith(("_NORMANDIE", "_TYPER", "COMP_"))
              or key in request}
     for key in saved:

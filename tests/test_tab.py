@@ -32,7 +32,7 @@ from normandie_cli.cli.run import main as full_main
 from normandie_cli.loading import cache
 from normandie_cli.loading.files import bundled_path, parse_size
 
-from .conftest import installed
+from .conftest import installed, request_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SHELLS = ("bash", "zsh", "fish")
@@ -51,20 +51,6 @@ WIDE = 100
 #: What Typer's completion scripts (and the full path, for ``--sort -``) set.
 REQUEST_KEYS = ("_NORMANDIE_COMPLETE", "_NORMANDIE_COMPLETE_DESCENDING", "_TYPER_COMPLETE_ARGS",
                 "_TYPER_COMPLETE_FISH_ACTION", "COMP_WORDS", "COMP_CWORD")
-
-
-def request_env(shell: str, line: str, action: str = "get-args") -> dict[str, str]:
-    """The environment Typer's completion script gives the program for ``line`` (the cursor at
-    its end), as bash's script joins COMP_WORDS (IFS a line end)."""
-    env = {"_NORMANDIE_COMPLETE": f"complete_{shell}"}
-    if shell == "bash":
-        words = line.split() + ([""] if line.endswith(" ") else [])
-        env.update(COMP_WORDS="\n".join(words), COMP_CWORD=str(len(words) - 1))
-    else:
-        env["_TYPER_COMPLETE_ARGS"] = line
-        if shell == "fish":
-            env["_TYPER_COMPLETE_FISH_ACTION"] = action
-    return env
 
 
 @contextlib.contextmanager
